@@ -1,0 +1,193 @@
+"""StatusTimeline: draws a harvest job's lifecycle, time axis and known events.
+
+All the layout lives in :mod:`harvest_tui.timeline`, which is pure and unit-tested;
+this widget only maps its semantic style names to Rich styles and assembles
+``rich.text.Text`` with ``append(plain, style)``. Nothing here parses markup, so a job
+name or status string can never inject styles, links or actions.
+
+The axis is laid out when Rich renders, at the width Rich offers, so it follows the
+pane as it is resized, and Textual measures the ``height: auto`` with the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.text import Text
+from textual.app import RenderResult as WidgetRenderResult
+from textual.widget import Widget
+
+from harvest_tui.models import HarvestJob
+from harvest_tui.safe_text import clean
+from harvest_tui.timeline import (
+    STATUS_GLYPH,
+    STATUS_STYLE,
+    STYLE_OBSERVED,
+    UNKNOWN_STYLE,
+    Observation,
+    Stage,
+    Timeline,
+    build_timeline,
+    format_age,
+    format_instant,
+)
+
+# Semantic axis styles → Rich styles. The window bar is magenta so that it does not
+# read as a status colour; "now" is reversed so it stands out wherever it lands.
+AXIS_STYLES: dict[str, str] = {
+    "axis": "dim",
+    "window": "bold magenta",
+    "created": "bold",
+    "modified": "bold",
+    "now": "bold reverse",
+    STYLE_OBSERVED: "bold",
+}
+# The label rows under the axis: quieter than the markers they name.
+LABEL_STYLES: dict[str, str] = {
+    "window": "magenta",
+    "now": "bold",
+}
+
+_STAGE_SEPARATOR = " ── "
+_PENDING_GLYPH = "○"
+_DONE_GLYPH = "✓"
+_UNKNOWN_STAGE_GLYPH = "?"
+
+
+def status_style(status: str) -> str:
+    """The Rich style for a status, including ones this code does not know yet."""
+    return STATUS_STYLE.get(status, UNKNOWN_STYLE)
+
+
+def rich_style(semantic: str, *, label: bool = False) -> str:
+    """The Rich style for one of timeline's semantic style names (on the axis or a label)."""
+    kind, _, status = semantic.partition(":")
+    if kind == STYLE_OBSERVED and status:
+        return status_style(status) if label else f"bold {status_style(status)}"
+    return (LABEL_STYLES if label else AXIS_STYLES).get(semantic, "")
+
+
+def stage_chip(stage: Stage) -> tuple[str, str]:
+    """(plain text, Rich style) for one lifecycle stage."""
+    colour = status_style(stage.name)
+    if stage.state == "pending":
+        return f"{_PENDING_GLYPH} {stage.name}", "dim"
+    if stage.state == "unknown" and not stage.current:
+        return f"{_UNKNOWN_STAGE_GLYPH} {stage.name}", "dim italic"
+    if stage.current:
+        # The job is here: its own glyph, as a reversed chip in its colour.
+        glyph = STATUS_GLYPH.get(stage.name, _UNKNOWN_STAGE_GLYPH)
+        return f" {glyph} {stage.name} ", f"bold reverse {colour}"
+    return f"{_DONE_GLYPH} {stage.name}", colour
+
+
+def stages_text(stages: Sequence[Stage]) -> Text:
+    """The lifecycle line: "● QUEUED ── ▶ IN_PROGRESS ── ○ COMPLETED"."""
+    text = Text()
+    for i, stage in enumerate(stages):
+        if i:
+            text.append(_STAGE_SEPARATOR, style="dim")
+        plain, style = stage_chip(stage)
+        text.append(clean(plain), style=style)
+    return text
+
+
+def axis_text(timeline: Timeline) -> Text:
+    """The axis and its label rows; each row already fits timeline.width."""
+    text = Text(no_wrap=True, overflow="crop")
+    for i, row in enumerate(timeline.rows):
+        if i:
+            text.append("\n")
+        for segment in row:
+            text.append(segment.text, style=rich_style(segment.style, label=i > 0))
+    return text
+
+
+def events_text(timeline: Timeline, now: datetime, tz: tzinfo) -> Text:
+    """One line per known instant, oldest first, with its age."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for i, event in enumerate(timeline.events):
+        if i:
+            text.append("\n")
+        text.append(f"{event.glyph} ", style=rich_style(event.style))
+        text.append(format_instant(event.at, tz))
+        text.append(f"  {event.label}", style="bold" if event.kind == "now" else "")
+        if event.kind != "now":
+            text.append(f"  {format_age(event.at, now)}", style="dim")
+    return text
+
+
+@dataclass(frozen=True)
+class _Shown:
+    job: HarvestJob
+    observations: tuple[Observation, ...]
+    now: datetime
+    tz: tzinfo
+
+
+class _TimelineRenderable:
+    """Builds the timeline at the width Rich offers, when Rich renders it."""
+
+    def __init__(self, shown: _Shown, owner: StatusTimeline) -> None:
+        self.shown = shown
+        self.owner = owner
+
+    def lines(self, width: int) -> Iterator[Text]:
+        s = self.shown
+        timeline = build_timeline(s.job, s.observations, s.now, max(width, 1), tz=s.tz)
+        self.owner.timeline = timeline
+        yield stages_text(timeline.stages)
+        yield axis_text(timeline)
+        yield events_text(timeline, s.now, s.tz)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.lines(options.max_width)
+
+
+class StatusTimeline(Widget):
+    """A job's lifecycle stages, time axis and event list; blank until :meth:`show`."""
+
+    DEFAULT_CSS = """
+    StatusTimeline {
+        height: auto;
+    }
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._shown: _Shown | None = None
+        # The layout last drawn, for tests and for callers that want the events.
+        self.timeline: Timeline | None = None
+
+    def show(
+        self,
+        job: HarvestJob,
+        observations: Sequence[Observation],
+        now: datetime,
+        tz: tzinfo | None = UTC,
+    ) -> None:
+        """Draw `job`'s timeline as of `now`, with the status changes seen this session."""
+        self._shown = _Shown(job, tuple(observations), now, tz or UTC)
+        self.refresh(layout=True)
+
+    def clear(self) -> None:
+        """Draw nothing (no job selected)."""
+        self._shown = None
+        self.timeline = None
+        self.refresh(layout=True)
+
+    def render(self) -> WidgetRenderResult:
+        # Never a str: Textual would parse it as markup.
+        if self._shown is None:
+            return Text()
+        return _TimelineRenderable(self._shown, self)
