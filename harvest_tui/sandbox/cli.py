@@ -1,0 +1,174 @@
+"""`harvest-tui sandbox` (and `python -m harvest_tui.sandbox`): serve until Ctrl-C.
+
+It prints the endpoint URL alone on the first line, so scripts and tests can
+read it, then a hint on pointing the AWS CLI at it. Bad flag values exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from harvest_tui.sandbox.clock import Clock, FrozenClock, ScaledClock, SystemClock
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, not {text}")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, not {text}")
+    return value
+
+
+def _positive(text: str) -> float:
+    value = _non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {text}")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 65535, not {text}")
+    return value
+
+
+def _instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO-8601 instant: {text!r} (e.g. 2026-11-02T14:30:00Z)"
+        ) from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The sandbox command's flags (shared by harvest-tui and python -m)."""
+    parser.add_argument("--port", type=_port, default=0, help="port on 127.0.0.1 (0: any free)")
+    parser.add_argument("--seed", type=int, default=7, help="demo data and fault seed (7)")
+    clock = parser.add_argument_group("clock")
+    clock.add_argument(
+        "--frozen-at",
+        type=_instant,
+        metavar="ISO-8601",
+        help="freeze the clock at this instant (with --speed: start there and run)",
+    )
+    clock.add_argument("--speed", type=_positive, help="run the clock X times faster")
+    data = parser.add_argument_group("scale data (instead of the demo account)")
+    data.add_argument("--jobs", type=_count, help="generate N jobs with the scale generator")
+    data.add_argument("--groups", type=_count, default=1, help="channel groups (1)")
+    data.add_argument("--channels", type=_count, default=1, help="channels per group (1)")
+    data.add_argument("--endpoints", type=_count, default=10, help="endpoints per channel (10)")
+    faults = parser.add_argument_group("fault injection")
+    faults.add_argument("--latency-ms", type=_non_negative, default=0.0, help="added latency")
+    faults.add_argument("--throttle-rate", type=_fraction, default=0.0, help="fraction → 429")
+    faults.add_argument("--error-rate", type=_fraction, default=0.0, help="fraction → 500")
+    faults.add_argument("--drop-rate", type=_fraction, default=0.0, help="fraction dropped")
+    faults.add_argument(
+        "--deny-group",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="answer 403 AccessDeniedException for this channel group (repeatable)",
+    )
+    parser.add_argument("--verbose", action="store_true", help="log each request to stderr")
+
+
+def make_clock(frozen_at: datetime | None, speed: float | None) -> Clock:
+    if speed is not None:
+        return ScaledClock(speed, start=frozen_at)
+    return FrozenClock(frozen_at) if frozen_at is not None else SystemClock()
+
+
+def run(args: argparse.Namespace) -> int:
+    from harvest_tui.sandbox.demo import scale
+    from harvest_tui.sandbox.faults import Faults
+    from harvest_tui.sandbox.server import Sandbox
+
+    faults = Faults(
+        latency_ms=args.latency_ms,
+        throttle_rate=args.throttle_rate,
+        error_rate=args.error_rate,
+        drop_rate=args.drop_rate,
+        deny_groups=set(args.deny_group),
+        seed=args.seed,
+    )
+    data: Any = "demo"
+    if args.jobs is not None:
+        data = scale(
+            jobs=args.jobs, groups=args.groups, channels=args.channels, endpoints=args.endpoints
+        )
+    clock = make_clock(args.frozen_at, args.speed)
+    sandbox = Sandbox(args.seed, clock, faults, data, port=args.port, quiet=not args.verbose)
+    try:
+        sandbox.bind()
+    except OSError as exc:
+        print(f"harvest-tui sandbox: cannot listen on port {args.port}: {exc}", file=sys.stderr)
+        return 1
+    url = sandbox.endpoint_url
+    print(url, flush=True)
+    print(
+        f"MediaPackage v2 sandbox ({'scale' if args.jobs else 'demo'} data, seed {args.seed}, "
+        f"clock {clock!r}). Any credentials work, e.g.:\n"
+        "  AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=us-east-1 "
+        f"aws mediapackagev2 list-channel-groups --endpoint-url {url}\n"
+        "Ctrl-C stops it.",
+        flush=True,
+    )
+    _terminate_as_interrupt()
+    with contextlib.suppress(KeyboardInterrupt):
+        sandbox.serve_forever()
+    return 0
+
+
+def _terminate_as_interrupt() -> None:
+    """Let SIGINT (even if a parent shell ignored it) and SIGTERM stop the server quietly."""
+
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGINT, interrupt)
+        signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m harvest_tui.sandbox",
+        description="Run a local MediaPackage v2 endpoint (the harvest-tui sandbox) until Ctrl-C.",
+    )
+    add_arguments(parser)
+    return run(parser.parse_args(argv))

@@ -1,0 +1,82 @@
+"""The sandbox's notion of "now": every job status is a pure function of it.
+
+Injecting the clock is what makes the lifecycle testable (a FrozenClock that a
+test advances), screenshots reproducible (frozen at DEMO_NOW), and demos lively
+(a ScaledClock that runs faster than real time).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+DEMO_NOW = datetime(2026, 11, 2, 14, 30, tzinfo=UTC)
+"""The default frozen instant for tests and screenshots."""
+
+
+class Clock(Protocol):
+    """Anything with a `now()` that returns a tz-aware UTC datetime."""
+
+    def now(self) -> datetime: ...
+
+
+def _aware(instant: datetime) -> datetime:
+    if instant.tzinfo is None:
+        raise ValueError("the sandbox clock needs a tz-aware datetime")
+    return instant.astimezone(UTC)
+
+
+class SystemClock:
+    """Real wall-clock time."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def __repr__(self) -> str:
+        return "SystemClock()"
+
+
+class FrozenClock:
+    """Time stands still until a test moves it with `advance()` or `set()`."""
+
+    def __init__(self, instant: datetime = DEMO_NOW) -> None:
+        self._lock = threading.Lock()
+        self._now = _aware(instant)
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def advance(self, seconds: float = 0, **delta: float) -> datetime:
+        """Move forward by `seconds` (plus any timedelta keywords); return the new now."""
+        step = timedelta(seconds=seconds, **delta)
+        with self._lock:
+            self._now += step
+            return self._now
+
+    def set(self, instant: datetime) -> None:
+        with self._lock:
+            self._now = _aware(instant)
+
+    def __repr__(self) -> str:
+        return f"FrozenClock({self.now().isoformat()})"
+
+
+class ScaledClock:
+    """Time runs `speed` times faster than real time, from `start` (default: real now)."""
+
+    def __init__(self, speed: float = 1.0, start: datetime | None = None) -> None:
+        if speed <= 0:
+            raise ValueError("clock speed must be positive")
+        self.speed = speed
+        self._origin = _aware(start) if start is not None else datetime.now(UTC)
+        self._t0 = time.monotonic()
+
+    def now(self) -> datetime:
+        elapsed = (time.monotonic() - self._t0) * self.speed
+        return self._origin + timedelta(seconds=elapsed)
+
+    def __repr__(self) -> str:
+        return f"ScaledClock(speed={self.speed})"

@@ -1,0 +1,202 @@
+"""Validation of inputs and serialization of outputs, walking botocore's shapes.
+
+The validator checks what the model declares (required, length, pattern, enum,
+range) recursively, and answers as the service does: a ValidationException whose
+ValidationExceptionType names the first violation. The serializer builds the
+rest-json response per the output shape: header members to headers, body members
+under their locationName, timestamps as epoch seconds.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import Any
+
+from botocore.model import OperationModel, Shape, StructureShape
+
+from harvest_tui.sandbox.errors import ApiError, validation
+from harvest_tui.sandbox.model import service_model
+
+
+@dataclass(frozen=True)
+class Violation:
+    subtype: str
+    path: str
+    value: str  # how the message shows the value: "'abc'" or "null"
+    constraint: str
+
+    def message(self) -> str:
+        return (
+            f"Value {self.value} at '{self.path}' failed to satisfy constraint: "
+            f"Member must {self.constraint}"
+        )
+
+
+@functools.cache
+def _pattern(source: str) -> re.Pattern[str]:
+    return re.compile(source)
+
+
+def _show(value: Any) -> str:
+    text = str(value)
+    return f"'{text if len(text) <= 80 else text[:77] + '...'}'"
+
+
+def violations(shape: Shape, value: Any, path: str = "") -> list[Violation]:
+    """Every constraint of `shape` (and its members, recursively) that `value` breaks."""
+    found: list[Violation] = []
+    meta = shape.metadata
+    kind = shape.type_name
+    if kind == "structure":
+        assert isinstance(shape, StructureShape)
+        for name in shape.required_members:
+            if value.get(name) is None:
+                where = f"{path}.{name}" if path else name
+                found.append(Violation("MEMBER_MISSING", where, "null", "not be null"))
+        for name, member in shape.members.items():
+            if value.get(name) is not None:
+                found += violations(member, value[name], f"{path}.{name}" if path else name)
+        return found
+    shown = _show(value) if kind in ("string", "integer", "long", "float", "double") else "[...]"
+    if kind in ("string", "list", "map", "blob"):
+        size = len(value)
+        noun = "length" if kind in ("string", "blob") else "size"
+        if "min" in meta and size < meta["min"]:
+            text = f"have {noun} greater than or equal to {meta['min']}"
+            found.append(Violation("MEMBER_MIN_LENGTH", path, shown, text))
+        if "max" in meta and size > meta["max"]:
+            text = f"have {noun} less than or equal to {meta['max']}"
+            found.append(Violation("MEMBER_MAX_LENGTH", path, shown, text))
+    if kind == "string":
+        if "pattern" in meta and not _pattern(meta["pattern"]).fullmatch(value):
+            text = f"satisfy regular expression pattern: {meta['pattern']}"
+            found.append(Violation("MEMBER_DOES_NOT_MATCH_PATTERN", path, shown, text))
+        if meta.get("enum") and value not in meta["enum"]:
+            text = f"satisfy enum value set: [{', '.join(meta['enum'])}]"
+            found.append(Violation("MEMBER_INVALID_ENUM_VALUE", path, shown, text))
+    elif kind in ("integer", "long", "float", "double"):
+        if "min" in meta and value < meta["min"]:
+            text = f"have value greater than or equal to {meta['min']}"
+            found.append(Violation("MEMBER_MIN_VALUE", path, shown, text))
+        if "max" in meta and value > meta["max"]:
+            text = f"have value less than or equal to {meta['max']}"
+            found.append(Violation("MEMBER_MAX_VALUE", path, shown, text))
+    elif kind == "list":
+        for i, item in enumerate(value):
+            found += violations(shape.member, item, f"{path}[{i}]")
+    elif kind == "map":
+        for key, item in value.items():
+            found += violations(shape.value, item, f"{path}.{key}")
+    return found
+
+
+def validate_input(
+    op: OperationModel, params: Mapping[str, Any], overrides: Mapping[str, str] | None = None
+) -> None:
+    """Raise the ValidationException the service would answer for these params.
+
+    `overrides` maps a member path prefix to the subtype that a missing member
+    there reports instead of MEMBER_MISSING (e.g. CreateHarvestJob's Destination).
+    """
+    if op.input_shape is None:
+        return
+    found = violations(op.input_shape, params)
+    if not found:
+        return
+    subtype = found[0].subtype
+    for prefix, special in (overrides or {}).items():
+        if subtype == "MEMBER_MISSING" and found[0].path.startswith(prefix):
+            subtype = special
+    count = len(found)
+    head = f"{count} validation error{'s' if count > 1 else ''} detected: "
+    raise validation(subtype, head + "; ".join(v.message() for v in found))
+
+
+class OutputError(Exception):
+    """A handler's result does not fit its output shape: a bug in the sandbox."""
+
+
+def _epoch(value: datetime) -> float | int:
+    seconds = round(value.astimezone(UTC).timestamp(), 3)
+    return int(seconds) if seconds.is_integer() else seconds
+
+
+def to_json(shape: Shape, value: Any, path: str) -> Any:
+    """A python value converted for the JSON body per its shape (member → wire names)."""
+    kind = shape.type_name
+    if kind == "structure":
+        assert isinstance(shape, StructureShape)
+        unknown = set(value) - set(shape.members)
+        if unknown:
+            raise OutputError(f"{path}: no member(s) {sorted(unknown)} in {shape.name}")
+        missing = [n for n in shape.required_members if value.get(n) is None]
+        if missing:
+            raise OutputError(f"{path}: required member(s) {missing} of {shape.name} missing")
+        return {
+            member.serialization.get("name", name): to_json(member, value[name], f"{path}.{name}")
+            for name, member in shape.members.items()
+            if value.get(name) is not None
+        }
+    if kind == "list":
+        return [to_json(shape.member, v, f"{path}[]") for v in value]
+    if kind == "map":
+        item = shape.value
+        return {k: to_json(item, v, f"{path}.{k}") for k, v in value.items()}
+    if kind == "timestamp":
+        if not isinstance(value, datetime):
+            raise OutputError(f"{path}: timestamp must be a datetime, not {value!r}")
+        return _epoch(value)
+    return value
+
+
+def serialize_output(
+    op: OperationModel, result: Mapping[str, Any]
+) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, body) of a successful response."""
+    status = int(op.http.get("responseCode", 200))
+    shape = op.output_shape
+    headers: dict[str, str] = {}
+    if shape is None:
+        return status, headers, b"{}"
+    placed = set()  # members that travel outside the body
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        value = result.get(name)
+        if location is not None:
+            placed.add(name)
+        if location is None or value is None:
+            continue
+        elif location == "header":
+            wire = member.serialization.get("name", name)
+            if isinstance(value, datetime):
+                value = format_datetime(value.astimezone(UTC), usegmt=True)
+            headers[wire] = str(value)
+        elif location == "headers":
+            prefix = member.serialization.get("name", "")
+            headers.update({prefix + k: str(v) for k, v in value.items()})
+        elif location == "statusCode":
+            status = int(value)
+    body = to_json(shape, {k: v for k, v in result.items() if k not in placed}, shape.name)
+    return status, headers, json.dumps(body, separators=(",", ":")).encode()
+
+
+def serialize_error(error: ApiError) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, body) of an error response, per its error shape if modeled."""
+    model = service_model()
+    status = error.status
+    members = {"Message": error.message, **error.fields}
+    body = members
+    if error.code in model.shape_names:
+        shape = model.shape_for(error.code)
+        info = shape.metadata.get("error", {})
+        if status is None:
+            status = int(info.get("httpStatusCode", 500 if shape.metadata.get("fault") else 400))
+        body = to_json(shape, members, error.code)
+    headers = {"x-amzn-ErrorType": error.code}
+    return status or 400, headers, json.dumps(body, separators=(",", ":")).encode()

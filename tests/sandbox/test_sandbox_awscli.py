@@ -1,0 +1,159 @@
+"""The real AWS CLI against a standalone sandbox process.
+
+Finds `aws` via $HARVEST_TUI_AWS_CLI or PATH and skips when there is none.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sandbox_helpers import standalone
+
+pytestmark = pytest.mark.awscli
+
+FROZEN_AT = "2026-11-02T14:30:00Z"
+JOB = [
+    "--channel-group-name",
+    "live-sports",
+    "--channel-name",
+    "football-main",
+    "--origin-endpoint-name",
+    "cmaf-main",
+]
+CREATE = [
+    "--harvested-manifests",
+    "HlsManifests=[{ManifestName=index}]",
+    "--schedule-configuration",
+    "StartTime=2026-11-02T12:00:00Z,EndTime=2026-11-02T13:00:00Z",
+    "--destination",
+    "S3Destination={BucketName=acme-media-archive,DestinationPath=cli/}",
+]
+
+
+def _find_aws() -> str | None:
+    found = os.environ.get("HARVEST_TUI_AWS_CLI") or shutil.which("aws")
+    if not found:
+        return None
+    try:
+        ok = subprocess.run([found, "--version"], capture_output=True, timeout=60).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return found if ok else None
+
+
+AWS = _find_aws()
+
+
+class Cli:
+    def __init__(self, url: str) -> None:
+        assert AWS is not None
+        self.url = url
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        self.env.update(
+            AWS_ACCESS_KEY_ID="sandbox",
+            AWS_SECRET_ACCESS_KEY="sandbox",
+            AWS_DEFAULT_REGION="us-east-1",
+            AWS_CONFIG_FILE="/dev/null",
+            AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+            AWS_PAGER="",
+        )
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        assert AWS is not None
+        command = [AWS, "mediapackagev2", *args, "--endpoint-url", self.url, "--output", "json"]
+        return subprocess.run(command, capture_output=True, text=True, env=self.env, timeout=120)
+
+    def json(self, *args: str) -> Any:
+        done = self.run(*args)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout) if done.stdout.strip() else {}
+
+
+@pytest.fixture(scope="module")
+def cli() -> Iterator[Cli]:
+    if AWS is None:
+        pytest.skip("no AWS CLI (set HARVEST_TUI_AWS_CLI or put aws on PATH)")
+    with standalone("--frozen-at", FROZEN_AT) as (url, _):
+        yield Cli(url)
+
+
+def test_list_at_every_level(cli: Cli) -> None:
+    groups = cli.json("list-channel-groups")["Items"]
+    assert [g["ChannelGroupName"] for g in groups] == ["events-popup", "live-sports", "news-24x7"]
+    channels = cli.json("list-channels", "--channel-group-name", "live-sports")["Items"]
+    assert "football-main" in [c["ChannelName"] for c in channels]
+    endpoints = cli.json("list-origin-endpoints", *JOB[:4])["Items"]
+    assert len(endpoints) == 4
+    everything = cli.json("list-harvest-jobs", "--channel-group-name", "live-sports")["Items"]
+    paged = cli.json(
+        "list-harvest-jobs", "--channel-group-name", "live-sports", "--page-size", "4"
+    )["Items"]
+    assert len(everything) > 8 and paged == everything
+
+
+def test_get_at_every_level(cli: Cli) -> None:
+    assert cli.json("get-channel-group", *JOB[:2])["EgressDomain"]
+    assert cli.json("get-channel", *JOB[:4])["IngestEndpoints"]
+    assert cli.json("get-origin-endpoint", *JOB)["ContainerType"] == "CMAF"
+    job = cli.json("get-harvest-job", *JOB, "--harvest-job-name", "cup-final-full-match")
+    assert job["Status"] == "IN_PROGRESS"
+
+
+def test_status_filter(cli: Cli) -> None:
+    failed = cli.json(
+        "list-harvest-jobs", "--channel-group-name", "live-sports", "--status", "FAILED"
+    )["Items"]
+    assert failed and {j["Status"] for j in failed} == {"FAILED"}
+    assert all(j["ErrorMessage"] for j in failed)
+
+
+def test_create_then_cancel_with_etag(cli: Cli) -> None:
+    created = cli.json("create-harvest-job", *JOB, *CREATE, "--harvest-job-name", "cli-job")
+    assert created["Status"] == "QUEUED"
+    stale = cli.run(
+        "cancel-harvest-job", *JOB, "--harvest-job-name", "cli-job", "--e-tag", "not-the-etag"
+    )
+    assert stale.returncode != 0 and "ConflictException" in stale.stderr
+    done = cli.run(
+        "cancel-harvest-job", *JOB, "--harvest-job-name", "cli-job", "--e-tag", created["ETag"]
+    )
+    assert done.returncode == 0, done.stderr
+    job = cli.json("get-harvest-job", *JOB, "--harvest-job-name", "cli-job")
+    assert job["Status"] == "CANCELLED"
+    again = cli.run("cancel-harvest-job", *JOB, "--harvest-job-name", "cli-job")
+    assert again.returncode != 0 and "ValidationException" in again.stderr
+    assert "CANCELLED" in again.stderr
+
+
+def test_errors_for_bad_input(cli: Cli) -> None:
+    missing = cli.run("get-channel-group", "--channel-group-name", "nope")
+    assert missing.returncode != 0 and "ResourceNotFoundException" in missing.stderr
+    too_many = cli.run(
+        "list-harvest-jobs", "--channel-group-name", "live-sports", "--max-results", "500"
+    )
+    assert too_many.returncode != 0 and "ValidationException" in too_many.stderr
+    assert "MaxResults" in too_many.stderr
+    duplicate = cli.run(
+        "create-harvest-job", *JOB, *CREATE, "--harvest-job-name", "cup-final-full-match"
+    )
+    assert duplicate.returncode != 0 and "ConflictException" in duplicate.stderr
+
+
+def test_wait_harvest_job_finished() -> None:
+    if AWS is None:
+        pytest.skip("no AWS CLI")
+    with standalone("--frozen-at", FROZEN_AT, "--speed", "60") as (url, _):
+        cli = Cli(url)
+        created = cli.json("create-harvest-job", *JOB, *CREATE, "--harvest-job-name", "waited")
+        assert created["Status"] in ("QUEUED", "IN_PROGRESS")
+        waited = cli.run("wait", "harvest-job-finished", *JOB, "--harvest-job-name", "waited")
+        assert waited.returncode == 0, waited.stderr
+        assert cli.json("get-harvest-job", *JOB, "--harvest-job-name", "waited")["Status"] == (
+            "COMPLETED"
+        )
