@@ -1,0 +1,464 @@
+"""The MediaPackage v2 service layer: the only module that imports boto3.
+
+It exists so that the rest of the app deals in frozen dataclasses and one error
+type. It owns sessions and clients (one per connection, shared by every worker
+thread), walks every page of every list, and turns every failure into a
+ServiceError that says what went wrong and what to do about it.
+
+boto3 is imported lazily, inside `connect()`, so that the first frame of the UI
+never waits for it: the app calls `connect()` from a worker thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from harvest_tui import __version__
+from harvest_tui.models import (
+    Channel,
+    ChannelGroup,
+    HarvestedManifests,
+    HarvestJob,
+    JobStatus,
+    OriginEndpoint,
+)
+
+if TYPE_CHECKING:
+    from botocore.client import BaseClient
+
+SERVICE_NAME = "mediapackagev2"
+MAX_ATTEMPTS = 5  # standard mode: 1 call + 4 retries with jittered backoff
+CONNECT_TIMEOUT = 5
+READ_TIMEOUT = 20
+DEFAULT_POOL = 16
+
+RetryListener = Callable[[str, int, int], None]
+"""Called as (operation, attempt, max_attempts) before each retry of a call."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    """What one client is for: the key of the session and client cache."""
+
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+    # Only for the sandbox, which accepts any signature: a fixed key pair so that
+    # `--sandbox` needs no AWS credentials. Never read from or written to config.
+    static_credentials: tuple[str, str] | None = field(default=None, repr=False)
+
+    def describe(self) -> str:
+        parts = [f"profile {self.profile or '(default chain)'}"]
+        parts.append(f"region {self.region or '(default)'}")
+        if self.endpoint_url:
+            parts.append(f"endpoint {self.endpoint_url}")
+        return ", ".join(parts)
+
+
+class ServiceError(Exception):
+    """Every failure of an AWS call, carrying what a user needs to act on it."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        hint: str = "",
+        subtype: str | None = None,
+        http_status: int | None = None,
+        request_id: str | None = None,
+        operation: str | None = None,
+        profile: str | None = None,
+        region: str | None = None,
+        retryable: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.hint = hint
+        self.subtype = subtype
+        self.http_status = http_status
+        self.request_id = request_id
+        self.operation = operation
+        self.profile = profile
+        self.region = region
+        self.retryable = retryable
+
+    @property
+    def title(self) -> str:
+        """The code and its subtype, e.g. 'ValidationException (MEMBER_MISSING)'."""
+        return f"{self.code} ({self.subtype})" if self.subtype else self.code
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.message}"
+
+    def details(self) -> list[tuple[str, str]]:
+        """Labelled lines for an error panel, in reading order."""
+        rows = [("Error", self.title), ("Message", self.message)]
+        if self.operation:
+            rows.append(("Operation", self.operation))
+        if self.http_status:
+            rows.append(("HTTP status", str(self.http_status)))
+        if self.request_id:
+            rows.append(("Request id", self.request_id))
+        rows.append(("Profile", self.profile or "(default chain)"))
+        rows.append(("Region", self.region or "(none)"))
+        if self.hint:
+            rows.append(("What to do", self.hint))
+        return rows
+
+
+def _sso_hint(profile: str | None) -> str:
+    return f"run aws sso login --profile {profile}" if profile else "run aws sso login"
+
+
+def translate(
+    exc: BaseException,
+    *,
+    operation: str | None = None,
+    profile: str | None = None,
+    region: str | None = None,
+) -> ServiceError:
+    """Turn any exception raised by boto3 or botocore into a ServiceError."""
+    if isinstance(exc, ServiceError):
+        return exc
+    from botocore import exceptions as bx
+
+    ctx: dict[str, Any] = {"operation": operation, "profile": profile, "region": region}
+
+    def err(code: str, message: str, hint: str, **kw: Any) -> ServiceError:
+        return ServiceError(code, message, hint=hint, **ctx, **kw)
+
+    if isinstance(exc, bx.ClientError):
+        return _client_error(exc, ctx)
+    if isinstance(exc, bx.ProfileNotFound):
+        return err(
+            "ProfileNotFound",
+            str(exc),
+            "check the profile name, or list profiles with: aws configure list-profiles",
+        )
+    if isinstance(exc, bx.TokenRetrievalError | bx.SSOError | bx.SSOTokenLoadError):
+        return err("SSOTokenExpired", str(exc), _sso_hint(profile))
+    if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
+        return err(
+            "NoCredentials",
+            str(exc),
+            "configure credentials (aws configure, or aws configure sso), pick a profile "
+            "with --profile, or try the local sandbox with --sandbox",
+        )
+    if isinstance(exc, bx.CredentialRetrievalError):
+        return err("CredentialRetrievalError", str(exc), "check the credential_process or role")
+    if isinstance(exc, bx.NoRegionError):
+        return err(
+            "NoRegion",
+            "no AWS region is configured",
+            "pass --region, set AWS_DEFAULT_REGION, or add regions to the profile",
+        )
+    if isinstance(exc, bx.EndpointConnectionError | bx.ConnectTimeoutError):
+        return err(
+            "EndpointUnreachable",
+            str(exc),
+            "check the network, VPN or --endpoint-url, then press r to retry",
+            retryable=True,
+        )
+    if isinstance(exc, bx.ReadTimeoutError | bx.ConnectionClosedError | bx.HTTPClientError):
+        return err(
+            "ConnectionLost",
+            str(exc),
+            "the endpoint stopped answering; press r to retry",
+            retryable=True,
+        )
+    if isinstance(exc, bx.ParamValidationError):
+        return err("InvalidParameter", str(exc), "correct the value and try again")
+    if isinstance(exc, bx.InvalidConfigError):
+        return err("InvalidAWSConfig", str(exc), "check ~/.aws/config")
+    if isinstance(exc, bx.BotoCoreError):
+        return err(type(exc).__name__, str(exc), "")
+    return err(type(exc).__name__, str(exc) or type(exc).__name__, "")
+
+
+_CODE_HINTS: dict[str, str] = {
+    "AccessDeniedException": "the credentials in use lack permission for this call; "
+    "check the IAM policy, or switch profile with p",
+    "ThrottlingException": "AWS kept throttling after every retry; wait a moment, then press r",
+    "InternalServerException": "the service failed; press r to retry",
+    "ServiceUnavailableException": "the service is unavailable; press r to retry",
+    "ResourceNotFoundException": "it may have been deleted; press r to refresh",
+    "ConflictException": "the resource changed since it was read; refresh with r and try again",
+    "ExpiredTokenException": "the session credentials have expired; log in again",
+    "UnrecognizedClientException": "the access key is not valid; check the credentials",
+    "InvalidSignatureException": "the secret key is wrong or the clock is skewed",
+}
+
+
+def _client_error(exc: Any, ctx: dict[str, Any]) -> ServiceError:
+    response: Mapping[str, Any] = exc.response or {}
+    error: Mapping[str, Any] = response.get("Error") or {}
+    meta: Mapping[str, Any] = response.get("ResponseMetadata") or {}
+    code = str(error.get("Code") or "Unknown")
+    message = str(error.get("Message") or error.get("message") or exc)
+    subtype = None
+    for key in ("ValidationExceptionType", "ConflictExceptionType", "ResourceTypeNotFound"):
+        subtype = response.get(key) or error.get(key)
+        if subtype:
+            break
+    status = meta.get("HTTPStatusCode")
+    hint = _CODE_HINTS.get(code, "")
+    if code in ("ExpiredTokenException", "ExpiredToken") and ctx.get("profile"):
+        hint = f"the session credentials have expired; {_sso_hint(ctx['profile'])}"
+    retryable = code in ("ThrottlingException", "InternalServerException") or (
+        isinstance(status, int) and status >= 500
+    )
+    if code == "ThrottlingException":
+        message = f"{message} (after {meta.get('RetryAttempts', 0) + 1} attempts)"
+    return ServiceError(
+        code,
+        message,
+        hint=hint,
+        subtype=str(subtype) if subtype else None,
+        http_status=status if isinstance(status, int) else None,
+        request_id=meta.get("RequestId"),
+        retryable=retryable,
+        **ctx,
+    )
+
+
+_CLIENTS: dict[Connection, BaseClient] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+class MediaPackageService:
+    """MediaPackage v2 calls for one connection. Thread-safe: workers share it."""
+
+    def __init__(self, connection: Connection, *, pool_size: int = DEFAULT_POOL) -> None:
+        self.connection = connection
+        self.pool_size = pool_size
+        self._local = threading.local()
+        self._region: str | None = connection.region
+
+    @property
+    def region(self) -> str | None:
+        """The region in use: the one asked for, or the one the AWS config resolved."""
+        return self._region
+
+    @property
+    def profile(self) -> str | None:
+        return self.connection.profile
+
+    def connect(self) -> BaseClient:
+        """The shared client, created on first use: one per connection, under a lock.
+
+        Creating it imports boto3 (about 0.3 s), so the app calls this from a worker.
+        """
+        with _CLIENTS_LOCK:
+            client = _CLIENTS.get(self.connection)
+            if client is None:
+                client = self._guard("Connect", self._create_client)
+                _CLIENTS[self.connection] = client
+        self._region = client.meta.region_name
+        return client
+
+    def _create_client(self) -> BaseClient:
+        import boto3
+        from botocore.config import Config
+
+        c = self.connection
+        creds: dict[str, str] = {}
+        if c.static_credentials:
+            creds = {
+                "aws_access_key_id": c.static_credentials[0],
+                "aws_secret_access_key": c.static_credentials[1],
+            }
+        session = boto3.session.Session(profile_name=c.profile, region_name=c.region, **creds)
+        config = Config(
+            retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+            connect_timeout=CONNECT_TIMEOUT,
+            read_timeout=READ_TIMEOUT,
+            max_pool_connections=self.pool_size,
+            user_agent_extra=f"harvest-tui/{__version__}",
+        )
+        client = session.client(SERVICE_NAME, endpoint_url=c.endpoint_url, config=config)
+        client.meta.events.register(f"request-created.{SERVICE_NAME}", self._on_request)
+        return client
+
+    def _on_request(self, request: Any, operation_name: str, **_: Any) -> None:
+        attempt = (getattr(request, "context", None) or {}).get("retries", {}).get("attempt", 1)
+        listener: RetryListener | None = getattr(self._local, "listener", None)
+        if attempt > 1 and listener is not None:
+            listener(operation_name, attempt, MAX_ATTEMPTS)
+
+    @contextmanager
+    def retries_reported_to(self, listener: RetryListener) -> Iterator[None]:
+        """Report each retry made by calls from this thread to `listener`."""
+        previous = getattr(self._local, "listener", None)
+        self._local.listener = listener
+        try:
+            yield
+        finally:
+            self._local.listener = previous
+
+    def _guard(self, operation: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            raise translate(
+                exc, operation=operation, profile=self.connection.profile, region=self._region
+            ) from exc
+
+    def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        client = self.connect()
+        method = getattr(client, _snake(operation))
+        return self._guard(operation, method, **params)
+
+    def _pages(self, operation: str, **params: Any) -> Iterator[list[dict[str, Any]]]:
+        client = self.connect()
+        paginator = client.get_paginator(_snake(operation))
+        pages = paginator.paginate(**params)
+        iterator = iter(pages)
+        while True:
+            page = self._guard(operation, next, iterator, None)
+            if page is None:
+                return
+            yield page.get("Items") or []
+
+    # Listing: every page, sorted by name.
+
+    def list_channel_groups(self) -> list[ChannelGroup]:
+        items = [ChannelGroup.from_api(d) for p in self._pages("ListChannelGroups") for d in p]
+        return sorted(items, key=lambda g: g.name)
+
+    def list_channels(self, group: str) -> list[Channel]:
+        pages = self._pages("ListChannels", ChannelGroupName=group)
+        return sorted((Channel.from_api(d) for p in pages for d in p), key=lambda c: c.name)
+
+    def list_origin_endpoints(self, group: str, channel: str) -> list[OriginEndpoint]:
+        pages = self._pages("ListOriginEndpoints", ChannelGroupName=group, ChannelName=channel)
+        items = (OriginEndpoint.from_api(d) for p in pages for d in p)
+        return sorted(items, key=lambda e: e.name)
+
+    def iter_harvest_job_pages(
+        self,
+        group: str,
+        *,
+        channel: str | None = None,
+        endpoint: str | None = None,
+        status: JobStatus | None = None,
+    ) -> Iterator[list[HarvestJob]]:
+        """Pages of jobs, as they arrive: one ListHarvestJobs page chain for the scope."""
+        params: dict[str, Any] = {"ChannelGroupName": group}
+        if channel:
+            params["ChannelName"] = channel
+        if endpoint:
+            params["OriginEndpointName"] = endpoint
+        if status:
+            params["Status"] = str(status)
+        for page in self._pages("ListHarvestJobs", **params):
+            yield [HarvestJob.from_api(d) for d in page]
+
+    def list_harvest_jobs(
+        self,
+        group: str,
+        *,
+        channel: str | None = None,
+        endpoint: str | None = None,
+        status: JobStatus | None = None,
+    ) -> list[HarvestJob]:
+        """Every job in the scope. A whole group's jobs take one page chain, not one per
+        endpoint."""
+        pages = self.iter_harvest_job_pages(
+            group, channel=channel, endpoint=endpoint, status=status
+        )
+        return sorted((j for p in pages for j in p), key=lambda j: j.name)
+
+    # Single resources.
+
+    def get_channel_group(self, group: str) -> ChannelGroup:
+        return ChannelGroup.from_api(self._call("GetChannelGroup", ChannelGroupName=group))
+
+    def get_channel(self, group: str, channel: str) -> Channel:
+        d = self._call("GetChannel", ChannelGroupName=group, ChannelName=channel)
+        return Channel.from_api(d)
+
+    def get_origin_endpoint(self, group: str, channel: str, endpoint: str) -> OriginEndpoint:
+        d = self._call(
+            "GetOriginEndpoint",
+            ChannelGroupName=group,
+            ChannelName=channel,
+            OriginEndpointName=endpoint,
+        )
+        return OriginEndpoint.from_api(d)
+
+    def get_harvest_job(self, group: str, channel: str, endpoint: str, name: str) -> HarvestJob:
+        d = self._call(
+            "GetHarvestJob",
+            ChannelGroupName=group,
+            ChannelName=channel,
+            OriginEndpointName=endpoint,
+            HarvestJobName=name,
+        )
+        return HarvestJob.from_api(d)
+
+    def list_tags(self, arn: str) -> dict[str, str]:
+        return dict(self._call("ListTagsForResource", ResourceArn=arn).get("Tags") or {})
+
+    # Changes.
+
+    def cancel_harvest_job(self, job: HarvestJob) -> None:
+        """Cancel `job`, guarded by its ETag: a stale one answers ConflictException."""
+        params: dict[str, Any] = {
+            "ChannelGroupName": job.group_name,
+            "ChannelName": job.channel_name,
+            "OriginEndpointName": job.endpoint_name,
+            "HarvestJobName": job.name,
+        }
+        if job.etag:
+            params["ETag"] = job.etag
+        self._call("CancelHarvestJob", **params)
+
+    def create_harvest_job(
+        self,
+        group: str,
+        channel: str,
+        endpoint: str,
+        *,
+        manifests: HarvestedManifests,
+        start: datetime,
+        end: datetime,
+        bucket: str,
+        path: str,
+        name: str | None = None,
+        description: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        client_token: str | None = None,
+    ) -> HarvestJob:
+        params: dict[str, Any] = {
+            "ChannelGroupName": group,
+            "ChannelName": channel,
+            "OriginEndpointName": endpoint,
+            "HarvestedManifests": manifests.to_api(),
+            "ScheduleConfiguration": {"StartTime": start, "EndTime": end},
+            "Destination": {"S3Destination": {"BucketName": bucket, "DestinationPath": path}},
+        }
+        if name:
+            params["HarvestJobName"] = name
+        if description is not None:
+            params["Description"] = description
+        if tags:
+            params["Tags"] = dict(tags)
+        if client_token:
+            params["ClientToken"] = client_token
+        return HarvestJob.from_api(self._call("CreateHarvestJob", **params))
+
+
+def _snake(operation: str) -> str:
+    out = []
+    for i, ch in enumerate(operation):
+        if ch.isupper() and i:
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
