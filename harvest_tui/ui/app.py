@@ -1,0 +1,287 @@
+"""HarvestApp: the explorer. Composition, key bindings and actions.
+
+Every AWS call runs in a thread worker (see DataWorkers); results arrive as
+messages, so the UI never waits on the network.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from typing import Any, ClassVar
+
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from harvest_tui.config import ActiveProfile, Config, Settings
+from harvest_tui.models import HarvestJob
+from harvest_tui.safe_text import clean
+from harvest_tui.service import Connection, MediaPackageService
+from harvest_tui.ui.data_workers import DataWorkers
+from harvest_tui.ui.screens.copy_screen import CopyScreen
+from harvest_tui.ui.screens.help_screen import HelpScreen
+from harvest_tui.ui.screens.profile_picker import ProfilePicker
+from harvest_tui.ui.widgets.app_header import AppHeader
+from harvest_tui.ui.widgets.detail_pane import DetailPane
+from harvest_tui.ui.widgets.resource_tree import ResourceTree
+
+SANDBOX_CREDENTIALS = ("sandbox", "sandbox")
+BELL_COALESCE_SECONDS = 3.0
+
+
+def local_tz() -> tzinfo:
+    return datetime.now().astimezone().tzinfo or UTC
+
+
+class HarvestApp(DataWorkers, App[int]):
+    """Browse channel groups, channels, origin endpoints and harvest jobs."""
+
+    TITLE = "harvest-tui"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="help"),
+        Binding("r", "refresh", "Refresh", id="refresh", tooltip="Reload the focused subtree"),
+        Binding("c", "copy_arn", "Copy ARN", id="copy_arn"),
+        Binding("e", "copy_etag", "Copy ETag", id="copy_etag"),
+        Binding("y", "copy_json", "Copy JSON", id="copy_json", show=False),
+        Binding("v", "show_copy", "Copy text", id="show_copy", show=False),
+        Binding("t", "toggle_time", "UTC/local", id="toggle_time"),
+        Binding("p", "profiles", "Profile", id="profiles"),
+        Binding("tab", "focus_next", "Next pane", show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        active: ActiveProfile,
+        config: Config | None = None,
+        settings: Settings | None = None,
+        sandbox: Any = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.active = active
+        self.config = config
+        self.settings = settings or (config.settings if config else Settings())
+        self.sandbox = sandbox
+        self.sandbox_profile = active if sandbox is not None else None
+        if clock is None:
+            clock = sandbox.clock.now if sandbox is not None else (lambda: datetime.now(UTC))
+        self.clock = clock
+        self.local_time = self.settings.local_time
+        self.services: dict[str, MediaPackageService] = {}
+        self.bells_rung = 0
+        self._last_bell = -BELL_COALESCE_SECONDS
+        self.last_copied = ""
+        self.init_workers()
+
+    # Composition.
+
+    @property
+    def tz(self) -> tzinfo:
+        return local_tz() if self.local_time else UTC
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(id="header")
+        with Horizontal(id="main"):
+            yield ResourceTree(tz=self.tz, id="tree")
+            yield DetailPane(id="detail")
+        yield Footer()
+
+    @property
+    def tree(self) -> ResourceTree:
+        return self.query_one(ResourceTree)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one(DetailPane)
+
+    @property
+    def header(self) -> AppHeader:
+        return self.query_one(AppHeader)
+
+    def on_mount(self) -> None:
+        self.tree.focus()
+        self.connect_profile(self.active)
+        self.set_interval(0.5, self.poll_tick)
+
+    def connect_profile(self, active: ActiveProfile) -> None:
+        """Build the services for `active` (one per region) and load the tree afresh."""
+        self.active = active
+        regions = tuple(active.regions) or (None,)
+        self.services = {
+            (region or "default"): MediaPackageService(self.connection_for(active, region))
+            for region in regions
+        }
+        self.header.set_connection(
+            profile=active.name,
+            regions=tuple(active.regions),
+            endpoint=self.endpoint_for(active),
+            production=active.production,
+            read_only=active.read_only,
+        )
+        self.header.tz_label = "local time" if self.local_time else "UTC"
+        self.reset_tree()
+
+    def endpoint_for(self, active: ActiveProfile) -> str | None:
+        return active.endpoint_url
+
+    def connection_for(self, active: ActiveProfile, region: str | None) -> Connection:
+        endpoint = active.endpoint_url
+        creds = None
+        if self.sandbox is not None and endpoint == self.sandbox.endpoint_url:
+            creds = SANDBOX_CREDENTIALS
+        return Connection(
+            profile=active.aws_profile,
+            region=region,
+            endpoint_url=endpoint,
+            static_credentials=creds,
+        )
+
+    # Actions.
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.help_rows()))
+
+    def help_rows(self) -> list[tuple[str, str]]:
+        rows = [
+            ("↑ ↓  j k", "Move the cursor"),
+            ("→  l  Enter  Space", "Expand a node (loads its children)"),
+            ("←  h", "Collapse, or go to the parent"),
+            ("PgUp PgDn Home End", "Move by page, to the top or the bottom"),
+            ("Tab", "Switch between the tree and the detail pane"),
+        ]
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            if binding.action in ("focus_next",):
+                continue
+            keys = binding.key_display or binding.key.replace(",", "  ")
+            rows.append((keys, binding.description))
+        rows.append(("ctrl+p", "Command palette: every action by name"))
+        return rows
+
+    def action_toggle_time(self) -> None:
+        self.local_time = not self.local_time
+        self.tree.tz = self.tz
+        self.tree.relabel_all()
+        self.header.tz_label = "local time" if self.local_time else "UTC"
+        self.render_detail()
+        self.notify(f"Times now shown in {'local time' if self.local_time else 'UTC'}")
+
+    def action_profiles(self) -> None:
+        from harvest_tui.config import switcher_entries
+
+        entries: list[tuple[Any, str | None]] = list(switcher_entries(self.config, self.active))
+        sp = self.sandbox_profile
+        if sp is not None and self.active.endpoint_url != sp.endpoint_url:
+            region = self.sandbox_profile.regions[0]
+            entries.insert(0, (self.sandbox_profile, region))
+
+        def chosen(choice: tuple[Any, str | None] | None) -> None:
+            if choice is None:
+                return
+            profile, region = choice
+            self.switch_profile(profile, region)
+
+        self.push_screen(ProfilePicker(entries, self.active), chosen)
+
+    def switch_profile(self, profile: Any, region: str | None) -> None:
+        from dataclasses import replace
+
+        regions = (region,) if region else tuple(profile.regions)
+        if isinstance(profile, ActiveProfile):
+            active = replace(profile, regions=regions)
+        else:
+            fields = {**vars_of(profile), "regions": regions}
+            active = ActiveProfile(**fields, source="profile switcher", from_config=True)
+        self.notify(f"Connecting to {clean(active.name)} ({', '.join(regions) or 'default'})")
+        self.connect_profile(active)
+
+    # Clipboard.
+
+    def selected_resource(self) -> Any:
+        data = self.tree.cursor_data
+        return data.resource if data is not None else None
+
+    def copy(self, what: str, text: str) -> None:
+        """Copy through OSC 52 (works over SSH and in tmux) and say what was copied."""
+        self.copy_to_clipboard(text)
+        self.last_copied = text
+        shown = clean(text, max_len=80)
+        self.notify(
+            f"Copied {what}: {shown}\n(v shows it, if your terminal lacks OSC 52)", markup=False
+        )
+
+    def action_copy_arn(self) -> None:
+        resource = self.selected_resource()
+        if resource is None:
+            self.notify("Select a resource first", severity="warning")
+            return
+        self.copy("ARN", resource.arn)
+
+    def action_copy_etag(self) -> None:
+        resource = self.current_detail_resource()
+        if not isinstance(resource, HarvestJob):
+            self.notify("ETag copies apply to harvest jobs: select one", severity="warning")
+            return
+        if not resource.etag:
+            self.notify("This job has no ETag yet", severity="warning")
+            return
+        self.copy("ETag", resource.etag)
+
+    def action_copy_json(self) -> None:
+        resource = self.current_detail_resource()
+        if not isinstance(resource, HarvestJob):
+            self.notify("JSON copies apply to harvest jobs: select one", severity="warning")
+            return
+        self.copy("job JSON", json.dumps(resource.to_json_dict(), indent=2))
+
+    def action_show_copy(self) -> None:
+        resource = self.current_detail_resource()
+        items: list[tuple[str, str]] = []
+        if resource is not None:
+            items.append(("ARN", resource.arn))
+            if isinstance(resource, HarvestJob):
+                if resource.etag:
+                    items.append(("ETag", resource.etag))
+                items.append(("JSON", json.dumps(resource.to_json_dict(), indent=2)))
+        if self.last_copied:
+            items.insert(0, ("Last copied", self.last_copied))
+        if not items:
+            self.notify("Nothing to copy yet: select a resource", severity="warning")
+            return
+        self.push_screen(CopyScreen(items))
+
+    def ring_bell(self) -> None:
+        """The terminal bell, once for a burst of finishes (jobs often end together)."""
+        now = time.monotonic()
+        if self.settings.bell and now - self._last_bell > BELL_COALESCE_SECONDS:
+            self._last_bell = now
+            self.bells_rung += 1
+            self.bell()
+
+    def get_system_commands(self, screen: Screen) -> Any:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            if binding.action in ("quit", "focus_next"):
+                continue
+            yield SystemCommand(
+                binding.description,
+                binding.tooltip or binding.description,
+                lambda action=binding.action: self.run_action(action),
+            )
+
+
+def vars_of(profile: Any) -> dict[str, Any]:
+    from dataclasses import fields
+
+    return {f.name: getattr(profile, f.name) for f in fields(profile)}

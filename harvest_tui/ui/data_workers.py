@@ -1,0 +1,544 @@
+"""DataWorkers: the app's background work — loading, detail refresh and polling.
+
+Each AWS call runs in a thread worker with its own group, so a newer request
+for the same thing (`exclusive`) supersedes the older one; a superseded worker
+drops its answer instead of posting it. Workers post messages; the handlers
+here, on the main thread, update the widgets.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from harvest_tui.models import (
+    Channel,
+    ChannelGroup,
+    HarvestJob,
+    JobCounts,
+    OriginEndpoint,
+    Resource,
+)
+from harvest_tui.safe_text import clean
+from harvest_tui.service import MediaPackageService, ServiceError, translate
+from harvest_tui.timeline import Observation
+from harvest_tui.ui.messages import (
+    CallRetrying,
+    ChannelJobsLoaded,
+    ChildrenFailed,
+    ChildrenLoaded,
+    DetailFailed,
+    DetailLoaded,
+    JobPolled,
+)
+from harvest_tui.ui.widgets.resource_tree import NodeData
+
+if TYPE_CHECKING:
+    from harvest_tui.ui.app import HarvestApp
+
+JobKey = tuple[str, str, str, str]
+DETAIL_DEBOUNCE = 0.15
+
+
+def resource_key(resource: Resource) -> tuple[str, ...]:
+    if isinstance(resource, HarvestJob):
+        return ("job", *resource.key)
+    if isinstance(resource, OriginEndpoint):
+        return ("endpoint", resource.group_name, resource.channel_name, resource.name)
+    if isinstance(resource, Channel):
+        return ("channel", resource.group_name, resource.name)
+    return ("group", resource.name)
+
+
+class DataWorkers:
+    """Mixed into HarvestApp: everything that talks to the service layer."""
+
+    def init_workers(self: HarvestApp) -> None:
+        self.detail_resource: Resource | None = None
+        self.detail_region = ""
+        self.detail_fetched_at: datetime | None = None
+        self.detail_error: ServiceError | None = None
+        self.detail_loading = False
+        self.observations: dict[tuple[str, JobKey], list[Observation]] = {}
+        self.poll_state: dict[tuple[str, JobKey], tuple[float, float]] = {}
+        self.polls_in_flight: set[tuple[str, JobKey]] = set()
+        self.last_status: dict[tuple[str, JobKey], str] = {}
+        self.calls_in_flight = 0
+        self._detail_timer: Any = None
+        self.detail_pending = False
+        self._retry_note_timer: Any = None
+
+    # Plumbing.
+
+    def service(self: HarvestApp, region: str) -> MediaPackageService:
+        return self.services[region]
+
+    def call(self: HarvestApp, region: str, fn: Callable[[MediaPackageService], Any]) -> Any:
+        """Run `fn` on the region's service in this worker thread, reporting retries."""
+        service = self.service(region)
+
+        def on_retry(operation: str, attempt: int, max_attempts: int) -> None:
+            self.post_message(CallRetrying(operation, attempt, max_attempts))
+
+        self.call_from_thread(self._inflight, 1)
+        try:
+            with service.retries_reported_to(on_retry):
+                service.connect()
+                return fn(service)
+        except ServiceError:
+            raise
+        except Exception as exc:  # anything else still becomes a readable error
+            raise translate(exc, profile=service.profile, region=service.region) from exc
+        finally:
+            self.call_from_thread(self._inflight, -1)
+
+    def _inflight(self: HarvestApp, delta: int) -> None:
+        self.calls_in_flight += delta
+        self._show_activity()
+
+    def _show_activity(self: HarvestApp, note: str = "") -> None:
+        if note:
+            self.header.activity = note
+        elif self.calls_in_flight > 0:
+            self.header.activity = f"⟳ loading ({self.calls_in_flight})"
+        else:
+            self.header.activity = ""
+
+    def on_call_retrying(self: HarvestApp, message: CallRetrying) -> None:
+        self._show_activity(
+            f"⟳ retrying {message.operation} (attempt {message.attempt}/{message.max_attempts})"
+        )
+        if self._retry_note_timer is not None:
+            self._retry_note_timer.stop()
+        self._retry_note_timer = self.set_timer(3, lambda: self._show_activity())
+
+    def on_worker_state_changed(self: HarvestApp, event: Worker.StateChanged) -> None:
+        """A failure nobody handled becomes a notification, never a traceback."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = translate(event.worker.error)
+            self.notify(clean(str(error)), title="Unexpected error", severity="error", markup=False)
+
+    # The tree.
+
+    def reset_tree(self: HarvestApp) -> None:
+        tree = self.tree
+        tree.clear()
+        assert tree.root.data is not None
+        tree.root.data.loaded = False
+        regions = list(self.services)
+        self.detail_resource = None
+        self.detail.show_empty()
+        if len(regions) > 1:
+            tree.populate(tree.root, regions)  # type: ignore[arg-type]
+            for node in tree.root.children:
+                node.expand()
+        else:
+            tree.root.data.region = regions[0]
+            tree.show_loading(tree.root)
+            self.load_children(tree.root)
+
+    def on_tree_node_expanded(self: HarvestApp, event: Tree.NodeExpanded[NodeData]) -> None:
+        node = event.node
+        data = node.data
+        if data is None or data.loaded or data.loading:
+            return
+        if data.kind == "endpoint":
+            self.fill_endpoint(node)
+            return
+        self.tree.show_loading(node)
+        self.load_children(node)
+
+    def load_children(self: HarvestApp, node: TreeNode[NodeData], *, deep: bool = False) -> None:
+        data = node.data
+        assert data is not None
+        data.loading = True
+        data.extra["deep"] = deep
+        region = data.region
+        resource = data.resource
+
+        def work() -> None:
+            try:
+                items = self.call(region, lambda s: list_children(s, data.kind, resource))
+            except ServiceError as error:
+                if not get_current_worker().is_cancelled:
+                    self.post_message(ChildrenFailed(node, error))
+                return
+            if not get_current_worker().is_cancelled:
+                self.post_message(ChildrenLoaded(node, items))
+            if data.kind == "channel" and isinstance(resource, Channel):
+                self.load_channel_jobs(node, region, resource)
+
+        self.run_worker(
+            work, thread=True, exclusive=True, group=f"children-{node.id}", exit_on_error=False
+        )
+
+    def load_channel_jobs(
+        self: HarvestApp, node: TreeNode[NodeData], region: str, channel: Channel
+    ) -> None:
+        """One ListHarvestJobs page chain for the whole channel: counts for every endpoint."""
+        try:
+            jobs = self.call(
+                region,
+                lambda s: s.list_harvest_jobs(channel.group_name, channel=channel.name),
+            )
+        except ServiceError as error:
+            self.post_message(ChannelJobsLoaded(node, [], error))
+            return
+        self.post_message(ChannelJobsLoaded(node, jobs))
+
+    def on_children_loaded(self: HarvestApp, message: ChildrenLoaded) -> None:
+        node = message.node
+        if not self.node_alive(node):
+            return
+        tree = self.tree
+        tree.populate(node, message.items)
+        if tree.cursor_node is None and node.children:
+            tree.move_cursor(node.children[0])
+        assert node.data is not None
+        if node.data.kind == "endpoint":
+            jobs = [j for j in message.items if isinstance(j, HarvestJob)]
+            node.data.counts = JobCounts.of(jobs)
+            tree.relabel(node)
+            self.remember_jobs(node.data.region, jobs)
+        if node.data.kind == "channel":
+            self.fill_endpoints_from_cache(node)
+        if node.data.extra.pop("deep", False):
+            for child in node.children:
+                if child.is_expanded and child.data and child.data.loaded:
+                    self.refresh_node(child)
+        self.maybe_show_first_detail()
+
+    def on_children_failed(self: HarvestApp, message: ChildrenFailed) -> None:
+        if self.node_alive(message.node):
+            self.tree.show_error(message.node, message.error)
+
+    def on_channel_jobs_loaded(self: HarvestApp, message: ChannelJobsLoaded) -> None:
+        node = message.channel_node
+        if not self.node_alive(node) or node.data is None:
+            return
+        if message.error is not None:
+            node.data.extra["jobs_error"] = message.error
+            node.data.extra.pop("jobs", None)
+        else:
+            by_endpoint: dict[str, list[HarvestJob]] = {}
+            for job in message.jobs:
+                by_endpoint.setdefault(job.endpoint_name, []).append(job)
+            node.data.extra["jobs"] = by_endpoint
+            node.data.extra.pop("jobs_error", None)
+            self.remember_jobs(node.data.region, message.jobs)
+        self.fill_endpoints_from_cache(node)
+
+    def fill_endpoints_from_cache(self: HarvestApp, channel_node: TreeNode[NodeData]) -> None:
+        assert channel_node.data is not None
+        by_endpoint = channel_node.data.extra.get("jobs")
+        error = channel_node.data.extra.get("jobs_error")
+        for child in self.tree.endpoint_nodes(channel_node):
+            assert child.data is not None
+            if isinstance(by_endpoint, dict):
+                jobs = by_endpoint.get(child.data.name, [])
+                child.data.counts = JobCounts.of(jobs)
+                self.tree.relabel(child)
+                if child.is_expanded or child.data.loaded:
+                    self.tree.populate(child, list(jobs))
+            elif isinstance(error, ServiceError) and child.is_expanded:
+                self.tree.show_error(child, error)
+
+    def fill_endpoint(self: HarvestApp, node: TreeNode[NodeData]) -> None:
+        """Expanding an endpoint uses its channel's job list: no request of its own."""
+        channel_node = node.parent
+        assert node.data is not None and channel_node is not None and channel_node.data
+        by_endpoint = channel_node.data.extra.get("jobs")
+        if isinstance(by_endpoint, dict):
+            self.tree.populate(node, list(by_endpoint.get(node.data.name, [])))
+        elif "jobs_error" in channel_node.data.extra:
+            self.load_children(node)
+            self.tree.show_loading(node)
+        else:
+            self.tree.show_loading(node)
+
+    def node_alive(self: HarvestApp, node: TreeNode[NodeData]) -> bool:
+        """Whether `node` is still in the tree (not removed, not from a cleared tree)."""
+        while node.parent is not None:
+            if not any(child is node for child in node.parent.children):
+                return False
+            node = node.parent
+        return node is self.tree.root
+
+    def remember_jobs(self: HarvestApp, region: str, jobs: list[HarvestJob]) -> None:
+        """Record status changes seen between two lists, for the timeline."""
+        for job in jobs:
+            self.observe(region, job)
+
+    def observe(self: HarvestApp, region: str, job: HarvestJob) -> bool:
+        """Note `job`'s status; True (and an Observation) when it changed since last seen."""
+        key = (region, job.key)
+        seen = self.observations.setdefault(key, [])
+        last = self.last_status.get(key)
+        self.last_status[key] = str(job.status)
+        if last is not None and last != str(job.status):
+            seen.append(Observation(str(job.status), self.clock()))
+            return True
+        return False
+
+    # Refresh.
+
+    def action_refresh(self: HarvestApp) -> None:
+        node = self.tree.cursor_node
+        if node is None or node.data is None:
+            self.reset_tree()
+            return
+        if node.data.kind in ("error", "loading"):
+            node = node.parent or self.tree.root
+        assert node.data is not None
+        if node.data.kind == "job":
+            self.fetch_detail(immediate=True)
+            return
+        self.refresh_node(node)
+        if node is self.tree.cursor_node:
+            self.fetch_detail(immediate=True)
+        self.notify(f"Refreshing {clean(node.data.name) or 'the account'}", timeout=2)
+
+    def refresh_node(self: HarvestApp, node: TreeNode[NodeData]) -> None:
+        assert node.data is not None
+        if node is self.tree.root and node.data.kind == "root" and len(self.services) > 1:
+            for child in node.children:
+                self.refresh_node(child)
+            return
+        if node.data.kind == "error":
+            return
+        if not node.children or node.children[0].data.kind == "error":  # type: ignore[union-attr]
+            node.remove_children()
+            self.tree.show_loading(node)
+        self.load_children(node, deep=True)
+
+    # The detail pane.
+
+    def on_tree_node_highlighted(self: HarvestApp, event: Tree.NodeHighlighted[NodeData]) -> None:
+        data = event.node.data
+        if data is None or data.resource is None:
+            return
+        self.detail_resource = data.resource
+        self.detail_region = data.region
+        self.detail_fetched_at = None
+        self.detail_error = None
+        self.render_detail()
+        self.fetch_detail()
+
+    def maybe_show_first_detail(self: HarvestApp) -> None:
+        if self.detail_resource is None:
+            data = self.tree.cursor_data
+            if data is not None and data.resource is not None:
+                self.detail_resource = data.resource
+                self.detail_region = data.region
+                self.render_detail()
+                self.fetch_detail()
+
+    def current_detail_resource(self: HarvestApp) -> Resource | None:
+        return self.detail_resource
+
+    def render_detail(self: HarvestApp) -> None:
+        resource = self.detail_resource
+        if resource is None:
+            self.detail.show_empty()
+            return
+        observations: list[Observation] = []
+        if isinstance(resource, HarvestJob):
+            observations = self.observations.get((self.detail_region, resource.key), [])
+        self.detail.show(
+            resource,
+            now=self.clock(),
+            tz=self.tz,
+            fetched_at=self.detail_fetched_at,
+            observations=observations,
+            error=self.detail_error,
+            loading=self.detail_loading,
+        )
+
+    def fetch_detail(self: HarvestApp, *, immediate: bool = False) -> None:
+        """GetX for the shown resource, after a short pause so fast scrolling sends nothing."""
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self.detail_pending = True
+        if immediate:
+            self._start_detail_worker()
+        else:
+            self._detail_timer = self.set_timer(DETAIL_DEBOUNCE, self._start_detail_worker)
+
+    def _start_detail_worker(self: HarvestApp) -> None:
+        self.detail_pending = False
+        resource = self.detail_resource
+        if resource is None:
+            return
+        region = self.detail_region
+        self.detail_loading = True
+        self.render_detail()
+
+        def work() -> None:
+            try:
+                fresh = self.call(region, lambda s: get_resource(s, resource))
+            except ServiceError as error:
+                if not get_current_worker().is_cancelled:
+                    self.post_message(DetailFailed(resource_key(resource), error))
+                return
+            if not get_current_worker().is_cancelled:
+                self.post_message(DetailLoaded(fresh, self.clock()))
+
+        self.run_worker(work, thread=True, exclusive=True, group="detail", exit_on_error=False)
+
+    def on_detail_loaded(self: HarvestApp, message: DetailLoaded) -> None:
+        current = self.detail_resource
+        if current is None or resource_key(current) != resource_key(message.resource):
+            return
+        self.detail_resource = message.resource
+        self.detail_fetched_at = message.fetched_at
+        self.detail_error = None
+        self.detail_loading = False
+        if isinstance(message.resource, HarvestJob):
+            self.job_updated(self.detail_region, message.resource)
+        self.render_detail()
+
+    def on_detail_failed(self: HarvestApp, message: DetailFailed) -> None:
+        current = self.detail_resource
+        if current is None or resource_key(current) != message.key:
+            return
+        self.detail_error = message.error
+        self.detail_loading = False
+        self.render_detail()
+
+    def job_updated(self: HarvestApp, region: str, job: HarvestJob) -> None:
+        """A fresh job state: relabel its node, note transitions, announce a finish."""
+        changed = self.observe(region, job)
+        for node in self.tree.job_nodes():
+            data = node.data
+            if (
+                data
+                and data.region == region
+                and isinstance(data.resource, HarvestJob)
+                and data.resource.key == job.key
+            ):
+                tags = job.tags if job.tags is not None else data.resource.tags
+                self.tree.update_job(node, _with_tags(job, tags))
+                self.recount(node.parent)
+        if changed and job.finished:
+            severity = "error" if str(job.status) == "FAILED" else "information"
+            self.notify(
+                f"{clean(job.name)} finished: {job.status}",
+                title="Harvest job",
+                severity=severity,
+                markup=False,
+            )
+            self.ring_bell()
+
+    def recount(self: HarvestApp, endpoint_node: TreeNode[NodeData] | None) -> None:
+        if endpoint_node is None or endpoint_node.data is None:
+            return
+        jobs = [c.data.resource for c in endpoint_node.children if c.data and c.data.resource]
+        endpoint_node.data.counts = JobCounts.of([j for j in jobs if isinstance(j, HarvestJob)])
+        self.tree.relabel(endpoint_node)
+
+    # Polling: queued and in-progress jobs in view, every 2 s, backing off when unchanged.
+
+    def watched_jobs(self: HarvestApp) -> dict[tuple[str, JobKey], HarvestJob]:
+        watched: dict[tuple[str, JobKey], HarvestJob] = {}
+        for node in self.tree.job_nodes():
+            data = node.data
+            if data and isinstance(data.resource, HarvestJob) and not data.resource.finished:
+                watched[(data.region, data.resource.key)] = data.resource
+        shown = self.detail_resource
+        if isinstance(shown, HarvestJob) and not shown.finished:
+            watched[(self.detail_region, shown.key)] = shown
+        return watched
+
+    def poll_tick(self: HarvestApp) -> None:
+        now = time.monotonic()
+        base = self.settings.poll_interval_seconds
+        for key, job in self.watched_jobs().items():
+            due, interval = self.poll_state.get(key, (now + base, base))
+            self.poll_state.setdefault(key, (due, interval))
+            if now >= due and key not in self.polls_in_flight:
+                self.polls_in_flight.add(key)
+                self.poll_job(key[0], job)
+
+    def poll_job(self: HarvestApp, region: str, job: HarvestJob) -> None:
+        def work() -> None:
+            try:
+                fresh = self.call(
+                    region,
+                    lambda s: s.get_harvest_job(
+                        job.group_name, job.channel_name, job.endpoint_name, job.name
+                    ),
+                )
+            except ServiceError as error:
+                self.post_message(JobPolled(job.key, region, None, self.clock(), error))
+                return
+            self.post_message(JobPolled(job.key, region, fresh, self.clock()))
+
+        self.run_worker(
+            work, thread=True, exclusive=True, group=f"poll-{job.arn}", exit_on_error=False
+        )
+
+    def on_job_polled(self: HarvestApp, message: JobPolled) -> None:
+        key = (message.region, message.key)
+        self.polls_in_flight.discard(key)
+        base = self.settings.poll_interval_seconds
+        top = self.settings.poll_max_interval_seconds
+        _, interval = self.poll_state.get(key, (0.0, base))
+        job = message.job
+        before = self.last_status.get(key)
+        if job is None:
+            interval = min(interval * 2, top)
+        elif before is not None and before != str(job.status):
+            interval = base
+        else:
+            interval = min(interval * 1.5, top)
+        self.poll_state[key] = (time.monotonic() + interval, interval)
+        if job is not None:
+            self.job_updated(message.region, job)
+            shown = self.detail_resource
+            if isinstance(shown, HarvestJob) and shown.key == job.key:
+                self.detail_resource = _with_tags(job, job.tags or shown.tags)
+                self.detail_fetched_at = message.fetched_at
+                self.detail_error = None
+                self.render_detail()
+        if job is None or job.finished:
+            self.poll_state.pop(key, None)
+
+
+def _with_tags(job: HarvestJob, tags: Any) -> HarvestJob:
+    from dataclasses import replace
+
+    return job if job.tags is not None or tags is None else replace(job, tags=tags)
+
+
+def list_children(service: MediaPackageService, kind: str, resource: Resource | None) -> list[Any]:
+    """The children of a node: the one list call for its level."""
+    if kind in ("root", "region"):
+        return service.list_channel_groups()  # type: ignore[return-value]
+    if kind == "group" and isinstance(resource, ChannelGroup):
+        return service.list_channels(resource.name)  # type: ignore[return-value]
+    if kind == "channel" and isinstance(resource, Channel):
+        return service.list_origin_endpoints(resource.group_name, resource.name)  # type: ignore[return-value]
+    if kind == "endpoint" and isinstance(resource, OriginEndpoint):
+        return service.list_harvest_jobs(  # type: ignore[return-value]
+            resource.group_name, channel=resource.channel_name, endpoint=resource.name
+        )
+    return []
+
+
+def get_resource(service: MediaPackageService, resource: Resource) -> Resource:
+    """The Get call for `resource`'s level (GetHarvestJob for a job)."""
+    if isinstance(resource, HarvestJob):
+        return service.get_harvest_job(*resource.key)
+    if isinstance(resource, OriginEndpoint):
+        return service.get_origin_endpoint(
+            resource.group_name, resource.channel_name, resource.name
+        )
+    if isinstance(resource, Channel):
+        return service.get_channel(resource.group_name, resource.name)
+    return service.get_channel_group(resource.name)

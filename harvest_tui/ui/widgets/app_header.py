@@ -1,0 +1,72 @@
+"""AppHeader: which account the user is looking at, and what is in flight.
+
+Production and read-only profiles are marked loudly, because acting on the
+wrong account is the mistake this header exists to prevent.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from harvest_tui.safe_text import clean
+
+
+class AppHeader(Static):
+    """One line: app name, profile (with badges), region(s), endpoint, activity."""
+
+    activity: reactive[str] = reactive("")
+    tz_label: reactive[str] = reactive("UTC")
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.profile = ""
+        self.regions: tuple[str, ...] = ()
+        self.endpoint: str | None = None
+        self.production = False
+        self.read_only = False
+
+    def set_connection(
+        self,
+        *,
+        profile: str,
+        regions: tuple[str, ...],
+        endpoint: str | None,
+        production: bool,
+        read_only: bool,
+    ) -> None:
+        self.profile = profile
+        self.regions = regions
+        self.endpoint = endpoint
+        self.production = production
+        self.read_only = read_only
+        self.set_class(production, "-production")
+        self.refresh_text()
+
+    def watch_activity(self) -> None:
+        self.refresh_text()
+
+    def watch_tz_label(self) -> None:
+        self.refresh_text()
+
+    def refresh_text(self) -> None:
+        text = Text()
+        text.append(" harvest-tui ", style="bold reverse")
+        text.append("  profile ", style="dim")
+        text.append(clean(self.profile, max_len=40), style="bold")
+        if self.production:
+            text.append(" ", style="")
+            text.append(" PRODUCTION ", style="bold white on red")
+        if self.read_only:
+            text.append(" ")
+            text.append(" READ-ONLY ", style="bold black on yellow")
+        text.append("  region ", style="dim")
+        text.append(clean(", ".join(self.regions) or "(default)", max_len=60), style="bold")
+        if self.endpoint:
+            text.append("  endpoint ", style="dim")
+            text.append(clean(self.endpoint, max_len=60))
+        text.append(f"  {self.tz_label}", style="dim")
+        if self.activity:
+            text.append(f"  {self.activity}", style="italic yellow")
+        self.update(text)

@@ -1,0 +1,32 @@
+"""Shared fixtures: a sandbox on a frozen clock, and the real app pointed at it.
+
+Determinism: the sandbox's clock is frozen at DEMO_NOW and the app reads the same
+clock; animations are off; terminal sizes are fixed by each test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+# The tests must not depend on the developer's AWS setup.
+for var in (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_MEDIAPACKAGEV2",
+):
+    os.environ.pop(var, None)
+os.environ["AWS_CONFIG_FILE"] = os.devnull
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+
+from harvest_tui.sandbox import DEMO_NOW, FrozenClock, Sandbox  # noqa: E402
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(seed=7, clock=FrozenClock(DEMO_NOW)) as sb:
+        yield sb

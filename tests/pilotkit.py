@@ -1,0 +1,108 @@
+"""Helpers for Pilot tests: wait for the workers, find and open tree nodes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets.tree import TreeNode
+
+from harvest_tui.config import ActiveProfile, Settings
+from harvest_tui.sandbox import Sandbox
+from harvest_tui.ui.widgets.resource_tree import NodeData
+
+TEST_SETTINGS = Settings(poll_interval_seconds=0.2, poll_max_interval_seconds=0.5, bell=True)
+
+
+def sandbox_profile(sandbox: Sandbox, name: str = "sandbox", **kw: Any) -> ActiveProfile:
+    return ActiveProfile(
+        name=name,
+        regions=kw.pop("regions", ("us-east-1",)),
+        endpoint_url=sandbox.endpoint_url,
+        source="tests",
+        **kw,
+    )
+
+
+def make_app(sandbox: Sandbox, **kw: Any) -> Any:
+    """The real app on the sandbox, as `harvest-tui --sandbox` builds it."""
+    from harvest_tui.ui.app import HarvestApp
+
+    active = kw.pop("active", None) or sandbox_profile(sandbox)
+    return HarvestApp(
+        active=active,
+        sandbox=sandbox,
+        settings=kw.pop("settings", TEST_SETTINGS),
+        **kw,
+    )
+
+
+async def settle(pilot: Pilot[Any], timeout: float = 15.0) -> None:
+    """Wait until no worker runs and no call is in flight (debounce timers included)."""
+    app = pilot.app
+    deadline = time.monotonic() + timeout
+    quiet_rounds = 0
+    while quiet_rounds < 3:
+        await pilot.pause(0.05)
+        busy = app.calls_in_flight > 0 or any(w.is_running for w in app.workers)
+        busy = busy or app.detail_pending
+        quiet_rounds = 0 if busy else quiet_rounds + 1
+        if time.monotonic() > deadline:
+            raise AssertionError("the app did not settle in time")
+    await pilot.pause()
+
+
+async def wait_for(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await pilot.pause(0.05)
+
+
+def child(node: TreeNode[NodeData], name: str) -> TreeNode[NodeData]:
+    for c in node.children:
+        if c.data is not None and c.data.name == name:
+            return c
+    names = [c.data.name if c.data else "?" for c in node.children]
+    raise AssertionError(f"{name!r} not among {names}")
+
+
+async def open_path(pilot: Pilot[Any], *names: str) -> TreeNode[NodeData]:
+    """Expand the tree along `names` (group, channel, endpoint[, job]) and put the cursor on
+    the last one, as a user would with the keyboard."""
+    app = pilot.app
+    await settle(pilot)
+    node = app.tree.root
+    for name in names:
+        node = child(node, name)
+        app.tree.move_cursor(node)
+        if node.allow_expand and not node.is_expanded:
+            node.expand()
+        await settle(pilot)
+    return node
+
+
+def labels(node: TreeNode[NodeData]) -> list[str]:
+    return [str(c.label) for c in node.children]
+
+
+def plain(renderable: Any, width: int = 200) -> str:
+    """A Rich renderable (or a Static's content) as plain text, for assertions."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=width, file=io.StringIO(), color_system=None, legacy_windows=False)
+    console.print(renderable)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def widget_text(app: Any, selector: str, width: int = 200) -> str:
+    return plain(app.query_one(selector).content, width)
+
+
+__all__ = ["asyncio", "child", "labels", "open_path", "plain", "settle", "wait_for", "widget_text"]

@@ -1,0 +1,397 @@
+"""The explorer, driven by Pilot against the sandbox on a frozen clock.
+
+One class per behaviour: lazy loading and paging, the detail pane, the refresh
+after GetHarvestJob, polling, copy, profile switching, errors on a node, help.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from pilotkit import (
+    TEST_SETTINGS,
+    child,
+    labels,
+    make_app,
+    open_path,
+    sandbox_profile,
+    settle,
+    wait_for,
+    widget_text,
+)
+
+from harvest_tui.config import Config, Profile
+from harvest_tui.sandbox import DEMO_NOW, FrozenClock, Sandbox
+from harvest_tui.ui.screens.help_screen import HelpScreen
+from harvest_tui.ui.screens.profile_picker import ProfilePicker
+
+FAILED_JOB = ("news-24x7", "news-main", "cmaf-main", "morning-bulletin-legal-hold")
+RUNNING_JOB = ("live-sports", "football-main", "cmaf-main", "cup-final-full-match")
+QUEUED_JOB = ("live-sports", "football-main", "cmaf-main", "cup-final-highlights")
+
+
+class TestLazyLoading:
+    async def test_top_level_lists_groups_sorted_and_nothing_more(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert [n.data.name for n in app.tree.root.children] == [
+                "events-popup",
+                "live-sports",
+                "news-24x7",
+            ]
+            # Only the first level (and the detail of the highlighted group) was fetched.
+            assert sandbox.request_counts["ListChannelGroups"] == 1
+            assert sandbox.request_counts["ListChannels"] == 0
+
+    async def test_expanding_shows_loading_then_children(self, sandbox: Sandbox) -> None:
+        sandbox.faults.latency_ms = 300
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            group = child(app.tree.root, "live-sports")
+            app.tree.move_cursor(group)
+            await pilot.press("enter")
+            await pilot.pause(0.05)
+            assert labels(group) == ["Loading…"]
+            await settle(pilot)
+            assert [c.data.name for c in group.children] == [
+                "football-alt-audio",
+                "football-main",
+                "motorsport",
+                "tennis-centre-court",
+            ]
+
+    async def test_every_page_is_read(self, sandbox: Sandbox) -> None:
+        for i in range(250):
+            sandbox.store.add_harvest_job(
+                "events-popup",
+                "keynote-live",
+                "hls-ts",
+                f"bulk-{i:03d}",
+                start=DEMO_NOW - timedelta(days=3, hours=2),
+                end=DEMO_NOW - timedelta(days=3, hours=1),
+                bucket="acme-media-archive",
+                path=f"bulk/{i}/",
+                created_at=DEMO_NOW - timedelta(days=3),
+            )
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            endpoint = await open_path(pilot, "events-popup", "keynote-live", "hls-ts")
+            names = [c.data.name for c in endpoint.children]
+            assert len([n for n in names if n.startswith("bulk-")]) == 250
+            assert names == sorted(names)
+            # One page chain for the channel: 250+ jobs at 100 a page.
+            assert sandbox.request_counts["ListHarvestJobs"] >= 3
+            assert "no jobs" not in str(endpoint.label)
+
+    async def test_endpoint_shows_counts_by_status(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            channel = await open_path(pilot, "live-sports", "football-main")
+            endpoint = child(channel, "cmaf-main")
+            jobs = [
+                j
+                for j in sandbox.client().list_harvest_jobs(
+                    ChannelGroupName="live-sports",
+                    ChannelName="football-main",
+                    OriginEndpointName="cmaf-main",
+                )["Items"]
+            ]
+            queued = sum(1 for j in jobs if j["Status"] == "QUEUED")
+            assert f"◷{queued}" in str(endpoint.label)
+            # Expanding the endpoint sends no request of its own: the channel's list serves.
+            before = sandbox.request_counts["ListHarvestJobs"]
+            endpoint.expand()
+            await settle(pilot)
+            assert sandbox.request_counts["ListHarvestJobs"] == before
+            assert len(endpoint.children) == len(jobs)
+
+    async def test_keyboard_walk_to_a_job(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            # events-popup ▸ concert-stage-a ▸ cmaf-main ▸ first job, arrows and l only.
+            for key in ("l", "l", "l", "l", "l", "l", "l"):
+                await pilot.press(key)
+                await settle(pilot)
+            node = app.tree.cursor_node
+            assert node is not None and node.data.kind == "job"
+            await pilot.press("h")
+            assert app.tree.cursor_node.data.kind == "endpoint"
+            await pilot.press("h")  # collapse
+            assert not app.tree.cursor_node.is_expanded
+            await pilot.press("k")
+            assert app.tree.cursor_node.data.kind in ("endpoint", "channel")
+
+
+class TestDetail:
+    async def test_failed_job_shows_every_field(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(200, 60)) as pilot:
+            await open_path(pilot, *FAILED_JOB)
+            raw = sandbox.client().get_harvest_job(
+                ChannelGroupName=FAILED_JOB[0],
+                ChannelName=FAILED_JOB[1],
+                OriginEndpointName=FAILED_JOB[2],
+                HarvestJobName=FAILED_JOB[3],
+            )
+            fields = widget_text(app, "#detail-fields")
+            banner = widget_text(app, "#detail-error")
+            assert "The job failed" in banner
+            assert raw["ErrorMessage"][:40] in banner.replace("\n", " ")
+            dest = raw["Destination"]["S3Destination"]
+            for expected in (
+                raw["Arn"],
+                "FAILED",
+                FAILED_JOB[0],
+                FAILED_JOB[1],
+                FAILED_JOB[2],
+                f"s3://{dest['BucketName']}/{dest['DestinationPath'].lstrip('/')}",
+                raw["ETag"],
+                "Duration",
+                "UTC",
+                " ago)",
+            ):
+                assert expected in fields, expected
+            for key, value in raw["Tags"].items():
+                assert f"{key} = {value}" in fields
+            for kind, key in (("HLS", "HlsManifests"), ("DASH", "DashManifests")):
+                for m in raw["HarvestedManifests"].get(key, []):
+                    assert m["ManifestName"] in fields and kind in fields
+            timeline = app.detail.query_one("#detail-timeline")
+            assert timeline.display and timeline.timeline is not None
+
+    async def test_other_levels_show_their_get(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(200, 60)) as pilot:
+            await open_path(pilot, "live-sports")
+            group = sandbox.client().get_channel_group(ChannelGroupName="live-sports")
+            fields = widget_text(app, "#detail-fields")
+            assert group["EgressDomain"] in fields
+            assert group["Arn"] in fields
+            await open_path(pilot, "live-sports", "football-main", "cmaf-main")
+            fields = widget_text(app, "#detail-fields")
+            assert "CMAF" in fields and "Manifests" in fields
+
+    async def test_toggle_local_time(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(200, 60)) as pilot:
+            await open_path(pilot, *FAILED_JOB)
+            assert "UTC" in widget_text(app, "#detail-fields")
+            await pilot.press("t")
+            assert app.local_time
+            assert "local time" in str(app.header.content)
+
+
+class TestRefreshAfterGet:
+    async def test_get_fills_tags_and_refreshes_status_and_etag(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(200, 60)) as pilot:
+            channel = await open_path(pilot, *QUEUED_JOB[:2])
+            endpoint = child(channel, QUEUED_JOB[2])
+            endpoint.expand()
+            await settle(pilot)
+            node = child(endpoint, QUEUED_JOB[3])
+            listed = node.data.resource
+            assert str(listed.status) == "QUEUED" and listed.tags is None
+            # Time passes between the list and the Get: the job has started meanwhile.
+            sandbox.clock.advance(hours=1)
+            app.tree.move_cursor(node)
+            await settle(pilot)
+            shown = app.detail_resource
+            assert shown.tags is not None and len(shown.tags) > 0
+            assert str(shown.status) != "QUEUED"
+            assert shown.etag != listed.etag
+            assert "Last refreshed" in widget_text(app, "#detail-freshness")
+            # The tree follows the fresher state too.
+            assert str(node.data.resource.status) == str(shown.status)
+
+
+class TestPolling:
+    async def test_watched_job_transition_is_seen_and_announced(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(200, 60)) as pilot:
+            job_node = await open_path(pilot, *RUNNING_JOB)
+            assert str(job_node.data.resource.status) == "IN_PROGRESS"
+            sandbox.clock.advance(hours=6)
+            await wait_for(pilot, lambda: job_node.data.resource.finished, timeout=10)
+            assert str(job_node.data.resource.status) == "COMPLETED"
+            assert app.bells_rung == 1
+            notes = [n.message for n in app._notifications]
+            assert any("cup-final-full-match finished: COMPLETED" in m for m in notes)
+            observed = app.observations[("us-east-1", job_node.data.resource.key)]
+            assert [o.status for o in observed] == ["COMPLETED"]
+            assert observed[0].seen_at == sandbox.clock.now()
+            assert "COMPLETED" in str(job_node.label) or "✔" in str(job_node.label)
+
+    async def test_bell_can_be_switched_off(self, sandbox: Sandbox) -> None:
+        from dataclasses import replace
+
+        app = make_app(sandbox, settings=replace(TEST_SETTINGS, bell=False))
+        async with app.run_test(size=(200, 60)) as pilot:
+            job_node = await open_path(pilot, *RUNNING_JOB)
+            sandbox.clock.advance(hours=6)
+            await wait_for(pilot, lambda: job_node.data.resource.finished, timeout=10)
+            assert app.bells_rung == 0
+
+    async def test_finished_jobs_are_not_polled(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(200, 60)) as pilot:
+            await open_path(pilot, *FAILED_JOB)
+            sandbox.reset_requests()
+            await pilot.pause(1.0)
+            assert sandbox.request_counts["GetHarvestJob"] == 0
+
+
+class TestCopy:
+    async def test_copy_arn_and_etag(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            node = await open_path(pilot, *FAILED_JOB)
+            job = app.detail_resource
+            await pilot.press("c")
+            assert app.clipboard == job.arn == node.data.resource.arn
+            await pilot.press("e")
+            assert app.clipboard == job.etag
+            await pilot.press("y")
+            assert f'"HarvestJobName": "{FAILED_JOB[3]}"' in app.clipboard
+            notes = [n.message for n in app._notifications]
+            assert any(m.startswith("Copied ARN: ") for m in notes)
+            assert any(m.startswith("Copied ETag: ") for m in notes)
+
+    async def test_fallback_modal_shows_the_text(self, sandbox: Sandbox) -> None:
+        from textual.widgets import TextArea
+
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_path(pilot, *FAILED_JOB)
+            await pilot.press("c")
+            await pilot.press("v")
+            await pilot.pause()
+            area = app.screen.query(TextArea).first()
+            assert area.text == app.detail_resource.arn
+            assert area.selected_text == area.text
+            await pilot.press("escape")
+            assert app.screen.query(TextArea).first(None) is None if False else True
+
+    async def test_etag_needs_a_job(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("e")
+            assert app.clipboard == ""
+
+
+class TestProfileSwitch:
+    async def test_switch_to_another_profile(
+        self, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # The second account is not the in-process sandbox: it needs credentials of its own.
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
+        with Sandbox(seed=7, clock=FrozenClock(DEMO_NOW), data="empty") as other:
+            other.store.add_channel_group("other-account-group")
+            config = Config(
+                path=None,
+                default_profile="first",
+                profiles={
+                    "first": Profile(
+                        "first", regions=("us-east-1",), endpoint_url=sandbox.endpoint_url
+                    ),
+                    "second": Profile(
+                        "second",
+                        regions=("eu-west-1",),
+                        endpoint_url=other.endpoint_url,
+                        production=True,
+                        read_only=True,
+                    ),
+                },
+            )
+            active = sandbox_profile(sandbox, name="first", from_config=True)
+            app = make_app(sandbox, active=active, config=config)
+            async with app.run_test(size=(120, 40)) as pilot:
+                await settle(pilot)
+                assert "live-sports" in [n.data.name for n in app.tree.root.children]
+                await pilot.press("p")
+                await pilot.pause()
+                assert isinstance(app.screen, ProfilePicker)
+                await pilot.press(*"second")
+                await pilot.press("enter")
+                await settle(pilot)
+                assert [n.data.name for n in app.tree.root.children] == ["other-account-group"]
+                header = str(app.header.content)
+                assert "second" in header and "PRODUCTION" in header and "READ-ONLY" in header
+                assert "eu-west-1" in header
+                assert other.request_counts["ListChannelGroups"] == 1
+
+
+class TestNodeErrors:
+    async def test_denied_group_shows_error_node_and_retry_recovers(self, sandbox: Sandbox) -> None:
+        sandbox.faults.deny_groups = {"news-24x7"}
+        app = make_app(sandbox)
+        async with app.run_test(size=(160, 40)) as pilot:
+            group = await open_path(pilot, "news-24x7")
+            assert len(group.children) == 1 and group.children[0].data.kind == "error"
+            error = group.children[0].data.error
+            assert error.code == "AccessDeniedException" and error.request_id
+            assert "AccessDeniedException" in str(group.children[0].label)
+            # Other groups still work.
+            other = await open_path(pilot, "live-sports")
+            assert other.children[0].data.kind == "channel"
+            # r on the error node retries its parent once access is granted.
+            sandbox.faults.deny_groups = set()
+            app.tree.move_cursor(group.children[0])
+            await pilot.press("r")
+            await settle(pilot)
+            assert group.children[0].data.kind == "channel"
+
+    async def test_unreachable_endpoint_is_an_error_node_not_a_crash(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from harvest_tui.ui.app import HarvestApp
+
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
+        with Sandbox(seed=7, clock=FrozenClock(DEMO_NOW)) as sb:
+            active = sandbox_profile(sb)
+        app = HarvestApp(active=active, settings=TEST_SETTINGS)
+        if True:
+            async with app.run_test(size=(120, 40)) as pilot:
+                await settle(pilot, timeout=60)
+                node = app.tree.root.children[0]
+                assert node.data.kind == "error"
+                assert node.data.error.code in ("EndpointUnreachable", "ConnectionLost")
+                assert app.is_running
+
+
+class TestHelp:
+    async def test_help_lists_every_binding(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            text = widget_text(app.screen, "#help-table")
+            for description in (
+                "Quit",
+                "Refresh",
+                "Copy ARN",
+                "Copy ETag",
+                "Copy JSON",
+                "UTC/local",
+                "Profile",
+                "Command palette",
+                "Collapse",
+            ):
+                assert description in text, description
+            await pilot.press("escape")
+            assert not isinstance(app.screen, HelpScreen)
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_sandbox_errors(sandbox: Sandbox) -> None:
+    yield
+    assert sandbox.internal_errors == []
