@@ -13,7 +13,8 @@ RAW = {
     "ChannelName": "c",
     "OriginEndpointName": "e",
     "HarvestJobName": "j",
-    "Arn": "arn:aws:mediapackagev2:us-east-1:123456789012:channelGroup/g/channel/c/originEndpoint/e/harvestJob/j",
+    "Arn": "arn:aws:mediapackagev2:us-east-1:123456789012:channelGroup/g/channel/c/"
+    "originEndpoint/e/harvestJob/j",
     "Status": "IN_PROGRESS",
     "Destination": {"S3Destination": {"BucketName": "b", "DestinationPath": "/vod/x/"}},
     "HarvestedManifests": {
