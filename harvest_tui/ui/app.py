@@ -7,6 +7,7 @@ messages, so the UI never waits on the network.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
@@ -131,6 +132,9 @@ class HarvestApp(DataWorkers, App[int]):
         self.reset_tree()
 
     def endpoint_for(self, active: ActiveProfile) -> str | None:
+        """What the header says about the endpoint (the built-in sandbox by name)."""
+        if self.sandbox is not None and active.endpoint_url == self.sandbox.endpoint_url:
+            return "built-in sandbox"
         return active.endpoint_url
 
     def connection_for(self, active: ActiveProfile, region: str | None) -> Connection:
@@ -191,7 +195,13 @@ class HarvestApp(DataWorkers, App[int]):
             profile, region = choice
             self.switch_profile(profile, region)
 
-        self.push_screen(ProfilePicker(entries, self.active), chosen)
+        hint = None
+        if self.config is None:
+            from harvest_tui.config import config_path
+
+            path = config_path(None, os.environ)
+            hint = f"No profiles file yet: harvest-tui config init writes one at {path}"
+        self.push_screen(ProfilePicker(entries, self.active, hint=hint), chosen)
 
     def switch_profile(self, profile: Any, region: str | None) -> None:
         from dataclasses import replace

@@ -21,7 +21,7 @@ from harvest_tui.safe_text import clean
 Entry = tuple[Any, str | None]
 
 
-def entry_label(profile: Any, region: str | None, active: bool) -> Text:
+def entry_label(profile: Any, region: str | None, active: bool, endpoint: str | None) -> Text:
     text = Text("● " if active else "  ", style="green" if active else "")
     text.append(clean(profile.name), style="bold")
     text.append(f"  {clean(region) if region else '(default region)'}", style="cyan")
@@ -31,8 +31,8 @@ def entry_label(profile: Any, region: str | None, active: bool) -> Text:
         text.append("  read-only", style="yellow")
     source = getattr(profile, "aws_profile", None)
     text.append(f"  aws profile: {clean(source) if source else 'default chain'}", style="dim")
-    if getattr(profile, "endpoint_url", None):
-        text.append(f"  {clean(profile.endpoint_url)}", style="dim")
+    if endpoint:
+        text.append(f"  {clean(endpoint)}", style="dim")
     return text
 
 
@@ -45,10 +45,11 @@ class ProfilePicker(ModalScreen[Entry | None]):
         Binding("up", "move(-1)", "Up", show=False),
     ]
 
-    def __init__(self, entries: list[Entry], active: Any) -> None:
+    def __init__(self, entries: list[Entry], active: Any, *, hint: str | None = None) -> None:
         super().__init__()
         self.entries = entries
         self.active = active
+        self.hint = hint
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-body"):
@@ -56,6 +57,8 @@ class ProfilePicker(ModalScreen[Entry | None]):
             yield Input(placeholder="filter…", id="picker-filter")
             yield OptionList(id="picker-list")
             yield Label("Enter connects · Esc cancels", id="picker-hint")
+            if self.hint:
+                yield Label(clean(self.hint), id="picker-config-hint", markup=False)
 
     def on_mount(self) -> None:
         self.fill("")
@@ -75,7 +78,8 @@ class ProfilePicker(ModalScreen[Entry | None]):
             haystack = f"{profile.name} {region or ''}".lower()
             if needle.lower() in haystack:
                 self.shown_entries.append((profile, region))
-                label = entry_label(profile, region, self.is_active(profile, region))
+                endpoint = self.app.endpoint_for(profile)  # type: ignore[attr-defined]
+                label = entry_label(profile, region, self.is_active(profile, region), endpoint)
                 options.add_option(Option(label))
         if self.shown_entries:
             options.highlighted = 0

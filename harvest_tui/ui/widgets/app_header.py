@@ -51,22 +51,22 @@ class AppHeader(Static):
         self.refresh_text()
 
     def refresh_text(self) -> None:
-        text = Text()
+        """Profile · region · endpoint, most important first so a narrow terminal keeps it."""
+        text = Text(no_wrap=True, overflow="ellipsis")
         text.append(" harvest-tui ", style="bold reverse")
-        text.append("  profile ", style="dim")
+        text.append(" ")
         text.append(clean(self.profile, max_len=40), style="bold")
         if self.production:
-            text.append(" ", style="")
+            text.append(" ")
             text.append(" PRODUCTION ", style="bold white on red")
         if self.read_only:
             text.append(" ")
             text.append(" READ-ONLY ", style="bold black on yellow")
-        text.append("  region ", style="dim")
-        text.append(clean(", ".join(self.regions) or "(default)", max_len=60), style="bold")
-        if self.endpoint:
-            text.append("  endpoint ", style="dim")
-            text.append(clean(self.endpoint, max_len=60))
-        text.append(f"  {self.tz_label}", style="dim")
+        text.append(" · ", style="dim")
+        text.append(clean(", ".join(self.regions) or "default region", max_len=60))
         if self.activity:
             text.append(f"  {self.activity}", style="italic yellow")
+        text.append(f"  {self.tz_label}", style="dim")
+        if self.endpoint:
+            text.append(f"  {clean(self.endpoint, max_len=60)}", style="dim")
         self.update(text)

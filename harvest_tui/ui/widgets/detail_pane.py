@@ -98,13 +98,13 @@ def job_fields(job: HarvestJob, now: datetime, tz: tzinfo) -> Table:
     t.row("Endpoint", job.endpoint_name)
     t.text_row("Description", job.description, multiline=True)
     t.row("Destination", job.destination.uri)
-    t.section("Harvested manifests")
+    t.section("Manifests")
     for label, names in job.manifests.by_type():
         if names:
             t.row(f"  {label}", Text(", ".join(clean(n) for n in names)))
     if not job.manifests.count:
         t.row("", Text("none", style="dim"))
-    t.section("Schedule window")
+    t.section("Window")
     t.row("  Start", instant(job.schedule.start, now, tz))
     t.row("  End", instant(job.schedule.end, now, tz))
     t.row("  Duration", format_duration(job.schedule.duration))

@@ -1,0 +1,85 @@
+"""Snapshot tests (pytest-textual-snapshot) at 80x24 and 120x40, on the frozen sandbox.
+
+After an intended UI change: pytest tests/test_snapshots.py --snapshot-update, then look
+at every changed SVG as a picture before committing it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from pilotkit import TEST_SETTINGS, make_app, open_path, settle, sandbox_profile
+
+from harvest_tui.config import Config, Profile
+from harvest_tui.sandbox import Sandbox
+
+SIZES = [(80, 24), (120, 40)]
+# Polling off: a poll in flight would show in the header and make the picture flaky.
+STILL = replace(TEST_SETTINGS, poll_interval_seconds=3600, poll_max_interval_seconds=3600)
+
+JOBS = {
+    "queued": ("live-sports", "football-main", "cmaf-main", "cup-final-highlights"),
+    "in_progress": ("live-sports", "football-main", "cmaf-main", "cup-final-full-match"),
+    "completed": ("live-sports", "motorsport", "cmaf-main", "grand-prix-replay"),
+    "failed": ("news-24x7", "news-main", "cmaf-main", "morning-bulletin-legal-hold"),
+    "cancelled": ("events-popup", "keynote-live", "cmaf-main", "keynote-rehearsal"),
+}
+
+
+def size_id(size: tuple[int, int]) -> str:
+    return f"{size[0]}x{size[1]}"
+
+
+class TestJobSnapshots:
+    @pytest.mark.parametrize("size", SIZES, ids=size_id)
+    @pytest.mark.parametrize("status", list(JOBS))
+    def test_tree_down_to_a_job(
+        self, snap_compare: Any, sandbox: Sandbox, status: str, size: tuple[int, int]
+    ) -> None:
+        """The tree expanded to a job in each status, its detail and timeline on the right."""
+
+        async def walk(pilot: Any) -> None:
+            await open_path(pilot, *JOBS[status])
+
+        assert snap_compare(make_app(sandbox, settings=STILL), terminal_size=size, run_before=walk)
+
+
+class TestScreens:
+    @pytest.mark.parametrize("size", SIZES, ids=size_id)
+    def test_help_screen(self, snap_compare: Any, sandbox: Sandbox, size: tuple[int, int]) -> None:
+        async def open_help(pilot: Any) -> None:
+            await settle(pilot)
+            await pilot.press("question_mark")
+            await settle(pilot)
+
+        app = make_app(sandbox, settings=STILL)
+        assert snap_compare(app, terminal_size=size, run_before=open_help)
+
+    @pytest.mark.parametrize("size", SIZES, ids=size_id)
+    def test_profile_switcher(
+        self, snap_compare: Any, sandbox: Sandbox, size: tuple[int, int]
+    ) -> None:
+        config = Config(
+            path=None,
+            default_profile="prod",
+            profiles={
+                "prod": Profile(
+                    "prod",
+                    aws_profile="media-prod",
+                    regions=("us-east-1", "eu-west-1"),
+                    read_only=True,
+                    production=True,
+                ),
+                "staging": Profile("staging", aws_profile="media-staging", regions=("us-west-2",)),
+            },
+        )
+
+        async def open_picker(pilot: Any) -> None:
+            await settle(pilot)
+            await pilot.press("p")
+            await settle(pilot)
+
+        app = make_app(sandbox, settings=STILL, config=config, active=sandbox_profile(sandbox))
+        assert snap_compare(app, terminal_size=size, run_before=open_picker)
