@@ -11,7 +11,10 @@ never waits for it: the app calls `connect()` from a worker thread.
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +33,11 @@ from harvest_tui.models import (
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
+
+# Off unless the debug log is on (harvest_tui.debug_log). Records name operations,
+# resource names, codes and request ids; never credentials, parameters' values beyond
+# resource names, or response bodies.
+logger = logging.getLogger(__name__)
 
 SERVICE_NAME = "mediapackagev2"
 MAX_ATTEMPTS = 5  # standard mode: 1 call + 4 retries with jittered backoff
@@ -117,6 +125,11 @@ def _sso_hint(profile: str | None) -> str:
     return f"run aws sso login --profile {profile}" if profile else "run aws sso login"
 
 
+def _aws_config_file() -> str:
+    """The AWS config file botocore reads: AWS_CONFIG_FILE, else ~/.aws/config."""
+    return os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config"
+
+
 def translate(
     exc: BaseException,
     *,
@@ -140,9 +153,12 @@ def translate(
         return err(
             "ProfileNotFound",
             str(exc),
-            "check the profile name, or list profiles with: aws configure list-profiles",
+            f"no such profile in {_aws_config_file()}: check the name (aws configure "
+            "list-profiles lists them), or pick another with --profile",
         )
     if isinstance(exc, bx.TokenRetrievalError | bx.SSOError | bx.SSOTokenLoadError):
+        # Missing, expired or revoked SSO token (legacy or sso-session profiles): raised
+        # while resolving credentials, before any request is sent.
         return err("SSOTokenExpired", str(exc), _sso_hint(profile))
     if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
         return err(
@@ -154,10 +170,11 @@ def translate(
     if isinstance(exc, bx.CredentialRetrievalError):
         return err("CredentialRetrievalError", str(exc), "check the credential_process or role")
     if isinstance(exc, bx.NoRegionError):
+        where = f"AWS profile {profile}" if profile else "the default AWS profile"
         return err(
             "NoRegion",
-            "no AWS region is configured",
-            "pass --region, set AWS_DEFAULT_REGION, or add regions to the profile",
+            f"no AWS region is configured ({where} names none)",
+            "pass --region, set AWS_DEFAULT_REGION, or add regions to the harvest-tui profile",
         )
     if isinstance(exc, bx.EndpointConnectionError | bx.ConnectTimeoutError):
         return err(
@@ -173,10 +190,23 @@ def translate(
             "the endpoint stopped answering; press r to retry",
             retryable=True,
         )
+    if isinstance(exc, bx.ConnectionError):  # SSL, proxy and other transport failures
+        return err(
+            "ConnectionFailed",
+            str(exc),
+            "check the network, proxy, certificates or --endpoint-url, then press r to retry",
+            retryable=True,
+        )
     if isinstance(exc, bx.ParamValidationError):
         return err("InvalidParameter", str(exc), "correct the value and try again")
+    if isinstance(exc, bx.ConfigParseError):
+        return err(
+            "InvalidAWSConfig",
+            str(exc),
+            f"fix the syntax of {_aws_config_file()} (sections look like [profile NAME])",
+        )
     if isinstance(exc, bx.InvalidConfigError):
-        return err("InvalidAWSConfig", str(exc), "check ~/.aws/config")
+        return err("InvalidAWSConfig", str(exc), f"check {_aws_config_file()}")
     if isinstance(exc, bx.BotoCoreError):
         return err(type(exc).__name__, str(exc), "")
     return err(type(exc).__name__, str(exc) or type(exc).__name__, "")
@@ -228,8 +258,12 @@ def _client_error(exc: Any, ctx: dict[str, Any]) -> ServiceError:
     )
 
 
+# Errors of the credential or config setup rather than of the call (see _forget_client).
+_CLIENT_SETUP_CODES = frozenset(
+    {"NoCredentials", "SSOTokenExpired", "CredentialRetrievalError", "InvalidAWSConfig"}
+)
 _CLIENTS: dict[Connection, BaseClient] = {}
-_CLIENTS_LOCK = threading.Lock()
+_CLIENTS_LOCK = threading.RLock()  # re-entered when a failed Connect forgets the client
 
 
 class MediaPackageService:
@@ -260,6 +294,7 @@ class MediaPackageService:
             if client is None:
                 client = self._guard("Connect", self._create_client)
                 _CLIENTS[self.connection] = client
+                logger.debug("client created: %s", self.connection.describe())
         self._region = client.meta.region_name
         return client
 
@@ -274,9 +309,17 @@ class MediaPackageService:
                 "aws_access_key_id": c.static_credentials[0],
                 "aws_secret_access_key": c.static_credentials[1],
             }
-        session = boto3.session.Session(profile_name=c.profile, region_name=c.region, **creds)
+        core = None
+        if c.static_credentials and c.profile is None:
+            import botocore.session
+
+            # The sandbox's fixed keys must not depend on AWS_PROFILE naming a real profile.
+            core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+        session = boto3.session.Session(
+            profile_name=c.profile, region_name=c.region, botocore_session=core, **creds
+        )
         config = Config(
-            retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+            retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
             connect_timeout=CONNECT_TIMEOUT,
             read_timeout=READ_TIMEOUT,
             max_pool_connections=self.pool_size,
@@ -289,8 +332,10 @@ class MediaPackageService:
     def _on_request(self, request: Any, operation_name: str, **_: Any) -> None:
         attempt = (getattr(request, "context", None) or {}).get("retries", {}).get("attempt", 1)
         listener: RetryListener | None = getattr(self._local, "listener", None)
-        if attempt > 1 and listener is not None:
-            listener(operation_name, attempt, MAX_ATTEMPTS)
+        if attempt > 1:
+            logger.debug("%s: retrying, attempt %d/%d", operation_name, attempt, MAX_ATTEMPTS)
+            if listener is not None:
+                listener(operation_name, attempt, MAX_ATTEMPTS)
 
     @contextmanager
     def retries_reported_to(self, listener: RetryListener) -> Iterator[None]:
@@ -303,20 +348,43 @@ class MediaPackageService:
             self._local.listener = previous
 
     def _guard(self, operation: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        started = time.monotonic()
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
         except Exception as exc:
-            raise translate(
+            error = translate(
                 exc, operation=operation, profile=self.connection.profile, region=self._region
-            ) from exc
+            )
+            if error.code in _CLIENT_SETUP_CODES:
+                self._forget_client()
+            logger.debug(
+                "%s failed after %.2f s: %s (HTTP %s, request id %s) [%s]",
+                operation,
+                time.monotonic() - started,
+                error.title,
+                error.http_status,
+                error.request_id,
+                self.connection.describe(),
+            )
+            raise error from exc
+        logger.debug("%s ok in %.2f s", operation, time.monotonic() - started)
+        return result
+
+    def _forget_client(self) -> None:
+        """Drop the cached client, so that the next call (r) re-reads the AWS config and
+        credentials: a failure of setup, not of the call, must not stick once it is fixed."""
+        with _CLIENTS_LOCK:
+            _CLIENTS.pop(self.connection, None)
 
     def _call(self, operation: str, **params: Any) -> dict[str, Any]:
         client = self.connect()
+        logger.debug("call %s %s", operation, _names(params))
         method = getattr(client, _snake(operation))
         return self._guard(operation, method, **params)
 
     def _pages(self, operation: str, **params: Any) -> Iterator[list[dict[str, Any]]]:
         client = self.connect()
+        logger.debug("list %s %s", operation, _names(params))
         paginator = client.get_paginator(_snake(operation))
         pages = paginator.paginate(**params)
         iterator = iter(pages)
@@ -453,6 +521,11 @@ class MediaPackageService:
         if client_token:
             params["ClientToken"] = client_token
         return HarvestJob.from_api(self._call("CreateHarvestJob", **params))
+
+
+def _names(params: Mapping[str, Any]) -> str:
+    """The resource names among a call's parameters, for the debug log (nothing else)."""
+    return " ".join(f"{k}={v!r}" for k, v in params.items() if k.endswith("Name") or k == "Status")
 
 
 def _snake(operation: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
-from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -204,12 +203,18 @@ class DetailPane(VerticalScroll):
         self.query_one("#detail-title", Static).update(title)
 
         banner = self.query_one("#detail-error", Static)
-        banner_text: RenderableType | None = None
+        banner_text: Text | None = None
         if error is not None:
             banner_text = self._error_banner(error)
-        elif isinstance(resource, HarvestJob) and resource.error_message:
-            banner_text = Text("✖ The job failed\n", style="bold")
-            banner_text.append(clean(resource.error_message, multiline=True))
+        if isinstance(resource, HarvestJob) and resource.error_message:
+            # A failed refresh must not hide why the job itself failed: show both.
+            failed = Text("✖ The job failed\n", style="bold")
+            failed.append(clean(resource.error_message, multiline=True))
+            if banner_text is None:
+                banner_text = failed
+            else:
+                banner_text.append("\n")
+                banner_text.append_text(failed)
         banner.display = banner_text is not None
         banner.set_class(error is not None, "-load-error")
         banner.update(banner_text or "")
@@ -233,6 +238,27 @@ class DetailPane(VerticalScroll):
         elif not loading:
             fresh.append("From the list; not fetched yet")
         self.query_one("#detail-freshness", Static).update(fresh)
+
+    def show_node_error(self, error: ServiceError, scope: str) -> None:
+        """What a tree error node stands for: which list failed, every detail of the error
+        (code, message, request id, profile, region, operation) and what to do."""
+        title = Text("Error  ", style="dim")
+        title.append(clean(error.title), style="bold")
+        self.query_one("#detail-title", Static).update(title)
+        banner = self.query_one("#detail-error", Static)
+        text = Text("Could not load ", style="bold")
+        text.append(clean(scope), style="bold")
+        text.append("\n")
+        text.append_text(error_panel(error))
+        retry = "Press r to retry" + (" once it is fixed." if not error.retryable else ".")
+        text.append(retry, style="italic")
+        banner.display = True
+        banner.set_class(True, "-load-error")
+        banner.update(text)
+        self.query_one("#detail-fields", Static).update("")
+        self.query_one(StatusTimeline).clear()
+        self.query_one(StatusTimeline).display = False
+        self.query_one("#detail-freshness", Static).update("")
 
     @staticmethod
     def _error_banner(error: ServiceError) -> Text:

@@ -1,0 +1,222 @@
+"""The service layer against the sandbox: real boto3 over real HTTP, no stubs."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, timedelta
+
+import pytest
+
+from harvest_tui.models import HarvestedManifests, HarvestJob, JobStatus
+from harvest_tui.sandbox import DEMO_NOW, Sandbox
+from harvest_tui.service import Connection, MediaPackageService, ServiceError
+
+CREDS = ("sandbox", "sandbox")
+
+
+@pytest.fixture
+def service(sandbox: Sandbox) -> MediaPackageService:
+    conn = Connection(
+        region="us-east-1", endpoint_url=sandbox.endpoint_url, static_credentials=CREDS
+    )
+    return MediaPackageService(conn)
+
+
+def add_jobs(sandbox: Sandbox, n: int, endpoint: str = "hls-ts") -> None:
+    for i in range(n):
+        sandbox.store.add_harvest_job(
+            "events-popup",
+            "keynote-live",
+            endpoint,
+            f"many-{i:03d}",
+            start=DEMO_NOW - timedelta(days=2, hours=2),
+            end=DEMO_NOW - timedelta(days=2, hours=1),
+            bucket="acme-media-archive",
+            path=f"many/{i}/",
+            created_at=DEMO_NOW - timedelta(days=2),
+        )
+
+
+class TestClients:
+    def test_one_client_per_connection_shared_across_threads(self, sandbox: Sandbox) -> None:
+        conn = Connection(
+            region="us-east-1", endpoint_url=sandbox.endpoint_url, static_credentials=CREDS
+        )
+        a, b = MediaPackageService(conn), MediaPackageService(conn)
+        seen: list[object] = []
+        threads = [
+            threading.Thread(target=lambda s=s: seen.append(s.connect())) for s in (a, b) * 4
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len({id(c) for c in seen}) == 1
+        other = MediaPackageService(
+            Connection(
+                region="eu-west-1", endpoint_url=sandbox.endpoint_url, static_credentials=CREDS
+            )
+        )
+        assert other.connect() is not seen[0]
+
+    def test_client_settings(self, service: MediaPackageService) -> None:
+        config = service.connect().meta.config
+        assert config.retries["mode"] == "standard"
+        assert config.connect_timeout <= 10 and config.read_timeout <= 30
+        assert config.max_pool_connections >= service.pool_size >= 10
+
+    def test_sandbox_keys_ignore_a_broken_aws_profile(
+        self, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+        conn = Connection(
+            region="us-west-2", endpoint_url=sandbox.endpoint_url, static_credentials=CREDS
+        )
+        assert len(MediaPackageService(conn).list_channel_groups()) == 3
+
+
+class TestListing:
+    def test_levels_sorted_and_typed(self, service: MediaPackageService) -> None:
+        groups = service.list_channel_groups()
+        assert [g.name for g in groups] == ["events-popup", "live-sports", "news-24x7"]
+        assert all(g.created_at.tzinfo is UTC for g in groups)
+        channels = service.list_channels("live-sports")
+        assert [c.name for c in channels] == sorted(c.name for c in channels)
+        endpoints = service.list_origin_endpoints("live-sports", "football-main")
+        assert {e.container_type for e in endpoints} <= {"TS", "CMAF"}
+        assert any(m.kind == "LL-HLS" for e in endpoints for m in e.manifests)
+
+    def test_every_page_is_walked(self, sandbox: Sandbox, service: MediaPackageService) -> None:
+        add_jobs(sandbox, 230)
+        jobs = service.list_harvest_jobs("events-popup", channel="keynote-live", endpoint="hls-ts")
+        assert len([j for j in jobs if j.name.startswith("many-")]) == 230
+        assert sandbox.request_counts["ListHarvestJobs"] == 3  # 100 + 100 + 30+
+
+    def test_a_whole_group_is_one_page_chain(
+        self, sandbox: Sandbox, service: MediaPackageService
+    ) -> None:
+        jobs = service.list_harvest_jobs("live-sports")
+        endpoints = {(j.channel_name, j.endpoint_name) for j in jobs}
+        assert len(endpoints) > 3
+        assert sandbox.request_counts["ListHarvestJobs"] == 1
+
+    def test_status_filter(self, service: MediaPackageService) -> None:
+        failed = service.list_harvest_jobs("news-24x7", status=JobStatus.FAILED)
+        assert failed and all(j.status is JobStatus.FAILED and j.error_message for j in failed)
+
+
+class TestSingleResources:
+    def test_get_job_has_tags_and_etag(self, service: MediaPackageService) -> None:
+        job = service.get_harvest_job(
+            "news-24x7", "news-main", "cmaf-main", "morning-bulletin-legal-hold"
+        )
+        assert isinstance(job, HarvestJob)
+        assert job.status is JobStatus.FAILED and job.error_message
+        assert job.tags is not None and job.etag
+        assert service.list_tags(job.arn) == dict(job.tags)
+
+    def test_other_gets(self, service: MediaPackageService) -> None:
+        assert service.get_channel_group("live-sports").egress_domain
+        assert service.get_channel("live-sports", "football-main").arn.endswith("football-main")
+        endpoint = service.get_origin_endpoint("live-sports", "football-main", "cmaf-main")
+        assert endpoint.container_type == "CMAF" and endpoint.manifests
+
+    def test_create_then_cancel_with_etag(
+        self, sandbox: Sandbox, service: MediaPackageService
+    ) -> None:
+        job = service.create_harvest_job(
+            "events-popup",
+            "keynote-live",
+            "cmaf-main",
+            name="svc-test",
+            manifests=HarvestedManifests(hls=("index",)),
+            start=DEMO_NOW - timedelta(hours=2),
+            end=DEMO_NOW - timedelta(hours=1),
+            bucket="acme-media-archive",
+            path="svc/",
+            description="from the service test",
+            tags={"k": "v"},
+            client_token="token-1",
+        )
+        assert job.status is JobStatus.QUEUED and job.description == "from the service test"
+        # The same client token again makes no second job.
+        again = service.create_harvest_job(
+            "events-popup",
+            "keynote-live",
+            "cmaf-main",
+            name="svc-test",
+            manifests=HarvestedManifests(hls=("index",)),
+            start=DEMO_NOW - timedelta(hours=2),
+            end=DEMO_NOW - timedelta(hours=1),
+            bucket="acme-media-archive",
+            path="svc/",
+            description="from the service test",
+            tags={"k": "v"},
+            client_token="token-1",
+        )
+        assert again.arn == job.arn
+        service.cancel_harvest_job(job)
+        assert service.get_harvest_job(*job.key).status is JobStatus.CANCELLED
+
+
+class TestErrors:
+    def test_not_found_carries_everything(self, service: MediaPackageService) -> None:
+        with pytest.raises(ServiceError) as info:
+            service.get_harvest_job("live-sports", "football-main", "cmaf-main", "nope")
+        e = info.value
+        assert e.code == "ResourceNotFoundException"
+        assert e.subtype == "HARVEST_JOB"
+        assert e.http_status == 404 and e.request_id
+        assert e.operation == "GetHarvestJob" and e.region == "us-east-1"
+        assert "refresh" in e.hint
+
+    def test_stale_etag_is_a_conflict(self, sandbox: Sandbox, service: MediaPackageService) -> None:
+        job = service.list_harvest_jobs(
+            "live-sports", channel="football-main", endpoint="cmaf-main", status=JobStatus.QUEUED
+        )[0]
+        from dataclasses import replace
+
+        with pytest.raises(ServiceError) as info:
+            service.cancel_harvest_job(replace(job, etag="stale"))
+        assert info.value.code == "ConflictException" and info.value.http_status == 409
+
+    def test_finished_job_cannot_be_cancelled(self, service: MediaPackageService) -> None:
+        job = service.get_harvest_job("live-sports", "motorsport", "cmaf-main", "grand-prix-replay")
+        with pytest.raises(ServiceError) as info:
+            service.cancel_harvest_job(job)
+        assert info.value.subtype == "HARVEST_JOB_INELIGIBLE_FOR_CANCELLATION"
+
+    def test_denied_group(self, sandbox: Sandbox, service: MediaPackageService) -> None:
+        sandbox.faults.deny_groups = {"news-24x7"}
+        with pytest.raises(ServiceError) as info:
+            service.list_channels("news-24x7")
+        assert info.value.code == "AccessDeniedException" and info.value.http_status == 403
+        assert "permission" in info.value.hint
+
+    def test_throttling_outlasting_retries(
+        self, sandbox: Sandbox, service: MediaPackageService
+    ) -> None:
+        sandbox.faults.throttle_rate = 1.0
+        with pytest.raises(ServiceError) as info:
+            service.list_channel_groups()
+        e = info.value
+        assert e.code == "ThrottlingException" and e.retryable
+        assert "after 5 attempts" in e.message
+        assert sandbox.request_counts["ListChannelGroups"] == 5
+
+    def test_retries_are_reported(self, sandbox: Sandbox, service: MediaPackageService) -> None:
+        sandbox.faults.throttle_rate = 1.0
+        seen: list[tuple[str, int, int]] = []
+        with service.retries_reported_to(lambda *a: seen.append(a)), pytest.raises(ServiceError):
+            service.list_channel_groups()
+        assert seen == [("ListChannelGroups", n, 5) for n in (2, 3, 4, 5)]
+
+    def test_unreachable_endpoint(self) -> None:
+        with Sandbox(data="empty") as sb:
+            url = sb.endpoint_url
+        service = MediaPackageService(
+            Connection(region="us-east-1", endpoint_url=url, static_credentials=CREDS)
+        )
+        with pytest.raises(ServiceError) as info:
+            service.list_channel_groups()
+        assert info.value.code == "EndpointUnreachable" and "retry" in info.value.hint

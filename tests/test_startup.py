@@ -1,0 +1,75 @@
+"""Startup: what the first frame does not pay for, and the opt-in bench instrumentation."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harvest_tui import cli
+from harvest_tui.ui.app import end_startup_gc
+
+
+def run_python(code: str, **env: str) -> str:
+    full = {k: v for k, v in os.environ.items() if not k.startswith("HARVEST_TUI_BENCH")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**full, **env}
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_the_app_command_line_does_not_import_the_sandbox() -> None:
+    code = (
+        "import sys; from harvest_tui.cli import build_parser; "
+        "build_parser(['--region', 'us-east-1']); "
+        "print('harvest_tui.sandbox' in sys.modules)"
+    )
+    assert run_python(code) == "False"
+
+
+def test_the_sandbox_command_still_has_its_flags(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main(["sandbox", "--help"])
+    assert info.value.code == 0
+    assert "--debug-routes" in capsys.readouterr().out
+    assert gc.isenabled()
+
+
+def test_commands_other_than_the_app_collect_garbage_as_usual(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["config", "path"]) == 0
+    assert gc.isenabled()
+    assert capsys.readouterr().out.strip()
+
+
+def test_the_startup_pause_of_the_collector_ends() -> None:
+    gc.disable()
+    try:
+        end_startup_gc()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    end_startup_gc()  # with the collector on (tests, embedding): nothing to do
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_bench_events_only_when_asked(tmp_path: Path) -> None:
+    code = (
+        "from harvest_tui.ui import bench; "
+        "bench.stamp('first_frame'); bench.on_next_frame('x'); print(bench.ENABLED)"
+    )
+    assert run_python(code) == "False"
+    out = tmp_path / "events.jsonl"
+    assert run_python(code, HARVEST_TUI_BENCH=str(out)) == "True"
+    events = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [e["event"] for e in events] == ["first_frame"]
+    assert isinstance(events[0]["t"], int)
