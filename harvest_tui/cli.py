@@ -7,6 +7,7 @@ them, so `--help`, `--version` and `config path` answer at once.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -16,7 +17,9 @@ from harvest_tui import __version__
 SANDBOX_REGION = "us-east-1"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line. The sandbox command's own flags are added only when `argv` may
+    name it (importing them costs every start of the app a few milliseconds)."""
     parser = argparse.ArgumentParser(
         prog="harvest-tui",
         description="A terminal explorer for AWS Elemental MediaPackage v2 harvest jobs.",
@@ -40,12 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    from harvest_tui.sandbox import cli as sandbox_cli
-
     sandbox_parser = sub.add_parser(
         "sandbox", help="run the local MediaPackage v2 sandbox endpoint until Ctrl-C"
     )
-    sandbox_cli.add_arguments(sandbox_parser)
+    if argv is None or "sandbox" in argv:
+        from harvest_tui.sandbox import cli as sandbox_cli
+
+        sandbox_cli.add_arguments(sandbox_parser)
 
     config_parser = sub.add_parser("config", help="the profiles file: init or path")
     config_sub = config_parser.add_subparsers(dest="config_command", metavar="ACTION")
@@ -56,15 +60,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command == "sandbox":
-        from harvest_tui.sandbox import cli as sandbox_cli
+    # Starting the app allocates a few hundred thousand objects that all live on (modules,
+    # Textual's DOM and styles, botocore's model); the cyclic collector scanning them again
+    # and again cost ~20 ms before the first frame and ~70 ms before the first data. It is
+    # off until the app has started (HarvestApp turns it back on, freezing what exists).
+    gc.disable()
+    try:
+        argv = sys.argv[1:] if argv is None else list(argv)
+        parser = build_parser(argv)
+        args = parser.parse_args(argv)
+        if args.command == "sandbox":
+            gc.enable()  # a long-running server
+            from harvest_tui.sandbox import cli as sandbox_cli
 
-        return sandbox_cli.run(args)
-    if args.command == "config":
-        return _config_command(parser, args)
-    return _run_app(args)
+            return sandbox_cli.run(args)
+        if args.command == "config":
+            gc.enable()
+            return _config_command(parser, args)
+        return _run_app(args)
+    finally:
+        gc.enable()  # however it ended (--help exits from parse_args)
 
 
 def _config_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -112,6 +127,9 @@ def _run_app(args: argparse.Namespace) -> int:
         print(f"harvest-tui: {exc}", file=sys.stderr)
         return exc.exit_code
 
+    from harvest_tui import debug_log
+
+    debug_log.setup(settings.debug_log)
     sandbox = None
     if args.sandbox:
         from harvest_tui.config import ActiveProfile

@@ -6,6 +6,7 @@ after GetHarvestJob, polling, copy, profile switching, errors on a node, help.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -337,6 +338,9 @@ class TestNodeErrors:
             error = group.children[0].data.error
             assert error.code == "AccessDeniedException" and error.request_id
             assert "AccessDeniedException" in str(group.children[0].label)
+            # A persistent error is shown once, not retried in a loop.
+            await pilot.pause(0.5)
+            assert sandbox.request_counts["ListChannels"] == 1
             # Other groups still work.
             other = await open_path(pilot, "live-sports")
             assert other.children[0].data.kind == "channel"
@@ -395,3 +399,119 @@ class TestHelp:
 def _no_stray_sandbox_errors(sandbox: Sandbox) -> None:
     yield
     assert sandbox.internal_errors == []
+
+
+class TestRefreshKeepsState:
+    async def test_r_reloads_subtree_keeping_expansion_and_cursor(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(160, 40)) as pilot:
+            endpoint = await open_path(pilot, "events-popup", "keynote-live", "cmaf-main")
+            channel = endpoint.parent
+            before = [c.data.name for c in endpoint.children]
+            sandbox.store.add_harvest_job(
+                "events-popup",
+                "keynote-live",
+                "cmaf-main",
+                "aaa-added-later",
+                start=DEMO_NOW - timedelta(hours=3),
+                end=DEMO_NOW - timedelta(hours=2),
+                bucket="acme-media-archive",
+                path="later/",
+                created_at=DEMO_NOW - timedelta(hours=1),
+            )
+            app.tree.move_cursor(channel)
+            await settle(pilot)
+            sandbox.reset_requests()
+            await pilot.press("r")
+            await settle(pilot)
+            assert endpoint.is_expanded and channel.is_expanded
+            assert app.tree.cursor_node is channel
+            assert [c.data.name for c in endpoint.children] == sorted([*before, "aaa-added-later"])
+            # The channel's one job list refreshes its endpoints: no request per endpoint.
+            assert sandbox.request_counts["ListHarvestJobs"] == 1
+            assert sandbox.request_counts["ListOriginEndpoints"] == 1
+
+
+class TestRegionsAndPalette:
+    async def test_one_top_level_node_per_region(self, sandbox: Sandbox) -> None:
+        active = sandbox_profile(sandbox, regions=("us-east-1", "eu-west-1"))
+        app = make_app(sandbox, active=active)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            regions = app.tree.root.children
+            assert [r.data.name for r in regions] == ["us-east-1", "eu-west-1"]
+            for region in regions:
+                assert region.is_expanded
+                assert [c.data.name for c in region.children] == [
+                    "events-popup",
+                    "live-sports",
+                    "news-24x7",
+                ]
+
+    async def test_command_palette_holds_every_action(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            titles = {c.title for c in app.get_system_commands(app.screen)}
+            for title in (
+                "Help",
+                "Refresh",
+                "Copy ARN",
+                "Copy ETag",
+                "Copy JSON",
+                "Copy text",
+                "UTC/local",
+                "Profile",
+            ):
+                assert title in titles, title
+
+
+class TestCancel:
+    STILL = replace(TEST_SETTINGS, poll_interval_seconds=3600, poll_max_interval_seconds=3600)
+
+    async def test_cancel_with_confirmation(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox, settings=self.STILL)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await open_path(pilot, *QUEUED_JOB)
+            await pilot.press("x")
+            await pilot.pause()
+            await pilot.press("y")
+            await settle(pilot)
+            assert str(app.detail_resource.status) == "CANCELLED"
+            assert sandbox.request_counts["CancelHarvestJob"] == 1
+
+    async def test_declining_changes_nothing(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox, settings=self.STILL)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await open_path(pilot, *QUEUED_JOB)
+            await pilot.press("x", "n")
+            await settle(pilot)
+            assert sandbox.request_counts["CancelHarvestJob"] == 0
+
+    async def test_read_only_profile_refuses(self, sandbox: Sandbox) -> None:
+        active = sandbox_profile(sandbox, read_only=True)
+        app = make_app(sandbox, active=active, settings=self.STILL)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await open_path(pilot, *QUEUED_JOB)
+            await pilot.press("x")
+            await pilot.press("y")
+            await settle(pilot)
+            assert sandbox.request_counts["CancelHarvestJob"] == 0
+            assert any("read-only" in n.message for n in app._notifications)
+
+    async def test_stale_etag_is_a_conflict_not_a_cancel(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox, settings=self.STILL)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await open_path(pilot, *QUEUED_JOB)
+            shown = app.detail_resource
+            # It starts meanwhile (but does not finish): its ETag changes.
+            client, (g, c, e, name) = sandbox.client(), QUEUED_JOB
+            ids = dict(ChannelGroupName=g, ChannelName=c, OriginEndpointName=e, HarvestJobName=name)
+            while client.get_harvest_job(**ids)["Status"] == "QUEUED":
+                sandbox.clock.advance(seconds=5)
+            assert client.get_harvest_job(**ids)["Status"] == "IN_PROGRESS"
+            await pilot.press("x", "y")
+            await settle(pilot)
+            assert any("changed since it was shown" in n.message for n in app._notifications)
+            assert str(app.detail_resource.status) != "CANCELLED"
+            assert app.detail_resource.etag != shown.etag

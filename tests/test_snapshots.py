@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from pilotkit import TEST_SETTINGS, make_app, open_path, settle, sandbox_profile
+from pilotkit import TEST_SETTINGS, make_app, open_path, sandbox_profile, settle
 
 from harvest_tui.config import Config, Profile
 from harvest_tui.sandbox import Sandbox

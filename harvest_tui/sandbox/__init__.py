@@ -10,7 +10,7 @@ GetHarvestJob, CreateHarvestJob, CancelHarvestJob, ListTagsForResource.
 Public API
 ----------
 Sandbox(seed=7, clock=None, faults=None, data="demo", *, host="127.0.0.1", port=0,
-        quiet=True)
+        quiet=True, debug_routes=False)
     clock defaults to SystemClock(); faults to Faults(seed=seed); data is "demo",
     "empty" or a callable(store, seed), e.g. scale(jobs=10_000, endpoints=10).
     .start() -> self (daemon thread), .stop(), `with Sandbox(...) as sb:`;
@@ -20,6 +20,10 @@ Sandbox(seed=7, clock=None, faults=None, data="demo", *, host="127.0.0.1", port=
     .requests (list of (operation, params)); .reset_requests();
     .connections_accepted; .internal_errors (tracebacks of sandbox bugs, sent as 500);
     .client(**botocore_config) -> boto3 client, dummy keys, retries off.
+    debug_routes=True (standalone: --debug-routes) also serves, to loopback clients only
+    and outside the MediaPackage API (no operation's path starts /__sandbox/), GET
+    /__sandbox/requests -> {"counts": {operation: n}, "total": n} and POST
+    /__sandbox/reset (clears them, answering the counts before). Not counted themselves.
 
 Clocks: DEMO_NOW = 2026-11-02T14:30Z. FrozenClock(instant=DEMO_NOW) with
     .advance(seconds, **timedelta_kwargs) and .set(instant); SystemClock();

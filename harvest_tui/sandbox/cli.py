@@ -103,6 +103,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="answer 403 AccessDeniedException for this channel group (repeatable)",
     )
     parser.add_argument("--verbose", action="store_true", help="log each request to stderr")
+    parser.add_argument(
+        "--debug-routes",
+        action="store_true",
+        help="also serve GET /__sandbox/requests (request counts by operation) and "
+        "POST /__sandbox/reset to loopback clients, outside the MediaPackage API",
+    )
 
 
 def make_clock(frozen_at: datetime | None, speed: float | None) -> Clock:
@@ -130,7 +136,15 @@ def run(args: argparse.Namespace) -> int:
             jobs=args.jobs, groups=args.groups, channels=args.channels, endpoints=args.endpoints
         )
     clock = make_clock(args.frozen_at, args.speed)
-    sandbox = Sandbox(args.seed, clock, faults, data, port=args.port, quiet=not args.verbose)
+    sandbox = Sandbox(
+        args.seed,
+        clock,
+        faults,
+        data,
+        port=args.port,
+        quiet=not args.verbose,
+        debug_routes=args.debug_routes,
+    )
     try:
         sandbox.bind()
     except OSError as exc:

@@ -34,6 +34,7 @@ from harvest_tui.sandbox.shapes import serialize_error, serialize_output, valida
 from harvest_tui.sandbox.store import Store
 
 Response = tuple[int, dict[str, str], bytes]
+DEBUG_PREFIX = "/__sandbox/"  # the debug routes' namespace: no MediaPackage path starts so
 DataFn = Callable[[Store, int], None]
 
 
@@ -60,8 +61,10 @@ class Sandbox:
         host: str = "127.0.0.1",
         port: int = 0,
         quiet: bool = True,
+        debug_routes: bool = False,
     ) -> None:
         self.seed = seed
+        self.debug_routes = debug_routes
         self.clock: Clock = clock or SystemClock()
         self.faults = faults or Faults(seed=seed)
         self.store = Store(self.clock, secret=f"harvest-tui-sandbox-{seed}".encode())
@@ -165,6 +168,34 @@ class Sandbox:
         with self._log_lock:
             self.request_counts[operation] += 1
             self.requests.append((operation, params))
+
+    # -- debug routes: not part of the MediaPackage API ---------------------------------
+
+    def debug(self, method: str, path: str, client_host: str) -> Response:
+        """GET /__sandbox/requests: request counts by operation; POST /__sandbox/reset
+        clears them (answering the counts before). Loopback clients only, and only with
+        debug_routes=True (`--debug-routes`); never counted as requests."""
+        import ipaddress
+        import json
+
+        def answer(status: int, body: dict[str, Any]) -> Response:
+            return status, {}, json.dumps(body, sort_keys=True).encode()
+
+        try:
+            loopback = ipaddress.ip_address(client_host).is_loopback
+        except ValueError:
+            loopback = False
+        if not loopback:
+            return answer(403, {"message": "debug routes answer loopback clients only"})
+        route = path.partition("?")[0]
+        with self._log_lock:
+            counts = dict(self.request_counts)
+            if (method, route) == ("POST", DEBUG_PREFIX + "reset"):
+                self.request_counts.clear()
+                self.requests.clear()
+            elif (method, route) != ("GET", DEBUG_PREFIX + "requests"):
+                return answer(404, {"message": f"no debug route {method} {route}"})
+        return answer(200, {"counts": counts, "total": sum(counts.values())})
 
     # -- one request ------------------------------------------------------------------
 
@@ -273,7 +304,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        response = self.server.sandbox.handle(self.command, self.path, dict(self.headers), body)
+        sandbox = self.server.sandbox
+        response: Response | None
+        if sandbox.debug_routes and self.path.startswith(DEBUG_PREFIX):
+            response = sandbox.debug(self.command, self.path, self.client_address[0])
+        else:
+            response = sandbox.handle(self.command, self.path, dict(self.headers), body)
         if response is None:
             self.close_connection = True
             return

@@ -6,6 +6,7 @@ messages, so the UI never waits on the network.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -22,17 +24,26 @@ from textual.widgets import Footer
 from harvest_tui.config import ActiveProfile, Config, Settings
 from harvest_tui.models import HarvestJob
 from harvest_tui.safe_text import clean
-from harvest_tui.service import Connection, MediaPackageService
+from harvest_tui.service import Connection, MediaPackageService, ServiceError
+from harvest_tui.ui import bench
 from harvest_tui.ui.data_workers import DataWorkers
-from harvest_tui.ui.screens.copy_screen import CopyScreen
-from harvest_tui.ui.screens.help_screen import HelpScreen
-from harvest_tui.ui.screens.profile_picker import ProfilePicker
+from harvest_tui.ui.screens.confirm_screen import ConfirmScreen
 from harvest_tui.ui.widgets.app_header import AppHeader
 from harvest_tui.ui.widgets.detail_pane import DetailPane
 from harvest_tui.ui.widgets.resource_tree import ResourceTree
 
 SANDBOX_CREDENTIALS = ("sandbox", "sandbox")
 BELL_COALESCE_SECONDS = 3.0
+STARTUP_GC_LIMIT = 2.0  # seconds after mount, at most: see end_startup_gc
+
+
+def end_startup_gc() -> None:
+    """`harvest-tui` starts with the cyclic garbage collector off (see cli.main), and
+    what startup made lives on: freeze it, so later collections skip it (no more pauses
+    of tens of ms scanning Textual and botocore), and collect again from here on."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def local_tz() -> tzinfo:
@@ -55,6 +66,7 @@ class HarvestApp(DataWorkers, App[int]):
         Binding("v", "show_copy", "Copy text", id="show_copy", show=False),
         Binding("t", "toggle_time", "UTC/local", id="toggle_time"),
         Binding("p", "profiles", "Profile", id="profiles"),
+        Binding("x", "cancel_job", "Cancel job", id="cancel_job", show=False),
         Binding("tab", "focus_next", "Next pane", show=False),
     ]
 
@@ -109,11 +121,27 @@ class HarvestApp(DataWorkers, App[int]):
         return self.query_one(AppHeader)
 
     def on_mount(self) -> None:
+        bench.install(self)
         self.tree.focus()
-        self.connect_profile(self.active)
+        # The first frame never waits for boto3 (importing it holds the GIL for ~0.1 s):
+        # it shows "Loading…", and the load starts once that frame is on screen.
+        self.connect_profile(self.active, load=False)
+        self.tree.show_loading(self.tree.root)
+        self.call_after_refresh(self.reset_tree)
         self.set_interval(0.5, self.poll_tick)
+        if not gc.isenabled():
+            # Startup ends with the first data (or after a while): later loads collect.
+            started = time.monotonic()
 
-    def connect_profile(self, active: ActiveProfile) -> None:
+            def startup_over() -> None:
+                root = self.tree.root.data
+                if (root and root.loaded) or time.monotonic() - started > STARTUP_GC_LIMIT:
+                    end_startup_gc()
+                    check.stop()
+
+            check = self.set_interval(0.05, startup_over)
+
+    def connect_profile(self, active: ActiveProfile, *, load: bool = True) -> None:
         """Build the services for `active` (one per region) and load the tree afresh."""
         self.active = active
         regions = tuple(active.regions) or (None,)
@@ -129,7 +157,8 @@ class HarvestApp(DataWorkers, App[int]):
             read_only=active.read_only,
         )
         self.header.tz_label = "local time" if self.local_time else "UTC"
-        self.reset_tree()
+        if load:
+            self.reset_tree()
 
     def endpoint_for(self, active: ActiveProfile) -> str | None:
         """What the header says about the endpoint (the built-in sandbox by name)."""
@@ -152,6 +181,8 @@ class HarvestApp(DataWorkers, App[int]):
     # Actions.
 
     def action_help(self) -> None:
+        from harvest_tui.ui.screens.help_screen import HelpScreen  # not on the first frame's path
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_rows()))
 
@@ -201,6 +232,8 @@ class HarvestApp(DataWorkers, App[int]):
 
             path = config_path(None, os.environ)
             hint = f"No profiles file yet: harvest-tui config init writes one at {path}"
+        from harvest_tui.ui.screens.profile_picker import ProfilePicker
+
         self.push_screen(ProfilePicker(entries, self.active, hint=hint), chosen)
 
     def switch_profile(self, profile: Any, region: str | None) -> None:
@@ -212,7 +245,8 @@ class HarvestApp(DataWorkers, App[int]):
         else:
             fields = {**vars_of(profile), "regions": regions}
             active = ActiveProfile(**fields, source="profile switcher", from_config=True)
-        self.notify(f"Connecting to {clean(active.name)} ({', '.join(regions) or 'default'})")
+        where = clean(", ".join(regions) or "default region")
+        self.notify(f"Connecting to {clean(active.name)} ({where})", markup=False)
         self.connect_profile(active)
 
     # Clipboard.
@@ -268,7 +302,66 @@ class HarvestApp(DataWorkers, App[int]):
         if not items:
             self.notify("Nothing to copy yet: select a resource", severity="warning")
             return
+        from harvest_tui.ui.screens.copy_screen import CopyScreen  # imports TextArea: ~9 ms
+
         self.push_screen(CopyScreen(items))
+
+    # Cancelling a job: guarded by its ETag, refused on read-only profiles.
+
+    def action_cancel_job(self) -> None:
+        job = self.current_detail_resource()
+        if not isinstance(job, HarvestJob):
+            self.notify("Select a queued or in-progress harvest job to cancel", severity="warning")
+            return
+        if self.active.read_only:
+            self.notify(
+                f"Profile {clean(self.active.name)} is read-only: cancelling is switched off",
+                severity="warning",
+                markup=False,
+            )
+            return
+        if job.finished:
+            self.notify(f"{clean(job.name)} has already finished ({job.status})", markup=False)
+            return
+        question = Text("Cancel harvest job ", style="bold")
+        question.append(clean(job.name), style="bold yellow")
+        question.append("?\n\n")
+        question.append(f"{clean(job.group_name)} / {clean(job.channel_name)} / ")
+        question.append(
+            f"{clean(job.endpoint_name)}\nstatus {clean(str(job.status))}, ETag {clean(job.etag)}"
+        )
+        if self.active.production:
+            question.append("\n\nThis is a PRODUCTION profile.", style="bold red")
+        region = self.detail_region
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(
+                    lambda: self._cancel(region, job),
+                    thread=True,
+                    group=f"cancel-{job.arn}",
+                    exit_on_error=False,
+                )
+
+        self.push_screen(ConfirmScreen(question), answered)
+
+    def _cancel(self, region: str, job: HarvestJob) -> None:
+        """In a worker: cancel with the ETag we showed; a stale one is a conflict, not a loss."""
+        try:
+            self.call(region, lambda s: s.cancel_harvest_job(job))
+        except ServiceError as error:
+            if error.code == "ConflictException":
+                message = (
+                    f"{clean(job.name)} changed since it was shown, so it was not cancelled. "
+                    "It has been refreshed: check it and press x again."
+                )
+            else:
+                message = f"Could not cancel {clean(job.name)}: {clean(str(error))}"
+            self.call_from_thread(self.notify, message, severity="error", markup=False)
+            self.call_from_thread(self.fetch_detail, immediate=True)
+            return
+        self.call_from_thread(self.notify, f"Cancel requested for {clean(job.name)}", markup=False)
+        self.call_from_thread(self.fetch_detail, immediate=True)
 
     def ring_bell(self) -> None:
         """The terminal bell, once for a burst of finishes (jobs often end together)."""

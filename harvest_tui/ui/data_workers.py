@@ -8,6 +8,7 @@ here, on the main thread, update the widgets.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -73,6 +74,11 @@ class DataWorkers:
         self._detail_timer: Any = None
         self.detail_pending = False
         self._retry_note_timer: Any = None
+        self._retry_note = ""
+        # The error node under the cursor, with what failed to load: (error, scope).
+        self.detail_node_error: tuple[ServiceError, str] | None = None
+        # Jobs a poll found deleted: not polled again until a list shows them again.
+        self.gone_jobs: set[tuple[str, JobKey]] = set()
 
     # Plumbing.
 
@@ -86,8 +92,12 @@ class DataWorkers:
         def on_retry(operation: str, attempt: int, max_attempts: int) -> None:
             self.post_message(CallRetrying(operation, attempt, max_attempts))
 
-        self.call_from_thread(self._inflight, 1)
+        counted = False
         try:
+            # Inside the try: should the UI update fail, the caller still gets a
+            # ServiceError to show, rather than a node stuck at "Loading…".
+            self.call_from_thread(self._inflight, 1)
+            counted = True
             with service.retries_reported_to(on_retry):
                 service.connect()
                 return fn(service)
@@ -96,27 +106,39 @@ class DataWorkers:
         except Exception as exc:  # anything else still becomes a readable error
             raise translate(exc, profile=service.profile, region=service.region) from exc
         finally:
-            self.call_from_thread(self._inflight, -1)
+            if counted:
+                with contextlib.suppress(Exception):  # the app may be closing
+                    self.call_from_thread(self._inflight, -1)
 
     def _inflight(self: HarvestApp, delta: int) -> None:
         self.calls_in_flight += delta
+        if self.calls_in_flight <= 0:
+            self._retry_note = ""  # nothing in flight: nothing is being retried
         self._show_activity()
 
-    def _show_activity(self: HarvestApp, note: str = "") -> None:
-        if note:
-            self.header.activity = note
+    def _show_activity(self: HarvestApp) -> None:
+        """The header's activity: the latest retry (kept for 3 s), else calls in flight."""
+        if self._retry_note:
+            extra = f" · {self.calls_in_flight} in flight" if self.calls_in_flight > 1 else ""
+            self.header.activity = self._retry_note + extra
         elif self.calls_in_flight > 0:
             self.header.activity = f"⟳ loading ({self.calls_in_flight})"
         else:
             self.header.activity = ""
 
     def on_call_retrying(self: HarvestApp, message: CallRetrying) -> None:
-        self._show_activity(
-            f"⟳ retrying {message.operation} (attempt {message.attempt}/{message.max_attempts})"
+        operation = clean(message.operation, max_len=40)
+        self._retry_note = (
+            f"⟳ retrying {operation} (attempt {message.attempt}/{message.max_attempts})"
         )
+        self._show_activity()
         if self._retry_note_timer is not None:
             self._retry_note_timer.stop()
-        self._retry_note_timer = self.set_timer(3, lambda: self._show_activity())
+        self._retry_note_timer = self.set_timer(3, self._clear_retry_note)
+
+    def _clear_retry_note(self: HarvestApp) -> None:
+        self._retry_note = ""
+        self._show_activity()
 
     def on_worker_state_changed(self: HarvestApp, event: Worker.StateChanged) -> None:
         """A failure nobody handled becomes a notification, never a traceback."""
@@ -133,6 +155,7 @@ class DataWorkers:
         tree.root.data.loaded = False
         regions = list(self.services)
         self.detail_resource = None
+        self.detail_node_error = None
         self.detail.show_empty()
         if len(regions) > 1:
             tree.populate(tree.root, regions)  # type: ignore[arg-type]
@@ -147,6 +170,10 @@ class DataWorkers:
         node = event.node
         data = node.data
         if data is None or data.loaded or data.loading:
+            return
+        if any(c.data is not None and c.data.kind == "error" for c in node.children):
+            # show_error expands the node to show its error: that must not load it again
+            # (a denied call would repeat as fast as the loop turns). r retries.
             return
         if data.kind == "endpoint":
             self.fill_endpoint(node)
@@ -210,13 +237,24 @@ class DataWorkers:
             self.fill_endpoints_from_cache(node)
         if node.data.extra.pop("deep", False):
             for child in node.children:
+                # A channel's job list already refreshes its endpoints.
+                if child.data and child.data.kind == "endpoint":
+                    continue
                 if child.is_expanded and child.data and child.data.loaded:
                     self.refresh_node(child)
         self.maybe_show_first_detail()
 
     def on_children_failed(self: HarvestApp, message: ChildrenFailed) -> None:
-        if self.node_alive(message.node):
-            self.tree.show_error(message.node, message.error)
+        if not self.node_alive(message.node):
+            return
+        self.tree.show_error(message.node, message.error)
+        cursor = self.tree.cursor_node
+        if cursor is None and message.node.children:
+            # Nothing selected yet (the first load failed): select the error, so the
+            # detail pane explains it at once.
+            self.tree.move_cursor(message.node.children[0])
+        elif cursor is not None and cursor.data is not None and cursor.data.kind == "error":
+            self.show_node_error(cursor)  # a retry failed again under the cursor
 
     def on_channel_jobs_loaded(self: HarvestApp, message: ChannelJobsLoaded) -> None:
         node = message.channel_node
@@ -264,11 +302,7 @@ class DataWorkers:
 
     def node_alive(self: HarvestApp, node: TreeNode[NodeData]) -> bool:
         """Whether `node` is still in the tree (not removed, not from a cleared tree)."""
-        while node.parent is not None:
-            if not any(child is node for child in node.parent.children):
-                return False
-            node = node.parent
-        return node is self.tree.root
+        return self.tree.contains(node)
 
     def remember_jobs(self: HarvestApp, region: str, jobs: list[HarvestJob]) -> None:
         """Record status changes seen between two lists, for the timeline."""
@@ -278,6 +312,7 @@ class DataWorkers:
     def observe(self: HarvestApp, region: str, job: HarvestJob) -> bool:
         """Note `job`'s status; True (and an Observation) when it changed since last seen."""
         key = (region, job.key)
+        self.gone_jobs.discard(key)
         seen = self.observations.setdefault(key, [])
         last = self.last_status.get(key)
         self.last_status[key] = str(job.status)
@@ -302,7 +337,7 @@ class DataWorkers:
         self.refresh_node(node)
         if node is self.tree.cursor_node:
             self.fetch_detail(immediate=True)
-        self.notify(f"Refreshing {clean(node.data.name) or 'the account'}", timeout=2)
+        self.notify(f"Refreshing {clean(node.data.name) or 'the account'}", timeout=2, markup=False)
 
     def refresh_node(self: HarvestApp, node: TreeNode[NodeData]) -> None:
         assert node.data is not None
@@ -321,14 +356,30 @@ class DataWorkers:
 
     def on_tree_node_highlighted(self: HarvestApp, event: Tree.NodeHighlighted[NodeData]) -> None:
         data = event.node.data
+        if data is not None and data.kind == "error" and data.error is not None:
+            self.show_node_error(event.node)
+            return
         if data is None or data.resource is None:
             return
+        self.detail_node_error = None
         self.detail_resource = data.resource
         self.detail_region = data.region
         self.detail_fetched_at = None
         self.detail_error = None
         self.render_detail()
         self.fetch_detail()
+
+    def show_node_error(self: HarvestApp, node: TreeNode[NodeData]) -> None:
+        """The detail pane for an error node: everything about the failed list call."""
+        assert node.data is not None and node.data.error is not None
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self.detail_pending = False
+        self.detail_resource = None
+        self.detail_error = None
+        self.detail_loading = False
+        self.detail_node_error = (node.data.error, error_scope(node.parent))
+        self.render_detail()
 
     def maybe_show_first_detail(self: HarvestApp) -> None:
         if self.detail_resource is None:
@@ -345,7 +396,10 @@ class DataWorkers:
     def render_detail(self: HarvestApp) -> None:
         resource = self.detail_resource
         if resource is None:
-            self.detail.show_empty()
+            if self.detail_node_error is not None:
+                self.detail.show_node_error(*self.detail_node_error)
+            else:
+                self.detail.show_empty()
             return
         observations: list[Observation] = []
         if isinstance(resource, HarvestJob):
@@ -414,7 +468,7 @@ class DataWorkers:
     def job_updated(self: HarvestApp, region: str, job: HarvestJob) -> None:
         """A fresh job state: relabel its node, note transitions, announce a finish."""
         changed = self.observe(region, job)
-        for node in self.tree.job_nodes():
+        for node in self.tree.job_nodes_of(region, job.key):  # by name: no walk of every job
             data = node.data
             if (
                 data
@@ -428,7 +482,7 @@ class DataWorkers:
         if changed and job.finished:
             severity = "error" if str(job.status) == "FAILED" else "information"
             self.notify(
-                f"{clean(job.name)} finished: {job.status}",
+                f"{clean(job.name)} finished: {clean(str(job.status))}",
                 title="Harvest job",
                 severity=severity,
                 markup=False,
@@ -446,13 +500,15 @@ class DataWorkers:
 
     def watched_jobs(self: HarvestApp) -> dict[tuple[str, JobKey], HarvestJob]:
         watched: dict[tuple[str, JobKey], HarvestJob] = {}
-        for node in self.tree.job_nodes():
+        for node in self.tree.unfinished_job_nodes():  # not a walk of every job node
             data = node.data
             if data and isinstance(data.resource, HarvestJob) and not data.resource.finished:
                 watched[(data.region, data.resource.key)] = data.resource
         shown = self.detail_resource
         if isinstance(shown, HarvestJob) and not shown.finished:
             watched[(self.detail_region, shown.key)] = shown
+        for key in self.gone_jobs.intersection(watched):
+            del watched[key]
         return watched
 
     def poll_tick(self: HarvestApp) -> None:
@@ -491,6 +547,19 @@ class DataWorkers:
         _, interval = self.poll_state.get(key, (0.0, base))
         job = message.job
         before = self.last_status.get(key)
+        error = message.error
+        if job is None and error is not None and error.code == "ResourceNotFoundException":
+            # Deleted since it was listed: stop polling it and say so if it is shown.
+            self.gone_jobs.add(key)
+            shown = self.detail_resource
+            if (
+                isinstance(shown, HarvestJob)
+                and shown.key == message.key
+                and self.detail_region == message.region
+            ):
+                self.detail_error = error
+                self.detail_loading = False
+                self.render_detail()
         if job is None:
             interval = min(interval * 2, top)
         elif before is not None and before != str(job.status):
@@ -514,6 +583,22 @@ def _with_tags(job: HarvestJob, tags: Any) -> HarvestJob:
     from dataclasses import replace
 
     return job if job.tags is not None or tags is None else replace(job, tags=tags)
+
+
+def error_scope(node: TreeNode[NodeData] | None) -> str:
+    """What an error node's parent was loading, in words: "the channels of live-sports"."""
+    data = node.data if node is not None else None
+    if data is None or data.kind == "root":
+        named = data is not None and data.region not in ("", "default")  # "default": none
+        region = f" in {clean(data.region)}" if named else ""  # type: ignore[union-attr]
+        return f"the channel groups{region}"
+    name = clean(data.name, max_len=80)
+    return {
+        "region": f"the channel groups in {name}",
+        "group": f"the channels of channel group {name}",
+        "channel": f"the origin endpoints of channel {name}",
+        "endpoint": f"the harvest jobs of origin endpoint {name}",
+    }.get(data.kind, name)
 
 
 def list_children(service: MediaPackageService, kind: str, resource: Resource | None) -> list[Any]:

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import ClassVar, Literal
 
-from rich.text import Text
+from rich.cells import cell_len
+from rich.text import Span, Text
 from textual.binding import Binding, BindingType
 from textual.widgets import Tree
-from textual.widgets.tree import TreeNode
+from textual.widgets.tree import TreeNode, UnknownNodeID
 
 from harvest_tui.models import (
     Channel,
@@ -27,7 +28,9 @@ from harvest_tui.models import (
 )
 from harvest_tui.safe_text import clean
 from harvest_tui.service import ServiceError
+from harvest_tui.timefmt import in_tz
 from harvest_tui.timeline import STATUS_GLYPH, STATUS_STYLE
+from harvest_tui.ui import bench
 
 NodeKind = Literal["region", "group", "channel", "endpoint", "job", "loading", "error"]
 COUNT_ORDER = (
@@ -46,7 +49,7 @@ _CHILD_KIND: dict[str, NodeKind] = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeData:
     kind: NodeKind | Literal["root"]
     region: str
@@ -56,6 +59,13 @@ class NodeData:
     loading: bool = False
     counts: JobCounts | None = None  # endpoints: jobs per status, once known
     extra: dict[str, object] = field(default_factory=dict)
+    # Kept by ResourceTree so that its queries need not visit every job node:
+    by_name: dict[str, TreeNode[NodeData]] | None = field(
+        default=None, repr=False, compare=False
+    )  # children by name (rebuilt when found stale)
+    unfinished: list[TreeNode[NodeData]] | None = field(
+        default=None, repr=False, compare=False
+    )  # endpoints: the job children whose job has not finished
 
     @property
     def name(self) -> str:
@@ -66,11 +76,13 @@ class NodeData:
 
 def window_text(job: HarvestJob, tz: tzinfo) -> str:
     """The harvest window, compact: '11-02 10:00–12:00' or across days."""
-    start = job.schedule.start.astimezone(tz)
-    end = job.schedule.end.astimezone(tz)
-    if start.date() == end.date():
-        return f"{start:%m-%d %H:%M}–{end:%H:%M}"
-    return f"{start:%m-%d %H:%M}–{end:%m-%d %H:%M}"
+    start = in_tz(job.schedule.start, tz)
+    end = in_tz(job.schedule.end, tz)
+    # Formatted field by field: strftime twice per job was a third of a job label's cost.
+    head = f"{start.month:02d}-{start.day:02d} {start.hour:02d}:{start.minute:02d}"
+    if (start.year, start.month, start.day) == (end.year, end.month, end.day):
+        return f"{head}–{end.hour:02d}:{end.minute:02d}"
+    return f"{head}–{end.month:02d}-{end.day:02d} {end.hour:02d}:{end.minute:02d}"
 
 
 def counts_text(counts: JobCounts) -> Text:
@@ -93,6 +105,8 @@ def node_label(data: NodeData, tz: tzinfo) -> Text:
         e = data.error
         label = Text(f"✖ {clean(e.title)}: ", style="bold red")
         label.append(clean(e.message, max_len=160), style="red")
+        if e.hint:  # what to do; the detail pane adds request id, profile and region
+            label.append(f"  → {clean(e.hint, max_len=160)}", style="yellow")
         label.append("  (r to retry)", style="dim")
         return label
     if data.kind == "region":
@@ -111,12 +125,30 @@ def node_label(data: NodeData, tz: tzinfo) -> Text:
             label.append_text(counts_text(data.counts))
         return label
     if isinstance(r, HarvestJob):
+        # In one piece (a job label is built for each of thousands of jobs): the status
+        # style over all of it, the window dim.
         status = str(r.status)
-        label = Text(STATUS_GLYPH.get(status, "?") + " ", style=STATUS_STYLE.get(status, ""))
-        label.append(clean(r.name))
-        label.append(f" {window_text(r, tz)}", style="dim")
-        return label
+        head = f"{STATUS_GLYPH.get(status, '?')} {clean(r.name)}"
+        plain = f"{head} {window_text(r, tz)}"
+        dim = Span(len(head), len(plain), "dim")
+        return Text(plain, style=STATUS_STYLE.get(status, ""), spans=[dim])
     return Text(clean(data.name))
+
+
+def _unfinished(node: TreeNode[NodeData]) -> bool:
+    job = node.data.resource if node.data is not None else None
+    return isinstance(job, HarvestJob) and not job.finished
+
+
+def same_text(a: Text, b: Text) -> bool:
+    return a.plain == b.plain and a.style == b.style and a.spans == b.spans
+
+
+def _reorder(node: TreeNode[NodeData], ordered: list[TreeNode[NodeData]]) -> None:
+    """Put `node`'s children in `ordered` order (they are the same nodes). Only needed if
+    the kept children were out of the items' order; Textual has no public move."""
+    node._children[:] = ordered
+    node.tree._invalidate()
 
 
 def resource_key(item: object) -> str:
@@ -142,14 +174,31 @@ class ResourceTree(Tree[NodeData]):
         self.guide_depth = 3
         self.tz = tz
 
-    # Building.
+    # Building. Thousands of job nodes: no per-node work beyond the label itself.
+
+    def process_label(self, label: str | Text) -> Text:
+        """Our labels are one-line Text already: use them as they are (Tree copies each)."""
+        if isinstance(label, Text) and "\n" not in label.plain:
+            return label
+        return super().process_label(label)
+
+    def get_label_width(self, node: TreeNode[NodeData]) -> int:
+        """As Tree's (toggle icon + label) without rendering a copy of every label."""
+        width = node.label.cell_len  # type: ignore[union-attr]
+        if node.allow_expand:
+            width += cell_len(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE)
+        return width
 
     def label_of(self, node: TreeNode[NodeData]) -> Text:
         assert node.data is not None
         return node_label(node.data, self.tz)
 
     def relabel(self, node: TreeNode[NodeData]) -> None:
-        node.set_label(self.label_of(node))
+        """Rebuild `node`'s label; an unchanged one costs no repaint (set_label schedules one
+        per call, which over thousands of jobs adds up)."""
+        label = self.label_of(node)
+        if not same_text(label, node.label):  # type: ignore[arg-type]
+            node.set_label(label)
 
     def relabel_all(self) -> None:
         """Rebuild every label (after the UTC/local toggle)."""
@@ -169,15 +218,21 @@ class ResourceTree(Tree[NodeData]):
         return node_label(NodeData(kind, ""), self.tz)
 
     def show_error(self, node: TreeNode[NodeData], error: ServiceError) -> None:
-        """Replace the children with one error node: code, message, and r to retry."""
+        """Replace the children with one error node: code, message, and r to retry.
+
+        The node counts as loaded, so expanding it again does not retry by itself (that
+        would loop on a persistent error); r retries.
+        """
         assert node.data is not None
         node.data.loading = False
-        node.data.loaded = False
+        node.data.loaded = True
         node.remove_children()
         data = NodeData("error", node.data.region, error=error)
         node.add_leaf(node_label(data, self.tz), data)
         if node is not self.root:
             node.expand()
+        if bench.ENABLED:
+            bench.error_shown(node, error)
 
     def populate(self, node: TreeNode[NodeData], items: list[object]) -> None:
         """Set `node`'s children to `items`, reusing the nodes whose names are unchanged."""
@@ -191,34 +246,119 @@ class ResourceTree(Tree[NodeData]):
             kind = "region"
         existing: dict[str, TreeNode[NodeData]] = {}
         for child in list(node.children):
-            if child.data is not None and child.data.kind == kind:
-                existing[child.data.name] = child
+            data = child.data
+            if data is not None and data.kind == kind and data.name not in existing:
+                existing[data.name] = child
             else:
-                child.remove()
+                child.remove()  # a placeholder, an error, or a repeated name
         wanted = {resource_key(item) for item in items}
         for name, child in list(existing.items()):
             if name not in wanted:
                 child.remove()
                 del existing[name]
-        previous: TreeNode[NodeData] | None = None
+        # The kept children are already in the items' order (both sorted by name), so
+        # each item's place is its index: new nodes go in by index, never by looking up
+        # a neighbour (`after=node` scans the siblings: quadratic over 10,000 jobs).
+        ordered: list[TreeNode[NodeData]] = []
         for item in items:
             name = resource_key(item)
-            child = existing.get(name)
+            child = existing.pop(name, None)
             if child is not None and child.data is not None:
                 if not isinstance(item, str):
                     child.data.resource = item  # type: ignore[assignment]
                 self.relabel(child)
+            elif ordered and ordered[-1].data is not None and ordered[-1].data.name == name:
+                continue  # names are unique in their scope: a repeat (adjacent) is dropped
             else:
                 region = item if isinstance(item, str) else node.data.region
                 data = NodeData(kind, region, resource=None if isinstance(item, str) else item)  # type: ignore[arg-type]
                 label = node_label(data, self.tz)
-                if previous is None:
-                    child = node.add(label, data, before=0, allow_expand=kind != "job")
-                else:
-                    child = node.add(label, data, after=previous, allow_expand=kind != "job")
-            previous = child
+                child = node.add(label, data, before=len(ordered), allow_expand=kind != "job")
+            ordered.append(child)
+        if any(a is not b for a, b in zip(node.children, ordered, strict=True)):
+            _reorder(node, ordered)
+        node.data.by_name = None
+        if kind == "job":
+            node.data.unfinished = [c for c in ordered if _unfinished(c)] or None
+        if bench.ENABLED:
+            bench.populated(self, node, kind, len(items))
 
-    # Queries.
+    # Queries. The poll tick and every job update ask these: they visit the containers
+    # (groups, channels, endpoints), never each of thousands of job nodes.
+
+    def contains(self, node: TreeNode[NodeData]) -> bool:
+        """Whether `node` is in the tree now: not removed, not from before a `clear()`."""
+        if node is self.root:
+            return True
+        try:
+            if self.get_node_by_id(node.id) is not node:  # removing a node unregisters it
+                return False
+        except UnknownNodeID:
+            return False
+        while node.parent is not None:
+            node = node.parent
+        return node is self.root
+
+    def shown(self, node: TreeNode[NodeData]) -> bool:
+        """In the tree, under expanded nodes only (as `job_nodes()` finds them)."""
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            if not parent.is_expanded:
+                return False
+            parent = parent.parent
+        return parent is self.root and self.contains(node)
+
+    def child_named(self, node: TreeNode[NodeData], name: str) -> TreeNode[NodeData] | None:
+        """`node`'s child called `name`, through an index of its children by name."""
+        assert node.data is not None
+        child = node.data.by_name.get(name) if node.data.by_name is not None else None
+        if child is None or child.parent is not node or not self.contains(child):
+            node.data.by_name = {
+                c.data.name: c
+                for c in node.children
+                if c.data is not None and c.data.kind not in ("loading", "error")
+            }
+            child = node.data.by_name.get(name)
+        return child
+
+    def job_node(self, region: str, key: tuple[str, str, str, str]) -> TreeNode[NodeData] | None:
+        """The shown node of the job `key` (group, channel, endpoint, name) in `region`,
+        found by name level by level."""
+        node: TreeNode[NodeData] | None = self.root
+        first = self.root.children[0] if self.root.children else None
+        path = (region, *key) if first and first.data and first.data.kind == "region" else key
+        for name in path:
+            node = self.child_named(node, name) if node is not None else None
+        if node is None or node.data is None or node.data.kind != "job":
+            return None
+        return node if self.shown(node) else None
+
+    def job_nodes_of(self, region: str, key: tuple[str, str, str, str]) -> list[TreeNode[NodeData]]:
+        """`job_node` as a list (empty or one node), for loops over `job_nodes()`."""
+        node = self.job_node(region, key)
+        return [node] if node is not None else []
+
+    def unfinished_job_nodes(self) -> list[TreeNode[NodeData]]:
+        """The nodes of `job_nodes()` whose job has not finished."""
+        out: list[TreeNode[NodeData]] = []
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            for child in node.children:
+                data = child.data
+                if data is None or not child.is_expanded:
+                    continue
+                if data.kind == "endpoint":
+                    if data.unfinished:
+                        data.unfinished = [
+                            job
+                            for job in data.unfinished
+                            if job.parent is child and _unfinished(job) and self.contains(job)
+                        ]
+                        out.extend(data.unfinished)
+                elif data.kind != "job":
+                    stack.append(child)
+        return out
 
     def endpoint_nodes(self, channel_node: TreeNode[NodeData]) -> list[TreeNode[NodeData]]:
         return [c for c in channel_node.children if c.data and c.data.kind == "endpoint"]
@@ -242,6 +382,13 @@ class ResourceTree(Tree[NodeData]):
         assert node.data is not None
         node.data.resource = job
         self.relabel(node)
+        endpoint = node.parent
+        if endpoint is not None and endpoint.data is not None and not job.finished:
+            noted = endpoint.data.unfinished
+            if noted is None:
+                endpoint.data.unfinished = [node]
+            elif not any(n is node for n in noted):
+                noted.append(node)
 
     @property
     def cursor_data(self) -> NodeData | None:
