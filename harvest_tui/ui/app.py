@@ -27,6 +27,8 @@ from harvest_tui.safe_text import clean
 from harvest_tui.service import Connection, MediaPackageService, ServiceError
 from harvest_tui.ui import bench
 from harvest_tui.ui.data_workers import DataWorkers
+from harvest_tui.ui.detail_workers import DetailWorkers
+from harvest_tui.ui.job_polling import JobPolling
 from harvest_tui.ui.screens.confirm_screen import ConfirmScreen
 from harvest_tui.ui.widgets.app_header import AppHeader
 from harvest_tui.ui.widgets.detail_pane import DetailPane
@@ -50,7 +52,7 @@ def local_tz() -> tzinfo:
     return datetime.now().astimezone().tzinfo or UTC
 
 
-class HarvestApp(DataWorkers, App[int]):
+class HarvestApp(DataWorkers, DetailWorkers, JobPolling, App[int]):
     """Browse channel groups, channels, origin endpoints and harvest jobs."""
 
     TITLE = "harvest-tui"

@@ -1,15 +1,15 @@
-"""DataWorkers: the app's background work — loading, detail refresh and polling.
+"""DataWorkers: the plumbing of background calls, and loading the tree.
 
 Each AWS call runs in a thread worker with its own group, so a newer request
 for the same thing (`exclusive`) supersedes the older one; a superseded worker
-drops its answer instead of posting it. Workers post messages; the handlers
-here, on the main thread, update the widgets.
+drops its answer instead of posting it. Workers post messages; the handlers,
+on the main thread, update the widgets. The detail pane's fetches live in
+detail_workers.py and polling in job_polling.py.
 """
 
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -34,9 +34,6 @@ from harvest_tui.ui.messages import (
     ChannelJobsLoaded,
     ChildrenFailed,
     ChildrenLoaded,
-    DetailFailed,
-    DetailLoaded,
-    JobPolled,
 )
 from harvest_tui.ui.widgets.resource_tree import NodeData
 
@@ -44,7 +41,6 @@ if TYPE_CHECKING:
     from harvest_tui.ui.app import HarvestApp
 
 JobKey = tuple[str, str, str, str]
-DETAIL_DEBOUNCE = 0.15
 
 
 def resource_key(resource: Resource) -> tuple[str, ...]:
@@ -352,254 +348,6 @@ class DataWorkers:
             self.tree.show_loading(node)
         self.load_children(node, deep=True)
 
-    # The detail pane.
-
-    def on_tree_node_highlighted(self: HarvestApp, event: Tree.NodeHighlighted[NodeData]) -> None:
-        data = event.node.data
-        if data is not None and data.kind == "error" and data.error is not None:
-            self.show_node_error(event.node)
-            return
-        if data is None or data.resource is None:
-            return
-        self.detail_node_error = None
-        self.detail_resource = data.resource
-        self.detail_region = data.region
-        self.detail_fetched_at = None
-        self.detail_error = None
-        self.render_detail()
-        self.fetch_detail()
-
-    def show_node_error(self: HarvestApp, node: TreeNode[NodeData]) -> None:
-        """The detail pane for an error node: everything about the failed list call."""
-        assert node.data is not None and node.data.error is not None
-        if self._detail_timer is not None:
-            self._detail_timer.stop()
-        self.detail_pending = False
-        self.detail_resource = None
-        self.detail_error = None
-        self.detail_loading = False
-        self.detail_node_error = (node.data.error, error_scope(node.parent))
-        self.render_detail()
-
-    def maybe_show_first_detail(self: HarvestApp) -> None:
-        if self.detail_resource is None:
-            data = self.tree.cursor_data
-            if data is not None and data.resource is not None:
-                self.detail_resource = data.resource
-                self.detail_region = data.region
-                self.render_detail()
-                self.fetch_detail()
-
-    def current_detail_resource(self: HarvestApp) -> Resource | None:
-        return self.detail_resource
-
-    def render_detail(self: HarvestApp) -> None:
-        resource = self.detail_resource
-        if resource is None:
-            if self.detail_node_error is not None:
-                self.detail.show_node_error(*self.detail_node_error)
-            else:
-                self.detail.show_empty()
-            return
-        observations: list[Observation] = []
-        if isinstance(resource, HarvestJob):
-            observations = self.observations.get((self.detail_region, resource.key), [])
-        self.detail.show(
-            resource,
-            now=self.clock(),
-            tz=self.tz,
-            fetched_at=self.detail_fetched_at,
-            observations=observations,
-            error=self.detail_error,
-            loading=self.detail_loading,
-        )
-
-    def fetch_detail(self: HarvestApp, *, immediate: bool = False) -> None:
-        """GetX for the shown resource, after a short pause so fast scrolling sends nothing."""
-        if self._detail_timer is not None:
-            self._detail_timer.stop()
-        self.detail_pending = True
-        if immediate:
-            self._start_detail_worker()
-        else:
-            self._detail_timer = self.set_timer(DETAIL_DEBOUNCE, self._start_detail_worker)
-
-    def _start_detail_worker(self: HarvestApp) -> None:
-        self.detail_pending = False
-        resource = self.detail_resource
-        if resource is None:
-            return
-        region = self.detail_region
-        self.detail_loading = True
-        self.render_detail()
-
-        def work() -> None:
-            try:
-                fresh = self.call(region, lambda s: get_resource(s, resource))
-            except ServiceError as error:
-                if not get_current_worker().is_cancelled:
-                    self.post_message(DetailFailed(resource_key(resource), error))
-                return
-            if not get_current_worker().is_cancelled:
-                self.post_message(DetailLoaded(fresh, self.clock()))
-
-        self.run_worker(work, thread=True, exclusive=True, group="detail", exit_on_error=False)
-
-    def on_detail_loaded(self: HarvestApp, message: DetailLoaded) -> None:
-        current = self.detail_resource
-        if current is None or resource_key(current) != resource_key(message.resource):
-            return
-        self.detail_resource = message.resource
-        self.detail_fetched_at = message.fetched_at
-        self.detail_error = None
-        self.detail_loading = False
-        if isinstance(message.resource, HarvestJob):
-            self.job_updated(self.detail_region, message.resource)
-        self.render_detail()
-
-    def on_detail_failed(self: HarvestApp, message: DetailFailed) -> None:
-        current = self.detail_resource
-        if current is None or resource_key(current) != message.key:
-            return
-        self.detail_error = message.error
-        self.detail_loading = False
-        self.render_detail()
-
-    def job_updated(self: HarvestApp, region: str, job: HarvestJob) -> None:
-        """A fresh job state: relabel its node, note transitions, announce a finish."""
-        changed = self.observe(region, job)
-        for node in self.tree.job_nodes_of(region, job.key):  # by name: no walk of every job
-            data = node.data
-            if (
-                data
-                and data.region == region
-                and isinstance(data.resource, HarvestJob)
-                and data.resource.key == job.key
-            ):
-                tags = job.tags if job.tags is not None else data.resource.tags
-                self.tree.update_job(node, _with_tags(job, tags))
-                self.recount(node.parent)
-        if changed and job.finished:
-            severity = "error" if str(job.status) == "FAILED" else "information"
-            self.notify(
-                f"{clean(job.name)} finished: {clean(str(job.status))}",
-                title="Harvest job",
-                severity=severity,
-                markup=False,
-            )
-            self.ring_bell()
-
-    def recount(self: HarvestApp, endpoint_node: TreeNode[NodeData] | None) -> None:
-        if endpoint_node is None or endpoint_node.data is None:
-            return
-        jobs = [c.data.resource for c in endpoint_node.children if c.data and c.data.resource]
-        endpoint_node.data.counts = JobCounts.of([j for j in jobs if isinstance(j, HarvestJob)])
-        self.tree.relabel(endpoint_node)
-
-    # Polling: queued and in-progress jobs in view, every 2 s, backing off when unchanged.
-
-    def watched_jobs(self: HarvestApp) -> dict[tuple[str, JobKey], HarvestJob]:
-        watched: dict[tuple[str, JobKey], HarvestJob] = {}
-        for node in self.tree.unfinished_job_nodes():  # not a walk of every job node
-            data = node.data
-            if data and isinstance(data.resource, HarvestJob) and not data.resource.finished:
-                watched[(data.region, data.resource.key)] = data.resource
-        shown = self.detail_resource
-        if isinstance(shown, HarvestJob) and not shown.finished:
-            watched[(self.detail_region, shown.key)] = shown
-        for key in self.gone_jobs.intersection(watched):
-            del watched[key]
-        return watched
-
-    def poll_tick(self: HarvestApp) -> None:
-        now = time.monotonic()
-        base = self.settings.poll_interval_seconds
-        for key, job in self.watched_jobs().items():
-            due, interval = self.poll_state.get(key, (now + base, base))
-            self.poll_state.setdefault(key, (due, interval))
-            if now >= due and key not in self.polls_in_flight:
-                self.polls_in_flight.add(key)
-                self.poll_job(key[0], job)
-
-    def poll_job(self: HarvestApp, region: str, job: HarvestJob) -> None:
-        def work() -> None:
-            try:
-                fresh = self.call(
-                    region,
-                    lambda s: s.get_harvest_job(
-                        job.group_name, job.channel_name, job.endpoint_name, job.name
-                    ),
-                )
-            except ServiceError as error:
-                self.post_message(JobPolled(job.key, region, None, self.clock(), error))
-                return
-            self.post_message(JobPolled(job.key, region, fresh, self.clock()))
-
-        self.run_worker(
-            work, thread=True, exclusive=True, group=f"poll-{job.arn}", exit_on_error=False
-        )
-
-    def on_job_polled(self: HarvestApp, message: JobPolled) -> None:
-        key = (message.region, message.key)
-        self.polls_in_flight.discard(key)
-        base = self.settings.poll_interval_seconds
-        top = self.settings.poll_max_interval_seconds
-        _, interval = self.poll_state.get(key, (0.0, base))
-        job = message.job
-        before = self.last_status.get(key)
-        error = message.error
-        if job is None and error is not None and error.code == "ResourceNotFoundException":
-            # Deleted since it was listed: stop polling it and say so if it is shown.
-            self.gone_jobs.add(key)
-            shown = self.detail_resource
-            if (
-                isinstance(shown, HarvestJob)
-                and shown.key == message.key
-                and self.detail_region == message.region
-            ):
-                self.detail_error = error
-                self.detail_loading = False
-                self.render_detail()
-        if job is None:
-            interval = min(interval * 2, top)
-        elif before is not None and before != str(job.status):
-            interval = base
-        else:
-            interval = min(interval * 1.5, top)
-        self.poll_state[key] = (time.monotonic() + interval, interval)
-        if job is not None:
-            self.job_updated(message.region, job)
-            shown = self.detail_resource
-            if isinstance(shown, HarvestJob) and shown.key == job.key:
-                self.detail_resource = _with_tags(job, job.tags or shown.tags)
-                self.detail_fetched_at = message.fetched_at
-                self.detail_error = None
-                self.render_detail()
-        if job is None or job.finished:
-            self.poll_state.pop(key, None)
-
-
-def _with_tags(job: HarvestJob, tags: Any) -> HarvestJob:
-    from dataclasses import replace
-
-    return job if job.tags is not None or tags is None else replace(job, tags=tags)
-
-
-def error_scope(node: TreeNode[NodeData] | None) -> str:
-    """What an error node's parent was loading, in words: "the channels of live-sports"."""
-    data = node.data if node is not None else None
-    if data is None or data.kind == "root":
-        named = data is not None and data.region not in ("", "default")  # "default": none
-        region = f" in {clean(data.region)}" if named else ""  # type: ignore[union-attr]
-        return f"the channel groups{region}"
-    name = clean(data.name, max_len=80)
-    return {
-        "region": f"the channel groups in {name}",
-        "group": f"the channels of channel group {name}",
-        "channel": f"the origin endpoints of channel {name}",
-        "endpoint": f"the harvest jobs of origin endpoint {name}",
-    }.get(data.kind, name)
-
 
 def list_children(service: MediaPackageService, kind: str, resource: Resource | None) -> list[Any]:
     """The children of a node: the one list call for its level."""
@@ -614,16 +362,3 @@ def list_children(service: MediaPackageService, kind: str, resource: Resource | 
             resource.group_name, channel=resource.channel_name, endpoint=resource.name
         )
     return []
-
-
-def get_resource(service: MediaPackageService, resource: Resource) -> Resource:
-    """The Get call for `resource`'s level (GetHarvestJob for a job)."""
-    if isinstance(resource, HarvestJob):
-        return service.get_harvest_job(*resource.key)
-    if isinstance(resource, OriginEndpoint):
-        return service.get_origin_endpoint(
-            resource.group_name, resource.channel_name, resource.name
-        )
-    if isinstance(resource, Channel):
-        return service.get_channel(resource.group_name, resource.name)
-    return service.get_channel_group(resource.name)
