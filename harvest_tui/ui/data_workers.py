@@ -43,16 +43,6 @@ if TYPE_CHECKING:
 JobKey = tuple[str, str, str, str]
 
 
-def resource_key(resource: Resource) -> tuple[str, ...]:
-    if isinstance(resource, HarvestJob):
-        return ("job", *resource.key)
-    if isinstance(resource, OriginEndpoint):
-        return ("endpoint", resource.group_name, resource.channel_name, resource.name)
-    if isinstance(resource, Channel):
-        return ("channel", resource.group_name, resource.name)
-    return ("group", resource.name)
-
-
 class DataWorkers:
     """Mixed into HarvestApp: everything that talks to the service layer."""
 
