@@ -39,7 +39,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "--seed", type=int, default=7, help="demo-data seed for --sandbox (default 7)"
     )
     parser.add_argument(
-        "--speed", type=float, default=30.0, help="clock speed of --sandbox (default 30x)"
+        "--speed",
+        type=float,
+        default=1.0,
+        help="clock speed of --sandbox: 1 is real time, so queued jobs finish as you watch; "
+        "10 makes a brisk demo",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
