@@ -227,6 +227,22 @@ class TestPolling:
             assert observed[0].seen_at == sandbox.clock.now()
             assert "COMPLETED" in str(job_node.label) or "✔" in str(job_node.label)
 
+    async def test_polling_backs_off_while_nothing_changes(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)  # polls every 0.2 s, backing off to 0.5 s
+        async with app.run_test(size=(200, 60)) as pilot:
+            job_node = await open_path(pilot, *RUNNING_JOB)
+            key = ("us-east-1", job_node.data.resource.key)
+            await wait_for(pilot, lambda: app.poll_state.get(key, (0, 0))[1] >= 0.5, timeout=5)
+            sandbox.reset_requests()
+            await pilot.pause(2.0)
+            # At the backed-off interval: about 4 polls of this job in 2 s, not 10.
+            polls = sum(
+                1
+                for op, params in sandbox.requests
+                if op == "GetHarvestJob" and params.get("HarvestJobName") == RUNNING_JOB[3]
+            )
+            assert 2 <= polls <= 6
+
     async def test_bell_can_be_switched_off(self, sandbox: Sandbox) -> None:
         from dataclasses import replace
 
