@@ -27,8 +27,9 @@ from textual.widgets.tree import TreeNode
 
 from harvest_tui import service as service_module
 from harvest_tui.config import ActiveProfile, Config, Profile, Settings, save_config
+from harvest_tui.errors import ServiceError
 from harvest_tui.sandbox import DEMO_NOW, FrozenClock, Sandbox
-from harvest_tui.service import Connection, MediaPackageService, ServiceError
+from harvest_tui.service import Connection, MediaPackageService
 from harvest_tui.ui.detail_workers import DETAIL_DEBOUNCE
 from harvest_tui.ui.messages import CallRetrying
 from harvest_tui.ui.screens.help_screen import HelpScreen

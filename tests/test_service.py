@@ -7,9 +7,10 @@ from datetime import UTC, timedelta
 
 import pytest
 
+from harvest_tui.errors import ServiceError
 from harvest_tui.models import HarvestedManifests, HarvestJob, JobStatus
 from harvest_tui.sandbox import DEMO_NOW, Sandbox
-from harvest_tui.service import Connection, MediaPackageService, ServiceError
+from harvest_tui.service import Connection, MediaPackageService
 
 CREDS = ("sandbox", "sandbox")
 

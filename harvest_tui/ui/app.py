@@ -22,9 +22,10 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from harvest_tui.config import ActiveProfile, Config, Settings
+from harvest_tui.errors import ServiceError
 from harvest_tui.models import HarvestJob
 from harvest_tui.safe_text import clean
-from harvest_tui.service import Connection, MediaPackageService, ServiceError
+from harvest_tui.service import Connection, MediaPackageService
 from harvest_tui.ui import bench
 from harvest_tui.ui.data_workers import DataWorkers
 from harvest_tui.ui.detail_workers import DetailWorkers

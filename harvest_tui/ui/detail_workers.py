@@ -13,6 +13,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
+from harvest_tui.errors import ServiceError
 from harvest_tui.models import (
     Channel,
     HarvestJob,
@@ -21,7 +22,7 @@ from harvest_tui.models import (
     Resource,
 )
 from harvest_tui.safe_text import clean
-from harvest_tui.service import MediaPackageService, ServiceError
+from harvest_tui.service import MediaPackageService
 from harvest_tui.timeline import Observation
 from harvest_tui.ui.messages import (
     DetailFailed,

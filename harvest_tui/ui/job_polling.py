@@ -9,10 +9,10 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from harvest_tui.errors import ServiceError
 from harvest_tui.models import (
     HarvestJob,
 )
-from harvest_tui.service import ServiceError
 from harvest_tui.ui.data_workers import JobKey
 from harvest_tui.ui.detail_workers import with_tags
 from harvest_tui.ui.messages import (

@@ -12,8 +12,8 @@ from datetime import datetime
 from textual.message import Message
 from textual.widgets.tree import TreeNode
 
+from harvest_tui.errors import ServiceError
 from harvest_tui.models import HarvestJob, Resource
-from harvest_tui.service import ServiceError
 
 
 @dataclass

@@ -15,9 +15,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from harvest_tui.errors import ServiceError
 from harvest_tui.models import Channel, ChannelGroup, HarvestJob, OriginEndpoint, Resource
 from harvest_tui.safe_text import clean
-from harvest_tui.service import ServiceError
 from harvest_tui.timeline import (
     STATUS_GLYPH,
     STATUS_STYLE,

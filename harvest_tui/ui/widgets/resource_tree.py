@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode, UnknownNodeID
 
+from harvest_tui.errors import ServiceError
 from harvest_tui.models import (
     Channel,
     ChannelGroup,
@@ -27,7 +28,6 @@ from harvest_tui.models import (
     Resource,
 )
 from harvest_tui.safe_text import clean
-from harvest_tui.service import ServiceError
 from harvest_tui.timefmt import in_tz
 from harvest_tui.timeline import STATUS_GLYPH, STATUS_STYLE
 from harvest_tui.ui import bench
