@@ -383,7 +383,7 @@ def _endpoint_problem(url: str) -> str | None:
     ok = parts and parts.scheme in ("http", "https") and parts.path in ("", "/")
     ok = ok and re.fullmatch(r"[\w.:-]+", parts.hostname or "") and not parts.query
     if not ok or parts.fragment:
-        example = '"http://127.0.0.1:4566"'
+        example = '"http://127.0.0.1:8080"'
         return f"endpoint_url must be http(s)://host[:port] like {example}, found {_show(url)}."
     return None
 
@@ -458,44 +458,4 @@ def _display(path: Path | None) -> str:
         return str(path)
 
 
-STARTER_CONFIG = """\
-# harvest-tui profiles. Each [profiles.NAME] is one way to reach MediaPackage v2:
-# whose credentials (an AWS named profile), which regions, optionally which endpoint.
-# Switch between them in the app, or pick one with --profile NAME; the flags
-# --profile, --region and --endpoint-url win over this file.
-#
-# No secrets here, ever: credentials live in ~/.aws/credentials or come from SSO
-# (aws sso login --profile NAME); this file only names the AWS profile.
-
-# The profile used when --profile is not given.
-default_profile = "default"
-
-[settings]
-# Seconds between refreshes, and the longest wait when the app backs off.
-poll_interval_seconds = 2.0
-poll_max_interval_seconds = 30.0
-bell = true          # ring the terminal bell when a harvest job finishes
-local_time = false   # show times in the local time zone instead of UTC
-debug_log = false    # write a debug log
-
-[profiles.default]
-# No aws_profile: the default credential chain (AWS_PROFILE, environment variables,
-# ~/.aws/credentials, SSO, instance roles). Or name a profile from ~/.aws/config:
-# aws_profile = "media-prod"
-# Empty: the region from AWS_REGION / AWS_DEFAULT_REGION or ~/.aws/config.
-regions = []
-read_only = false    # true: no creating or cancelling harvest jobs with this profile
-production = false   # true: the app marks the profile visibly as production
-
-# A production account, marked and read-only so nothing is cancelled by accident:
-# [profiles.prod]
-# aws_profile = "media-prod"
-# regions = ["us-east-1", "eu-west-1"]
-# read_only = true
-# production = true
-
-# The local sandbox (harvest-tui sandbox) or an emulator:
-# [profiles.sandbox]
-# endpoint_url = "http://127.0.0.1:4566"
-# regions = ["us-east-1"]
-"""
+STARTER_CONFIG = Path(__file__).with_name("starter_config.toml").read_text(encoding="utf-8")

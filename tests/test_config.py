@@ -45,7 +45,7 @@ read_only = true
 production = true
 
 [profiles.sandbox]
-endpoint_url = "http://127.0.0.1:4566"
+endpoint_url = "http://127.0.0.1:8080"
 regions = ["us-east-1"]
 """
 
@@ -150,7 +150,7 @@ def test_brief_example_loads(example):
         read_only=True,
         production=True,
     )
-    assert example.profiles["sandbox"].endpoint_url == "http://127.0.0.1:4566"
+    assert example.profiles["sandbox"].endpoint_url == "http://127.0.0.1:8080"
     assert example.profiles["sandbox"].aws_profile is None
     assert example.settings == Settings(poll_interval_seconds=2.0, bell=True)
     assert isinstance(example.settings.poll_interval_seconds, float)
@@ -403,7 +403,7 @@ def test_each_flag_overrides_only_when_given(example):
 
 def test_env_endpoint_never_beats_the_profile_endpoint(example):
     env = {"AWS_ENDPOINT_URL_MEDIAPACKAGEV2": "http://e:1"}
-    assert resolve(example, profile="sandbox", environ=env).endpoint_url == "http://127.0.0.1:4566"
+    assert resolve(example, profile="sandbox", environ=env).endpoint_url == "http://127.0.0.1:8080"
 
 
 def test_profile_flag_picks_a_file_profile(example):
