@@ -19,26 +19,9 @@ os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from pilotkit import TEST_SETTINGS, make_app, open_path, settle  # noqa: E402
+from pilotkit import TEAM_CONFIG, TEST_SETTINGS, make_app, open_path, settle  # noqa: E402
 
-from harvest_tui.config import Config, Profile  # noqa: E402
 from harvest_tui.sandbox import DEMO_NOW, FrozenClock, Sandbox  # noqa: E402
-
-# A profiles file like a media-ops team's, for the switcher's picture.
-TEAM_CONFIG = Config(
-    path=None,
-    default_profile="prod",
-    profiles={
-        "prod": Profile(
-            "prod",
-            aws_profile="media-prod",
-            regions=("us-east-1", "eu-west-1"),
-            read_only=True,
-            production=True,
-        ),
-        "staging": Profile("staging", aws_profile="media-staging", regions=("us-west-2",)),
-    },
-)
 
 STILL = TEST_SETTINGS.__class__(poll_interval_seconds=3600, poll_max_interval_seconds=3600)
 

@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 from collections.abc import Callable
 from typing import Any
 
+from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets.tree import TreeNode
 
-from harvest_tui.config import ActiveProfile, Settings
+from harvest_tui.config import ActiveProfile, Config, Profile, Settings
 from harvest_tui.sandbox import Sandbox
 from harvest_tui.ui.widgets.resource_tree import NodeData
+
+# A profiles file like a media-ops team's: for the switcher's snapshot and screenshot.
+TEAM_CONFIG = Config(
+    path=None,
+    default_profile="prod",
+    profiles={
+        "prod": Profile(
+            "prod",
+            aws_profile="media-prod",
+            regions=("us-east-1", "eu-west-1"),
+            read_only=True,
+            production=True,
+        ),
+        "staging": Profile("staging", aws_profile="media-staging", regions=("us-west-2",)),
+    },
+)
 
 TEST_SETTINGS = Settings(poll_interval_seconds=0.2, poll_max_interval_seconds=0.5, bell=True)
 
@@ -105,4 +123,34 @@ def widget_text(app: Any, selector: str, width: int = 200) -> str:
     return plain(app.query_one(selector).content, width)
 
 
-__all__ = ["asyncio", "child", "labels", "open_path", "plain", "settle", "wait_for", "widget_text"]
+def terminal(app: Any) -> tuple[str, str]:
+    """(raw, text): the bytes Textual would write for the whole screen, as its driver
+    does (CompositorUpdate.render_segments), and the screen's plain text."""
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    raw = update.render_segments(console)
+    console.print(update)
+    return raw, console.export_text(styles=False)
+
+
+__all__ = [
+    "asyncio",
+    "child",
+    "labels",
+    "open_path",
+    "plain",
+    "settle",
+    "terminal",
+    "wait_for",
+    "widget_text",
+]

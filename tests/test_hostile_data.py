@@ -12,15 +12,13 @@ terminal.
 from __future__ import annotations
 
 import asyncio
-import io
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from pilotkit import make_app, plain, settle
-from rich.console import Console
+from pilotkit import make_app, plain, settle, terminal
 
 from harvest_tui.config import Settings
 from harvest_tui.models import HarvestJob
@@ -161,21 +159,6 @@ def squash(s: str) -> str:
     return "".join(s.split())
 
 
-def terminal_bytes(app: Any) -> str:
-    width, height = app.size
-    console = Console(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        force_terminal=True,
-        color_system="truecolor",
-        legacy_windows=False,
-        safe_box=False,
-    )
-    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    return update.render_segments(console)
-
-
 async def test_any_valid_job_renders_in_the_detail_pane_and_timeline(sandbox: Sandbox) -> None:
     app = make_app(sandbox, settings=QUIET)
     async with app.run_test(size=(160, 50)) as pilot:
@@ -193,7 +176,7 @@ async def test_any_valid_job_renders_in_the_detail_pane_and_timeline(sandbox: Sa
                 "banner": plain(app.query_one("#detail-error").content, width),
                 "fields": plain(app.query_one("#detail-fields").content, width),
                 "timeline": plain(timeline.render(), width),
-                "raw": terminal_bytes(app),
+                "raw": terminal(app)[0],
             }
 
         @settings(

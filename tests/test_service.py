@@ -125,37 +125,28 @@ class TestSingleResources:
     def test_create_then_cancel_with_etag(
         self, sandbox: Sandbox, service: MediaPackageService
     ) -> None:
-        job = service.create_harvest_job(
-            "events-popup",
-            "keynote-live",
-            "cmaf-main",
-            name="svc-test",
-            manifests=HarvestedManifests(hls=("index",)),
-            start=DEMO_NOW - timedelta(hours=2),
-            end=DEMO_NOW - timedelta(hours=1),
-            bucket="acme-media-archive",
-            path="svc/",
-            description="from the service test",
-            tags={"k": "v"},
-            client_token="token-1",
-        )
+        def create() -> HarvestJob:
+            return service.create_harvest_job(
+                "events-popup",
+                "keynote-live",
+                "cmaf-main",
+                name="svc-test",
+                manifests=HarvestedManifests(hls=("index",)),
+                start=DEMO_NOW - timedelta(hours=2),
+                end=DEMO_NOW - timedelta(hours=1),
+                bucket="acme-media-archive",
+                path="svc/",
+                description="from the service test",
+                tags={"k": "v"},
+                client_token="token-1",
+            )
+
+        job = create()
         assert job.status is JobStatus.QUEUED and job.description == "from the service test"
         # The same client token again makes no second job.
-        again = service.create_harvest_job(
-            "events-popup",
-            "keynote-live",
-            "cmaf-main",
-            name="svc-test",
-            manifests=HarvestedManifests(hls=("index",)),
-            start=DEMO_NOW - timedelta(hours=2),
-            end=DEMO_NOW - timedelta(hours=1),
-            bucket="acme-media-archive",
-            path="svc/",
-            description="from the service test",
-            tags={"k": "v"},
-            client_token="token-1",
-        )
-        assert again.arn == job.arn
+        assert create().arn == job.arn
+        listed = service.list_harvest_jobs("events-popup", channel="keynote-live")
+        assert [j.name for j in listed].count("svc-test") == 1
         service.cancel_harvest_job(job)
         assert service.get_harvest_job(*job.key).status is JobStatus.CANCELLED
 

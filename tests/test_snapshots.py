@@ -10,9 +10,8 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from pilotkit import TEST_SETTINGS, make_app, open_path, sandbox_profile, settle
+from pilotkit import TEAM_CONFIG, TEST_SETTINGS, make_app, open_path, sandbox_profile, settle
 
-from harvest_tui.config import Config, Profile
 from harvest_tui.sandbox import Sandbox
 
 SIZES = [(80, 24), (120, 40)]
@@ -61,25 +60,11 @@ class TestScreens:
     def test_profile_switcher(
         self, snap_compare: Any, sandbox: Sandbox, size: tuple[int, int]
     ) -> None:
-        config = Config(
-            path=None,
-            default_profile="prod",
-            profiles={
-                "prod": Profile(
-                    "prod",
-                    aws_profile="media-prod",
-                    regions=("us-east-1", "eu-west-1"),
-                    read_only=True,
-                    production=True,
-                ),
-                "staging": Profile("staging", aws_profile="media-staging", regions=("us-west-2",)),
-            },
-        )
 
         async def open_picker(pilot: Any) -> None:
             await settle(pilot)
             await pilot.press("p")
             await settle(pilot)
 
-        app = make_app(sandbox, settings=STILL, config=config, active=sandbox_profile(sandbox))
+        app = make_app(sandbox, settings=STILL, config=TEAM_CONFIG, active=sandbox_profile(sandbox))
         assert snap_compare(app, terminal_size=size, run_before=open_picker)

@@ -12,7 +12,6 @@ real driver writes to a pseudo-terminal.
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import select
@@ -24,8 +23,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from pilotkit import child, make_app, open_path, plain, settle, widget_text
-from rich.console import Console
+from pilotkit import child, make_app, open_path, plain, settle, terminal, widget_text
 
 from harvest_tui.config import Settings
 from harvest_tui.models import HarvestJob
@@ -52,26 +50,6 @@ ALL = {**PAYLOADS, "long": LONG}
 # What Textual writes for a screen: text, SGR styles and cursor moves, nothing else.
 LEGIT_CSI = re.compile(r"\x1b\[[0-9;]*[mH]")
 GROUP, CHANNEL, ENDPOINT = "aaa-hostile", "ch", "ep"
-
-
-def terminal(app: Any) -> tuple[str, str]:
-    """(raw, text): the bytes Textual would write for the whole screen, as its driver
-    does (CompositorUpdate.render_segments), and the screen's plain text."""
-    width, height = app.size
-    console = Console(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        force_terminal=True,
-        color_system="truecolor",
-        record=True,
-        legacy_windows=False,
-        safe_box=False,
-    )
-    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    raw = update.render_segments(console)
-    console.print(update)
-    return raw, console.export_text(styles=False)
 
 
 def assert_terminal_safe(raw: str) -> None:
