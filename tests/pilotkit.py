@@ -6,6 +6,7 @@ import asyncio
 import io
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from rich.console import Console
@@ -13,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets.tree import TreeNode
 
 from harvest_tui.config import ActiveProfile, Config, Profile, Settings
-from harvest_tui.sandbox import Sandbox
+from harvest_tui.sandbox import DEMO_NOW, Sandbox
 from harvest_tui.ui.widgets.resource_tree import NodeData
 
 # A profiles file like a media-ops team's: for the switcher's snapshot and screenshot.
@@ -143,7 +144,24 @@ def terminal(app: Any) -> tuple[str, str]:
     return raw, console.export_text(styles=False)
 
 
+def add_jobs(sandbox: Sandbox, n: int, prefix: str = "many") -> None:
+    """`n` finished jobs on events-popup/keynote-live/hls-ts, for paging tests."""
+    for i in range(n):
+        sandbox.store.add_harvest_job(
+            "events-popup",
+            "keynote-live",
+            "hls-ts",
+            f"{prefix}-{i:03d}",
+            start=DEMO_NOW - timedelta(days=2, hours=2),
+            end=DEMO_NOW - timedelta(days=2, hours=1),
+            bucket="acme-media-archive",
+            path=f"{prefix}/{i}/",
+            created_at=DEMO_NOW - timedelta(days=2),
+        )
+
+
 __all__ = [
+    "add_jobs",
     "asyncio",
     "child",
     "labels",

@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from pilotkit import (
     TEST_SETTINGS,
+    add_jobs,
     child,
     labels,
     make_app,
@@ -65,18 +66,7 @@ class TestLazyLoading:
             ]
 
     async def test_every_page_is_read(self, sandbox: Sandbox) -> None:
-        for i in range(250):
-            sandbox.store.add_harvest_job(
-                "events-popup",
-                "keynote-live",
-                "hls-ts",
-                f"bulk-{i:03d}",
-                start=DEMO_NOW - timedelta(days=3, hours=2),
-                end=DEMO_NOW - timedelta(days=3, hours=1),
-                bucket="acme-media-archive",
-                path=f"bulk/{i}/",
-                created_at=DEMO_NOW - timedelta(days=3),
-            )
+        add_jobs(sandbox, 250, prefix="bulk")
         app = make_app(sandbox)
         async with app.run_test(size=(120, 40)) as pilot:
             endpoint = await open_path(pilot, "events-popup", "keynote-live", "hls-ts")

@@ -6,6 +6,7 @@ import threading
 from datetime import UTC, timedelta
 
 import pytest
+from pilotkit import add_jobs
 
 from harvest_tui.errors import ServiceError
 from harvest_tui.models import HarvestedManifests, HarvestJob, JobStatus
@@ -21,21 +22,6 @@ def service(sandbox: Sandbox) -> MediaPackageService:
         region="us-east-1", endpoint_url=sandbox.endpoint_url, static_credentials=CREDS
     )
     return MediaPackageService(conn)
-
-
-def add_jobs(sandbox: Sandbox, n: int, endpoint: str = "hls-ts") -> None:
-    for i in range(n):
-        sandbox.store.add_harvest_job(
-            "events-popup",
-            "keynote-live",
-            endpoint,
-            f"many-{i:03d}",
-            start=DEMO_NOW - timedelta(days=2, hours=2),
-            end=DEMO_NOW - timedelta(days=2, hours=1),
-            bucket="acme-media-archive",
-            path=f"many/{i}/",
-            created_at=DEMO_NOW - timedelta(days=2),
-        )
 
 
 class TestClients:
