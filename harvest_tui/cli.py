@@ -1,7 +1,8 @@
-"""The `harvest-tui` command: builds config → service → app, or runs the sandbox.
+"""The `harvest-tui` command: builds config → service worker → app, or runs the sandbox.
 
-Heavy imports (textual, boto3, the sandbox) happen inside the branch that needs
-them, so `--help`, `--version` and `config path` answer at once.
+Heavy imports (textual, the sandbox) happen inside the branch that needs them, so
+`--help`, `--version` and `config path` answer at once; boto3 is imported only by
+the service worker (service_worker.py), a process of its own started first.
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ import gc
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from harvest_tui import __version__
+
+if TYPE_CHECKING:
+    from harvest_tui.service_worker import ServiceWorker
 
 SANDBOX_REGION = "us-east-1"
 
@@ -65,10 +70,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     # Starting the app allocates a few hundred thousand objects that all live on (modules,
-    # Textual's DOM and styles, botocore's model); the cyclic collector scanning them again
-    # and again cost ~20 ms before the first frame and ~70 ms before the first data. It is
-    # off until the app has started (HarvestApp turns it back on, freezing what exists).
+    # Textual's DOM and styles); the cyclic collector scanning them again and again cost
+    # ~20 ms before the first frame. It is off until the app has started (HarvestApp
+    # turns it back on, freezing what exists).
     gc.disable()
+    worker: ServiceWorker | None = None
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
         parser = build_parser(argv)
@@ -81,8 +87,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "config":
             gc.enable()
             return _config_command(parser, args)
-        return _run_app(args)
+        # The service worker before anything else: its import of boto3 then runs on
+        # another core while this process reads the config and starts Textual.
+        from harvest_tui.service_worker import ServiceWorker
+
+        worker = ServiceWorker.start()
+        return _run_app(args, worker)
     finally:
+        if worker is not None:
+            worker.close()
         gc.enable()  # however it ended (--help exits from parse_args)
 
 
@@ -105,7 +118,7 @@ def _config_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -
     return 2
 
 
-def _run_app(args: argparse.Namespace) -> int:
+def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
     from harvest_tui.config import (
         ConfigError,
         Settings,
@@ -132,25 +145,35 @@ def _run_app(args: argparse.Namespace) -> int:
         return exc.exit_code
 
     from harvest_tui import debug_log
+    from harvest_tui.service import connections_for
 
     debug_log.setup(settings.debug_log)
+    if worker is not None:
+        worker.configure(debug_log=settings.debug_log)
     sandbox = None
-    if args.sandbox:
-        from harvest_tui.config import ActiveProfile
-        from harvest_tui.sandbox import Sandbox, ScaledClock
-
-        sandbox = Sandbox(seed=args.seed, clock=ScaledClock(args.speed)).start()
-        active = ActiveProfile(
-            name="sandbox",
-            regions=(args.region or SANDBOX_REGION,),
-            endpoint_url=sandbox.endpoint_url,
-            source="--sandbox: the built-in local endpoint",
-        )
-
-    from harvest_tui.ui.app import HarvestApp
-
-    app = HarvestApp(active=active, config=config, settings=settings, sandbox=sandbox)
     try:
+        if args.sandbox:
+            from harvest_tui.config import ActiveProfile
+            from harvest_tui.sandbox import Sandbox, ScaledClock
+
+            sandbox = Sandbox(seed=args.seed, clock=ScaledClock(args.speed)).start()
+            active = ActiveProfile(
+                name="sandbox",
+                regions=(args.region or SANDBOX_REGION,),
+                endpoint_url=sandbox.endpoint_url,
+                source="--sandbox: the built-in local endpoint",
+            )
+        if worker is not None:
+            # The app's first call, made now: it is answered while Textual starts.
+            sandbox_url = sandbox.endpoint_url if sandbox is not None else None
+            for connection in connections_for(active, sandbox_url=sandbox_url).values():
+                worker.prefetch(connection, "list_channel_groups")
+
+        from harvest_tui.ui.app import HarvestApp
+
+        app = HarvestApp(
+            active=active, config=config, settings=settings, sandbox=sandbox, service_worker=worker
+        )
         app.run()
     finally:
         if sandbox is not None:

@@ -42,6 +42,10 @@ class ServiceError(Exception):
         self.region = region
         self.retryable = retryable
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its fields: it crosses from the service worker (service_worker.py)."""
+        return (_rebuild, (type(self), self.__dict__.copy()))
+
     @property
     def title(self) -> str:
         """The code and its subtype, e.g. 'ValidationException (MEMBER_MISSING)'."""
@@ -64,6 +68,12 @@ class ServiceError(Exception):
         if self.hint:
             rows.append(("What to do", self.hint))
         return rows
+
+
+def _rebuild(cls: type[ServiceError], fields: dict[str, Any]) -> ServiceError:
+    error = cls(fields.pop("code"), fields.pop("message"))
+    error.__dict__.update(fields)
+    return error
 
 
 def _sso_hint(profile: str | None) -> str:

@@ -7,6 +7,7 @@ timestamp is a tz-aware UTC datetime.
 
 from __future__ import annotations
 
+import copyreg
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,15 @@ from types import MappingProxyType
 from typing import Any
 
 EMPTY_TAGS: Mapping[str, str] = MappingProxyType({})
+
+
+# Models cross from the service worker as pickles (service_worker.py); their read-only
+# mappings go as a copy of their contents.
+def _read_only(contents: dict[Any, Any]) -> Mapping[Any, Any]:
+    return MappingProxyType(contents)
+
+
+copyreg.pickle(MappingProxyType, lambda proxy: (_read_only, (dict(proxy),)))
 
 
 class JobStatus(StrEnum):

@@ -34,6 +34,8 @@ from harvest_tui.models import (
 if TYPE_CHECKING:
     from botocore.client import BaseClient
 
+    from harvest_tui.config import ActiveProfile
+
 # Off unless the debug log is on (harvest_tui.debug_log). Records name operations,
 # resource names, codes and request ids; never credentials, parameters' values beyond
 # resource names, or response bodies.
@@ -66,6 +68,36 @@ class Connection:
         if self.endpoint_url:
             parts.append(f"endpoint {self.endpoint_url}")
         return ", ".join(parts)
+
+
+def preload() -> None:
+    """Import boto3 now (the service worker does, at once: its first call will need it)."""
+    import boto3  # noqa: F401
+    import botocore.config  # noqa: F401
+
+
+SANDBOX_CREDENTIALS = ("sandbox", "sandbox")
+
+
+def connections_for(
+    active: ActiveProfile, *, sandbox_url: str | None = None
+) -> dict[str, Connection]:
+    """The connection for each of a profile's regions, by region ("default" for none).
+
+    The built-in sandbox (`sandbox_url`) gets fixed keys, so `--sandbox` needs no AWS
+    credentials.
+    """
+    endpoint = active.endpoint_url
+    creds = SANDBOX_CREDENTIALS if sandbox_url and endpoint == sandbox_url else None
+    return {
+        (region or "default"): Connection(
+            profile=active.aws_profile,
+            region=region,
+            endpoint_url=endpoint,
+            static_credentials=creds,
+        )
+        for region in tuple(active.regions) or (None,)
+    }
 
 
 # Errors of the credential or config setup rather than of the call (see _forget_client).
@@ -203,6 +235,15 @@ class MediaPackageService:
             if page is None:
                 return
             yield page.get("Items") or []
+
+    def begin(self, method: str, *args: Any, **kwargs: Any) -> Callable[[], Any]:
+        """Start `method(*args, **kwargs)`; the returned function waits for its result.
+
+        Here the call is only deferred, to run in the thread that waits (the UI's thread
+        workers). Through the service worker (service_worker.RemoteService) it is sent at
+        once, so a call begun on the UI thread is on its way before a worker thread starts.
+        """
+        return lambda: getattr(self, method)(*args, **kwargs)
 
     # Listing: every page, sorted by name.
 

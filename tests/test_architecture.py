@@ -14,6 +14,7 @@ PURE = [
     "harvest_tui.timeline",
     "harvest_tui.timefmt",
     "harvest_tui.service",
+    "harvest_tui.service_worker",
     "harvest_tui.errors",
     "harvest_tui.cli",
 ]

@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
@@ -25,7 +25,7 @@ from harvest_tui.config import ActiveProfile, Config, Settings
 from harvest_tui.errors import ServiceError
 from harvest_tui.models import HarvestJob
 from harvest_tui.safe_text import clean
-from harvest_tui.service import Connection, MediaPackageService
+from harvest_tui.service import Connection, MediaPackageService, connections_for
 from harvest_tui.ui import bench
 from harvest_tui.ui.data_workers import DataWorkers
 from harvest_tui.ui.detail_workers import DetailWorkers
@@ -35,7 +35,9 @@ from harvest_tui.ui.widgets.app_header import AppHeader
 from harvest_tui.ui.widgets.detail_pane import DetailPane
 from harvest_tui.ui.widgets.resource_tree import ResourceTree
 
-SANDBOX_CREDENTIALS = ("sandbox", "sandbox")
+if TYPE_CHECKING:
+    from harvest_tui.service_worker import ServiceWorker
+
 BELL_COALESCE_SECONDS = 3.0
 STARTUP_GC_LIMIT = 2.0  # seconds after mount, at most: see end_startup_gc
 
@@ -81,8 +83,10 @@ class HarvestApp(DataWorkers, DetailWorkers, JobPolling, App[int]):
         settings: Settings | None = None,
         sandbox: Any = None,
         clock: Callable[[], datetime] | None = None,
+        service_worker: ServiceWorker | None = None,
     ) -> None:
         super().__init__()
+        self.service_worker = service_worker
         self.active = active
         self.config = config
         self.settings = settings or (config.settings if config else Settings())
@@ -126,11 +130,14 @@ class HarvestApp(DataWorkers, DetailWorkers, JobPolling, App[int]):
     def on_mount(self) -> None:
         bench.install(self)
         self.tree.focus()
-        # The first frame never waits for boto3 (importing it holds the GIL for ~0.1 s):
-        # it shows "Loading…", and the load starts once that frame is on screen.
         self.connect_profile(self.active, load=False)
         self.tree.show_loading(self.tree.root)
-        self.call_after_refresh(self.reset_tree)
+        if self.service_worker is not None:
+            self.reset_tree()  # boto3 lives in the worker: nothing here can hold up a frame
+        else:
+            # Importing boto3 here holds the GIL for ~0.1 s: the first frame shows
+            # "Loading…", and the load starts once that frame is on screen.
+            self.call_after_refresh(self.reset_tree)
         self.set_interval(0.5, self.poll_tick)
         if not gc.isenabled():
             # Startup ends with the first data (or after a while): later loads collect.
@@ -147,10 +154,10 @@ class HarvestApp(DataWorkers, DetailWorkers, JobPolling, App[int]):
     def connect_profile(self, active: ActiveProfile, *, load: bool = True) -> None:
         """Build the services for `active` (one per region) and load the tree afresh."""
         self.active = active
-        regions = tuple(active.regions) or (None,)
+        sandbox_url = self.sandbox.endpoint_url if self.sandbox is not None else None
         self.services = {
-            (region or "default"): MediaPackageService(self.connection_for(active, region))
-            for region in regions
+            region: self.service_for(connection)
+            for region, connection in connections_for(active, sandbox_url=sandbox_url).items()
         }
         self.header.set_connection(
             profile=active.name,
@@ -169,17 +176,13 @@ class HarvestApp(DataWorkers, DetailWorkers, JobPolling, App[int]):
             return "built-in sandbox"
         return active.endpoint_url
 
-    def connection_for(self, active: ActiveProfile, region: str | None) -> Connection:
-        endpoint = active.endpoint_url
-        creds = None
-        if self.sandbox is not None and endpoint == self.sandbox.endpoint_url:
-            creds = SANDBOX_CREDENTIALS
-        return Connection(
-            profile=active.aws_profile,
-            region=region,
-            endpoint_url=endpoint,
-            static_credentials=creds,
-        )
+    def service_for(self, connection: Connection) -> MediaPackageService:
+        """Calls through the service worker when there is one, else in this process."""
+        if self.service_worker is not None:
+            from harvest_tui.service_worker import RemoteService
+
+            return RemoteService(connection, self.service_worker)
+        return MediaPackageService(connection)
 
     # Actions.
 

@@ -9,7 +9,6 @@ detail_workers.py and polling in job_polling.py.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -32,6 +31,7 @@ from harvest_tui.service import MediaPackageService
 from harvest_tui.timeline import Observation
 from harvest_tui.ui.messages import (
     CallRetrying,
+    CallsInFlight,
     ChannelJobsLoaded,
     ChildrenFailed,
     ChildrenLoaded,
@@ -75,16 +75,10 @@ class DataWorkers:
     def call(self: HarvestApp, region: str, fn: Callable[[MediaPackageService], Any]) -> Any:
         """Run `fn` on the region's service in this worker thread, reporting retries."""
         service = self.service(region)
-
-        def on_retry(operation: str, attempt: int, max_attempts: int) -> None:
-            self.post_message(CallRetrying(operation, attempt, max_attempts))
-
-        counted = False
+        on_retry = self._report_retry
+        # Posted, not called: the call must not wait for the UI thread to be free.
+        self.post_message(CallsInFlight(1))
         try:
-            # Inside the try: should the UI update fail, the caller still gets a
-            # ServiceError to show, rather than a node stuck at "Loading…".
-            self.call_from_thread(self._inflight, 1)
-            counted = True
             with service.retries_reported_to(on_retry):
                 service.connect()
                 return fn(service)
@@ -93,9 +87,24 @@ class DataWorkers:
         except Exception as exc:  # anything else still becomes a readable error
             raise translate(exc, profile=service.profile, region=service.region) from exc
         finally:
-            if counted:
-                with contextlib.suppress(Exception):  # the app may be closing
-                    self.call_from_thread(self._inflight, -1)
+            self.post_message(CallsInFlight(-1))
+
+    def begin_call(
+        self: HarvestApp, region: str, method: str, *args: Any, **kwargs: Any
+    ) -> Callable[[], Any]:
+        """Start a call from the UI thread; the returned function, run in a thread
+        worker, waits for it as call() does. Through the service worker the request
+        leaves at once, instead of once a thread worker has started (after a frame)."""
+        service = self.service(region)
+        with service.retries_reported_to(self._report_retry):
+            finish = service.begin(method, *args, **kwargs)
+        return lambda: self.call(region, lambda _: finish())
+
+    def _report_retry(self: HarvestApp, operation: str, attempt: int, max_attempts: int) -> None:
+        self.post_message(CallRetrying(operation, attempt, max_attempts))
+
+    def on_calls_in_flight(self: HarvestApp, message: CallsInFlight) -> None:
+        self._inflight(message.delta)
 
     def _inflight(self: HarvestApp, delta: int) -> None:
         self.calls_in_flight += delta
@@ -175,32 +184,46 @@ class DataWorkers:
         data.extra["deep"] = deep
         region = data.region
         resource = data.resource
+        request = children_request(data.kind, resource)
+        if request is None:
+            finish: Callable[[], Any] = list
+        else:
+            method, args, kwargs = request
+            finish = self.begin_call(region, method, *args, **kwargs)
 
         def work() -> None:
             try:
-                items = self.call(region, lambda s: list_children(s, data.kind, resource))
+                items = finish()
             except ServiceError as error:
                 if not get_current_worker().is_cancelled:
                     self.post_message(ChildrenFailed(node, error))
                 return
             if not get_current_worker().is_cancelled:
                 self.post_message(ChildrenLoaded(node, items))
-            if data.kind == "channel" and isinstance(resource, Channel):
-                self.load_channel_jobs(node, region, resource)
 
         self.run_worker(
             work, thread=True, exclusive=True, group=f"children-{node.id}", exit_on_error=False
         )
+        if data.kind == "channel" and isinstance(resource, Channel):
+            # Alongside the endpoints, not after them: their job counts, and their jobs
+            # once expanded, come from this one list.
+            jobs = self.begin_call(
+                region, "list_harvest_jobs", resource.group_name, channel=resource.name
+            )
+            self.run_worker(
+                lambda: self.load_channel_jobs(node, jobs),
+                thread=True,
+                exclusive=True,
+                group=f"channel-jobs-{node.id}",
+                exit_on_error=False,
+            )
 
     def load_channel_jobs(
-        self: HarvestApp, node: TreeNode[NodeData], region: str, channel: Channel
+        self: HarvestApp, node: TreeNode[NodeData], finish: Callable[[], list[HarvestJob]]
     ) -> None:
         """One ListHarvestJobs page chain for the whole channel: counts for every endpoint."""
         try:
-            jobs = self.call(
-                region,
-                lambda s: s.list_harvest_jobs(channel.group_name, channel=channel.name),
-            )
+            jobs = finish()
         except ServiceError as error:
             self.post_message(ChannelJobsLoaded(node, [], error))
             return
@@ -340,16 +363,18 @@ class DataWorkers:
         self.load_children(node, deep=True)
 
 
-def list_children(service: MediaPackageService, kind: str, resource: Resource | None) -> list[Any]:
-    """The children of a node: the one list call for its level."""
+Request = tuple[str, tuple[Any, ...], dict[str, Any]]
+
+
+def children_request(kind: str, resource: Resource | None) -> Request | None:
+    """The one list call for a node's children: (method, args, kwargs); None for none."""
     if kind in ("root", "region"):
-        return service.list_channel_groups()  # type: ignore[return-value]
+        return ("list_channel_groups", (), {})
     if kind == "group" and isinstance(resource, ChannelGroup):
-        return service.list_channels(resource.name)  # type: ignore[return-value]
+        return ("list_channels", (resource.name,), {})
     if kind == "channel" and isinstance(resource, Channel):
-        return service.list_origin_endpoints(resource.group_name, resource.name)  # type: ignore[return-value]
+        return ("list_origin_endpoints", (resource.group_name, resource.name), {})
     if kind == "endpoint" and isinstance(resource, OriginEndpoint):
-        return service.list_harvest_jobs(  # type: ignore[return-value]
-            resource.group_name, channel=resource.channel_name, endpoint=resource.name
-        )
-    return []
+        scope = {"channel": resource.channel_name, "endpoint": resource.name}
+        return ("list_harvest_jobs", (resource.group_name,), scope)
+    return None

@@ -74,3 +74,10 @@ class CallRetrying(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, CallRetrying)
+
+
+@dataclass
+class CallsInFlight(Message):
+    """A call started (+1) or ended (-1), for the header's activity."""
+
+    delta: int

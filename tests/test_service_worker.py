@@ -1,0 +1,194 @@
+"""The service worker: boto3 in a process of its own, answering the UI over pipes.
+
+Every test starts a real worker process (`python -m harvest_tui.service_worker`),
+which makes real boto3 calls over real HTTP to the sandbox.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+
+import harvest_tui.service_worker as service_worker
+from harvest_tui.errors import ServiceError
+from harvest_tui.models import HarvestJob, JobStatus
+from harvest_tui.sandbox import Sandbox
+from harvest_tui.service import Connection, MediaPackageService
+from harvest_tui.service_worker import RemoteService, ServiceWorker, WorkerStopped
+
+CREDS = ("sandbox", "sandbox")
+
+
+@pytest.fixture
+def worker() -> Iterator[ServiceWorker]:
+    started = ServiceWorker.start()
+    assert started is not None
+    yield started
+    started.close()
+    started.proc.wait(10)
+
+
+@pytest.fixture
+def connection(sandbox: Sandbox) -> Connection:
+    return Connection(
+        region="us-east-1", endpoint_url=sandbox.endpoint_url, static_credentials=CREDS
+    )
+
+
+@pytest.fixture
+def remote(connection: Connection, worker: ServiceWorker) -> RemoteService:
+    return RemoteService(connection, worker)
+
+
+class TestCalls:
+    def test_answers_match_the_service_in_process(
+        self, remote: RemoteService, connection: Connection
+    ) -> None:
+        local = MediaPackageService(connection)
+        assert remote.list_channel_groups() == local.list_channel_groups()
+        assert remote.list_channels("live-sports") == local.list_channels("live-sports")
+        jobs = remote.list_harvest_jobs("live-sports", channel="football-main")
+        assert jobs == local.list_harvest_jobs("live-sports", channel="football-main")
+        assert jobs and all(isinstance(j, HarvestJob) for j in jobs)
+        job = remote.get_harvest_job(*jobs[0].key)
+        assert job == local.get_harvest_job(*jobs[0].key)
+        assert job.tags is not None and job.etag
+        failed = remote.list_harvest_jobs("live-sports", status=JobStatus.FAILED)
+        assert {j.status for j in failed} == {JobStatus.FAILED}
+        assert remote.region == "us-east-1"
+
+    def test_errors_arrive_whole(self, remote: RemoteService, sandbox: Sandbox) -> None:
+        with pytest.raises(ServiceError) as info:
+            remote.get_channel("live-sports", "no-such-channel")
+        error = info.value
+        assert error.code == "ResourceNotFoundException"
+        assert error.http_status == 404 and error.request_id
+        assert error.operation == "GetChannel" and error.region == "us-east-1"
+        assert "refresh" in error.hint
+        sandbox.faults.deny_groups.add("news-24x7")
+        with pytest.raises(ServiceError) as info:
+            remote.list_channels("news-24x7")
+        assert info.value.code == "AccessDeniedException"
+
+    def test_retries_are_reported_as_they_happen(
+        self, remote: RemoteService, sandbox: Sandbox
+    ) -> None:
+        sandbox.faults.throttle_rate = 1.0
+        seen: list[tuple[str, int, int]] = []
+        with remote.retries_reported_to(lambda *a: seen.append(a)), pytest.raises(ServiceError):
+            remote.list_channel_groups()
+        assert seen == [("ListChannelGroups", n, 5) for n in (2, 3, 4, 5)]
+        assert sandbox.request_counts["ListChannelGroups"] == 5
+
+    def test_calls_run_side_by_side(self, remote: RemoteService, sandbox: Sandbox) -> None:
+        sandbox.faults.latency_ms = 300
+        started = time.monotonic()
+        waits = [remote.begin("list_channels", g) for g in ("live-sports", "news-24x7")]
+        waits.append(remote.begin("list_channel_groups"))
+        answers = [wait() for wait in waits]
+        assert all(answers)
+        assert time.monotonic() - started < 0.8  # three 0.3 s calls, not one after another
+
+    def test_begin_sends_at_once_here_and_defers_in_process(
+        self, remote: RemoteService, connection: Connection, sandbox: Sandbox
+    ) -> None:
+        wait = remote.begin("list_channel_groups")
+        deadline = time.monotonic() + 10
+        while not sandbox.request_counts["ListChannelGroups"] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert sandbox.request_counts["ListChannelGroups"] == 1  # before anyone waits
+        assert len(wait()) == 3
+        sandbox.reset_requests()
+        deferred = MediaPackageService(connection).begin("list_channel_groups")
+        time.sleep(0.2)
+        assert sandbox.request_counts["ListChannelGroups"] == 0
+        assert len(deferred()) == 3
+
+    def test_only_the_service_calls_can_be_asked_for(
+        self, worker: ServiceWorker, connection: Connection
+    ) -> None:
+        call_id = worker.submit(connection, "connect", (), {})
+        with pytest.raises(ServiceError) as info:
+            worker.wait(call_id)
+        assert info.value.code == "InvalidCall"
+
+
+class TestPrefetch:
+    def test_the_first_call_takes_the_prefetched_answer(
+        self, worker: ServiceWorker, remote: RemoteService, connection: Connection, sandbox
+    ) -> None:
+        worker.prefetch(connection, "list_channel_groups")
+        first = remote.list_channel_groups()
+        assert sandbox.request_counts["ListChannelGroups"] == 1
+        assert [g.name for g in first] == ["events-popup", "live-sports", "news-24x7"]
+        remote.list_channel_groups()  # taken once only: a refresh asks again
+        assert sandbox.request_counts["ListChannelGroups"] == 2
+
+    def test_a_stale_prefetch_is_not_used(
+        self,
+        worker: ServiceWorker,
+        remote: RemoteService,
+        connection: Connection,
+        sandbox: Sandbox,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.setattr(service_worker, "PREFETCH_FRESH_SECONDS", 0.0)
+        worker.prefetch(connection, "list_channel_groups")
+        time.sleep(0.01)
+        remote.list_channel_groups()
+        assert sandbox.request_counts["ListChannelGroups"] == 2
+
+    def test_only_the_same_call_takes_it(
+        self, worker: ServiceWorker, remote: RemoteService, sandbox: Sandbox
+    ) -> None:
+        other = Connection(
+            region="eu-west-1", endpoint_url=sandbox.endpoint_url, static_credentials=CREDS
+        )
+        worker.prefetch(other, "list_channel_groups")
+        remote.list_channel_groups()
+        assert sandbox.request_counts["ListChannelGroups"] == 2
+
+
+class TestLifetime:
+    def test_a_dead_worker_fails_calls_in_flight_then_calls_run_here(
+        self, worker: ServiceWorker, remote: RemoteService, sandbox: Sandbox
+    ) -> None:
+        sandbox.faults.latency_ms = 2000
+        wait = remote.begin("list_channel_groups")
+        time.sleep(0.3)
+        os.kill(worker.proc.pid, signal.SIGKILL)
+        with pytest.raises(WorkerStopped) as info:
+            wait()
+        assert "retry" in info.value.hint and info.value.region == "us-east-1"
+        assert not worker.alive
+        sandbox.faults.latency_ms = 0
+        assert len(remote.list_channel_groups()) == 3  # in this process now
+
+    def test_the_worker_exits_when_the_app_lets_go(self, worker: ServiceWorker) -> None:
+        worker.close()
+        assert worker.proc.wait(10) == 0
+
+    def test_the_worker_writes_nothing_but_answers(self) -> None:
+        """Stray output would land in the UI's terminal: the worker's stdout carries only
+        frames, and it exits quietly when its input ends."""
+        done = subprocess.run(
+            [sys.executable, "-m", "harvest_tui.service_worker"],
+            input=b"",
+            capture_output=True,
+            timeout=60,
+        )
+        assert done.returncode == 0
+        assert done.stdout == b"" and done.stderr == b""
+
+    def test_errors_and_models_survive_pickling(self) -> None:
+        error = WorkerStopped("WorkerStopped", "gone", hint="press r", region="us-east-1")
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is WorkerStopped and again.__dict__ == error.__dict__
+        assert str(again) == str(error)
