@@ -19,7 +19,6 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from harvest_tui.config import ActiveProfile, Config, Settings
 from harvest_tui.errors import ServiceError
@@ -31,6 +30,7 @@ from harvest_tui.ui.data_workers import DataWorkers
 from harvest_tui.ui.detail_workers import DetailWorkers
 from harvest_tui.ui.job_polling import JobPolling
 from harvest_tui.ui.screens.confirm_screen import ConfirmScreen
+from harvest_tui.ui.widgets.app_footer import AppFooter
 from harvest_tui.ui.widgets.app_header import AppHeader
 from harvest_tui.ui.widgets.detail_pane import DetailPane
 from harvest_tui.ui.widgets.resource_tree import ResourceTree
@@ -113,7 +113,7 @@ class HarvestApp(DataWorkers, DetailWorkers, JobPolling, App[int]):
         with Horizontal(id="main"):
             yield ResourceTree(tz=self.tz, id="tree")
             yield DetailPane(id="detail")
-        yield Footer()
+        yield AppFooter()
 
     @property
     def tree(self) -> ResourceTree:

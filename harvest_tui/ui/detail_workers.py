@@ -56,6 +56,8 @@ class DetailWorkers:
             return
         if data is None or data.resource is None:
             return
+        if data.resource is self.detail_resource and self.detail_node_error is None:
+            return  # already shown (the first detail, before its node was highlighted)
         self.detail_node_error = None
         self.detail_resource = data.resource
         self.detail_region = data.region

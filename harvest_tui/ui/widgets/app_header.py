@@ -69,4 +69,4 @@ class AppHeader(Static):
         text.append(f"  {self.tz_label}", style="dim")
         if self.endpoint:
             text.append(f"  {clean(self.endpoint, max_len=60)}", style="dim")
-        self.update(text)
+        self.update(text, layout=False)  # always one line high: no need to lay out the screen
