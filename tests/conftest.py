@@ -24,9 +24,20 @@ os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 
 from harvest_tui.sandbox import DEMO_NOW, FrozenClock, Sandbox  # noqa: E402
+from harvest_tui.service_worker import ServiceWorker  # noqa: E402
 
 
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
     with Sandbox(seed=7, clock=FrozenClock(DEMO_NOW)) as sb:
         yield sb
+
+
+@pytest.fixture
+def service_worker() -> Iterator[ServiceWorker]:
+    """A real service worker process (`python -m harvest_tui.service_worker`)."""
+    started = ServiceWorker.start()
+    assert started is not None
+    yield started
+    started.close()
+    started.proc.wait(10)

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import io
+import os
+import pty
+import select
+import struct
+import subprocess
+import sys
+import termios
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -172,3 +180,59 @@ __all__ = [
     "wait_for",
     "widget_text",
 ]
+
+
+class PtyApp:
+    """The real `harvest-tui` command in a pseudo-terminal (Textual's real driver), on
+    the sandbox: what it writes is collected in `out`; keys are bytes written to it."""
+
+    def __init__(self, sandbox: Sandbox, size: tuple[int, int] = (200, 50)) -> None:
+        self.master, slave = pty.openpty()
+        cols, lines = size
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, cols, 0, 0))
+        env = {
+            **os.environ,
+            "TERM": "xterm-256color",
+            "AWS_ACCESS_KEY_ID": "sandbox",
+            "AWS_SECRET_ACCESS_KEY": "sandbox",
+            "TEXTUAL_ANIMATIONS": "none",
+        }
+        command = [sys.executable, "-m", "harvest_tui.cli", "--endpoint-url"]
+        command += [sandbox.endpoint_url, "--region", "us-east-1"]
+        self.proc = subprocess.Popen(
+            command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+        )
+        os.close(slave)
+        self.out = bytearray()
+
+    def pump(self, seconds: float) -> None:
+        """Collect what the app writes for `seconds`."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if ready:
+                try:
+                    self.out.extend(os.read(self.master, 65536))
+                except OSError:
+                    return
+
+    def wait_for(self, text: bytes, seconds: float = 15) -> None:
+        deadline = time.monotonic() + seconds
+        while text not in self.out:
+            assert time.monotonic() < deadline, f"{text!r} never written"
+            self.pump(0.1)
+
+    def press(self, keys: bytes) -> None:
+        os.write(self.master, keys)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.master)
+
+    def __enter__(self) -> PtyApp:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

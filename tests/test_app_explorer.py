@@ -521,3 +521,78 @@ class TestCancel:
             assert any("changed since it was shown" in n.message for n in app._notifications)
             assert str(app.detail_resource.status) != "CANCELLED"
             assert app.detail_resource.etag != shown.etag
+
+
+class TestThroughTheServiceWorker:
+    """The app as `harvest-tui` runs it: every call made by the worker process."""
+
+    async def test_walk_detail_and_cancel(self, sandbox: Sandbox, service_worker) -> None:
+        still = replace(TEST_SETTINGS, poll_interval_seconds=60, poll_max_interval_seconds=120)
+        app = make_app(sandbox, settings=still, service_worker=service_worker)
+        async with app.run_test(size=(160, 40)) as pilot:
+            job = await open_path(pilot, *QUEUED_JOB)
+            await settle(pilot)
+            # One list per level (the channel's one job list fills its endpoints).
+            counts = sandbox.request_counts
+            assert counts["ListChannelGroups"] == counts["ListChannels"] == 1
+            assert counts["ListOriginEndpoints"] == counts["ListHarvestJobs"] == 1
+            assert app.detail_fetched_at is not None
+            truth = sandbox.client().get_harvest_job(
+                ChannelGroupName=QUEUED_JOB[0],
+                ChannelName=QUEUED_JOB[1],
+                OriginEndpointName=QUEUED_JOB[2],
+                HarvestJobName=QUEUED_JOB[3],
+            )
+            assert app.detail_resource.tags == truth["Tags"] and truth["Tags"]
+            sandbox.reset_requests()
+            assert "cup-final-highlights" in widget_text(app, "#detail-title")
+            assert job.data.kind == "job"
+            await pilot.press("x", "y")
+            await settle(pilot)
+            assert sandbox.request_counts["CancelHarvestJob"] == 1
+            assert str(app.detail_resource.status) == "CANCELLED"
+
+    async def test_a_worker_that_dies_is_an_error_then_r_works_without_it(
+        self, sandbox: Sandbox, service_worker
+    ) -> None:
+        import os
+        import signal
+
+        app = make_app(sandbox, service_worker=service_worker)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await settle(pilot)
+            sandbox.faults.latency_ms = 1500
+            group = child(app.tree.root, "live-sports")
+            app.tree.move_cursor(group)
+            group.expand()
+            await pilot.pause(0.3)
+            os.kill(service_worker.proc.pid, signal.SIGKILL)
+            await settle(pilot)
+            assert group.children[0].data.kind == "error"
+            assert group.children[0].data.error.code == "WorkerStopped"
+            sandbox.faults.latency_ms = 0
+            app.tree.move_cursor(group.children[0])
+            await pilot.press("r")
+            await settle(pilot)
+            assert [c.data.kind for c in group.children] == ["channel"] * 4
+
+
+class TestFooter:
+    async def test_rebuilt_only_when_its_keys_change(self, sandbox: Sandbox) -> None:
+        from harvest_tui.ui.widgets.app_footer import AppFooter
+
+        app = make_app(sandbox)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await settle(pilot)
+            footer = app.query_one(AppFooter)
+            before = list(footer.children)
+            assert "Quit" in {k.description for k in before}
+            for _ in range(3):  # what focus changes and app focus do: nothing to show anew
+                app.screen.refresh_bindings()
+                await pilot.pause()
+            assert list(footer.children) == before
+            app.set_keymap({"copy_arn": "ctrl+k"})
+            await pilot.pause()
+            await pilot.pause()
+            keys = {k.key_display for k in footer.children}
+            assert "^k" in keys and list(footer.children) != before

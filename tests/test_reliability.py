@@ -96,8 +96,9 @@ def requests_for(sandbox: Sandbox, operation: str, **params: str) -> int:
 
 
 class TestThrottling:
+    @pytest.mark.parametrize("through_worker", [False, True], ids=["in-process", "worker"])
     async def test_every_node_loads_through_retries_shown_in_the_header(
-        self, sandbox: Sandbox
+        self, sandbox: Sandbox, through_worker: bool, request: pytest.FixtureRequest
     ) -> None:
         truth = account_truth(sandbox)
         sandbox.faults.throttle_rate = 0.3
@@ -108,7 +109,8 @@ class TestThrottling:
             if isinstance(message, CallRetrying):
                 retries.append(message)
 
-        app = make_app(sandbox, settings=QUIET)
+        worker = request.getfixturevalue("service_worker") if through_worker else None
+        app = make_app(sandbox, settings=QUIET, service_worker=worker)
         async with app.run_test(size=(160, 50), message_hook=hook) as pilot:
             app.watch(app.header, "activity", lambda value: activity.append(value), init=False)
             tree = app.tree

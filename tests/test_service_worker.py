@@ -12,9 +12,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 
 import pytest
+from pilotkit import PtyApp
 
 import harvest_tui.service_worker as service_worker
 from harvest_tui.errors import ServiceError
@@ -27,12 +27,8 @@ CREDS = ("sandbox", "sandbox")
 
 
 @pytest.fixture
-def worker() -> Iterator[ServiceWorker]:
-    started = ServiceWorker.start()
-    assert started is not None
-    yield started
-    started.close()
-    started.proc.wait(10)
+def worker(service_worker: ServiceWorker) -> ServiceWorker:
+    return service_worker
 
 
 @pytest.fixture
@@ -192,3 +188,40 @@ class TestLifetime:
         again = pickle.loads(pickle.dumps(error))
         assert type(again) is WorkerStopped and again.__dict__ == error.__dict__
         assert str(again) == str(error)
+
+
+class TestTheCommand:
+    def test_harvest_tui_calls_through_its_worker_and_ends_it(self, sandbox: Sandbox) -> None:
+        """The real command: one worker child, the prefetched first list taken by the app
+        (one request, not two), and no worker left once the app has quit."""
+        with PtyApp(sandbox) as app:
+            app.wait_for("▣ events-popup".encode())
+            workers = children_of(app.proc.pid)
+            assert len(workers) == 1 and "harvest_tui.service_worker" in cmdline(workers[0])
+            app.pump(0.5)
+            assert sandbox.request_counts["ListChannelGroups"] == 1
+            app.press(b"q")
+            app.pump(0.3)
+            assert app.proc.wait(timeout=10) == 0
+            deadline = time.monotonic() + 10
+            while os.path.exists(f"/proc/{workers[0]}") and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not os.path.exists(f"/proc/{workers[0]}")
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = open(f"/proc/{entry}/stat").read()  # noqa: SIM115
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def cmdline(pid: int) -> str:
+    with open(f"/proc/{pid}/cmdline", "rb") as f:
+        return f.read().replace(b"\0", b" ").decode()

@@ -12,18 +12,13 @@ real driver writes to a pseudo-terminal.
 
 from __future__ import annotations
 
-import os
 import re
-import select
-import subprocess
-import sys
-import time
 import unicodedata
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from pilotkit import child, make_app, open_path, plain, settle, terminal, widget_text
+from pilotkit import PtyApp, child, make_app, open_path, plain, settle, terminal, widget_text
 
 from harvest_tui.config import Settings
 from harvest_tui.models import HarvestJob
@@ -276,11 +271,6 @@ class TestRealDriver:
     def test_the_bytes_written_to_a_real_terminal(self, sandbox: Sandbox) -> None:
         """The app in a pseudo-terminal with Textual's real driver, walked by keys to
         hostile names and descriptions: the bytes it writes carry none of their escapes."""
-        import fcntl
-        import pty
-        import struct
-        import termios
-
         for p in PAYLOADS.values():
             sandbox.store.add_channel_group(f"g<{p}>")
         hostile_endpoint(sandbox)
@@ -299,64 +289,27 @@ class TestRealDriver:
                 },
                 Destination={"S3Destination": {"BucketName": "b-ok", "DestinationPath": "p"}},
             )
-        master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
-        env = {
-            **os.environ,
-            "TERM": "xterm-256color",
-            "AWS_ACCESS_KEY_ID": "sandbox",
-            "AWS_SECRET_ACCESS_KEY": "sandbox",
-            "TEXTUAL_ANIMATIONS": "none",
-        }
-        command = [sys.executable, "-m", "harvest_tui.cli", "--endpoint-url"]
-        command += [sandbox.endpoint_url, "--region", "us-east-1"]
-        proc = subprocess.Popen(
-            command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
-        )
-        os.close(slave)
-        out = bytearray()
-
-        def pump(seconds: float) -> None:
-            deadline = time.monotonic() + seconds
-            while time.monotonic() < deadline:
-                ready, _, _ = select.select([master], [], [], 0.05)
-                if ready:
-                    try:
-                        out.extend(os.read(master, 65536))
-                    except OSError:
-                        return
-
-        def wait_for(text: bytes, seconds: float = 15) -> None:
-            deadline = time.monotonic() + seconds
-            while text not in out:
-                assert time.monotonic() < deadline, f"{text!r} never written"
-                pump(0.1)
-
-        try:
-            wait_for("▣ events-popup".encode())
+        with PtyApp(sandbox) as app:
+            app.wait_for("▣ events-popup".encode())
             # Down over every hostile group (each Get fails, quoting the name), and back.
             for key in b"j" * (len(PAYLOADS) + 1) + b"k" * (len(PAYLOADS) + 1):
-                os.write(master, bytes([key]))
-                pump(0.25)
+                app.press(bytes([key]))
+                app.pump(0.25)
             # aaa-hostile ▸ ch ▸ ep ▸ the first job, with l only (expand, then step in).
             for shown in ("◇ ch", "⌁ ep", "job-click", "desc<"):
-                os.write(master, b"l")
-                wait_for(shown.encode())
-                pump(0.1)
+                app.press(b"l")
+                app.wait_for(shown.encode())
+                app.pump(0.1)
                 if shown != "desc<":
-                    os.write(master, b"l")
-                    pump(0.2)
+                    app.press(b"l")
+                    app.pump(0.2)
             for _ in range(len(PAYLOADS) - 1):  # down through every job
-                os.write(master, b"j")
-                pump(0.3)
-            os.write(master, b"q")
-            pump(0.5)
-            assert proc.wait(timeout=10) == 0
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            os.close(master)
+                app.press(b"j")
+                app.pump(0.3)
+            app.press(b"q")
+            app.pump(0.5)
+            assert app.proc.wait(timeout=10) == 0
+            out = app.out
         data = bytes(out)
         assert b"Traceback" not in data
         # Every payload was drawn, as visible escapes...

@@ -269,11 +269,26 @@ class TuiRun:
             self._pump(left)
 
     def peak_rss_kib(self) -> int:
-        """VmHWM: the process's peak resident memory so far."""
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-        raise BenchError("no VmHWM in /proc")
+        """VmHWM, the peak resident memory so far, of the program and its child processes
+        (the app's service worker), summed."""
+        pids = [self.pid]
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                if int(stat.rsplit(")", 1)[1].split()[1]) == self.pid:
+                    pids.append(int(entry.name))
+        total = 0
+        for pid in pids:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+                    break
+            else:
+                raise BenchError(f"no VmHWM in /proc/{pid}")
+        return total
 
     def screen_text(self) -> str:
         return self.output_tail.decode(errors="replace")

@@ -447,7 +447,7 @@ def scale(sizes: Sizes) -> list[Row]:
             round(per_job, 2),
             "< 10",
             per_job < 10,
-            f"peak RSS {median(big_mem) / 1024:.0f} MiB vs demo "
+            f"peak RSS (app + service worker) {median(big_mem) / 1024:.0f} MiB vs demo "
             f"{median(demo_mem) / 1024:.0f} MiB ({median(demo_jobs):.0f} jobs)",
             {"big_kib": big_mem, "demo_kib": demo_mem},
         )
