@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import UTC, timedelta
 
@@ -198,3 +199,38 @@ class TestErrors:
         with pytest.raises(ServiceError) as info:
             service.list_channel_groups()
         assert info.value.code == "EndpointUnreachable" and "retry" in info.value.hint
+
+
+class TestQuickLoader:
+    """The data loader that checks one service's folders instead of scanning them all."""
+
+    @pytest.mark.parametrize(
+        "type_name", ["service-2", "paginators-1", "waiters-2", "endpoint-rule-set-1"]
+    )
+    def test_answers_as_botocore_does(self, type_name: str) -> None:
+        from botocore.loaders import Loader
+
+        from harvest_tui.service import quick_loader
+
+        full = Loader().list_available_services(type_name)
+        quick = quick_loader(None).list_available_services(type_name)
+        for name in ("mediapackagev2", "sso", "sso-oidc", "sts", "s3", "no-such-service", ""):
+            assert (name in quick) == (name in full), name
+        assert list(quick) == full and len(quick) == len(full)
+
+    def test_unknown_services_are_still_refused(self) -> None:
+        from botocore.exceptions import UnknownServiceError
+
+        from harvest_tui.service import quick_loader
+
+        with pytest.raises(UnknownServiceError, match="mediapackage-v3"):
+            quick_loader(None).load_service_model("mediapackage-v3", "service-2")
+        assert quick_loader(None).load_service_model("mediapackagev2", "service-2")
+
+    def test_aws_data_path_is_searched(self, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+        from harvest_tui.service import quick_loader
+
+        monkeypatch.setenv("EXTRA_MODELS", str(tmp_path))
+        loader = quick_loader(f"$EXTRA_MODELS{os.pathsep}~/models")
+        assert str(tmp_path) in loader.search_paths
+        assert os.path.expanduser("~/models") in loader.search_paths
