@@ -118,6 +118,17 @@ class TestLazyLoading:
 
 
 class TestDetail:
+    async def test_the_detail_follows_the_cursor_in_the_same_frame(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            first = app.detail_resource
+            assert first.name == app.tree.cursor_node.data.name == "events-popup"
+            app.tree.action_cursor_down()  # no message needs handling before the next frame
+            assert app.detail_resource is app.tree.cursor_node.data.resource
+            assert app.detail_resource is not first
+            assert "live-sports" in widget_text(app, "#detail-title")
+
     async def test_failed_job_shows_every_field(self, sandbox: Sandbox) -> None:
         app = make_app(sandbox)
         async with app.run_test(size=(200, 60)) as pilot:

@@ -111,7 +111,7 @@ class HarvestApp(DataWorkers, DetailWorkers, JobPolling, App[int]):
     def compose(self) -> ComposeResult:
         yield AppHeader(id="header")
         with Horizontal(id="main"):
-            yield ResourceTree(tz=self.tz, id="tree")
+            yield ResourceTree(tz=self.tz, id="tree", on_cursor=self.show_highlighted)
             yield DetailPane(id="detail")
         yield AppFooter()
 

@@ -50,14 +50,22 @@ class DetailWorkers:
     """Mixed into HarvestApp: the detail pane's fetches and the jobs they refresh."""
 
     def on_tree_node_highlighted(self: HarvestApp, event: Tree.NodeHighlighted[NodeData]) -> None:
-        data = event.node.data
+        self.show_highlighted(event.node)
+
+    def show_highlighted(self: HarvestApp, node: TreeNode[NodeData]) -> None:
+        """The detail pane for the node under the cursor. The tree calls it as the cursor
+        moves (ResourceTree.on_cursor), so both change in one frame; the NodeHighlighted
+        message that follows finds it done."""
+        data = node.data
         if data is not None and data.kind == "error" and data.error is not None:
-            self.show_node_error(event.node)
+            shown = self.detail_node_error
+            if shown is None or shown[0] is not data.error:
+                self.show_node_error(node)
             return
         if data is None or data.resource is None:
             return
         if data.resource is self.detail_resource and self.detail_node_error is None:
-            return  # already shown (the first detail, before its node was highlighted)
+            return  # already shown
         self.detail_node_error = None
         self.detail_resource = data.resource
         self.detail_region = data.region

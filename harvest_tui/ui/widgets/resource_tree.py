@@ -7,6 +7,7 @@ Repopulating reconciles by name, so a refresh keeps expansion and the cursor.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import ClassVar, Literal
@@ -166,13 +167,30 @@ class ResourceTree(Tree[NodeData]):
         Binding("l,right", "expand_or_child", "Expand", show=False),
         Binding("h,left", "collapse_or_parent", "Collapse", show=False),
     ]
+    on_cursor: Callable[[TreeNode[NodeData]], None] | None = None
 
-    def __init__(self, *, tz: tzinfo, id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        tz: tzinfo,
+        id: str | None = None,
+        on_cursor: Callable[[TreeNode[NodeData]], None] | None = None,
+    ) -> None:
         super().__init__("account", data=NodeData("root", ""), id=id)
         self.show_root = False
         self.auto_expand = True
         self.guide_depth = 3
         self.tz = tz
+        self.on_cursor = on_cursor
+
+    def watch_cursor_line(self, previous_line: int, line: int) -> None:
+        """As Tree's, and `on_cursor` at once with the new cursor node: whatever it shows
+        of the node is painted in the same frame as the cursor (NodeHighlighted, a
+        message, is handled after a frame may already have been painted)."""
+        super().watch_cursor_line(previous_line, line)
+        node = self.cursor_node
+        if previous_line != line and node is not None and self.on_cursor is not None:
+            self.on_cursor(node)
 
     # Building. Thousands of job nodes: no per-node work beyond the label itself.
 
