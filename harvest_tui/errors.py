@@ -70,6 +70,10 @@ class ServiceError(Exception):
         return rows
 
 
+class WorkerStopped(ServiceError):
+    """The service worker process went away while a call was in flight."""
+
+
 def _rebuild(cls: type[ServiceError], fields: dict[str, Any]) -> ServiceError:
     error = cls(fields.pop("code"), fields.pop("message"))
     error.__dict__.update(fields)

@@ -23,7 +23,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from harvest_tui import __version__
-from harvest_tui.errors import translate
+from harvest_tui.errors import ServiceError, WorkerStopped, translate
 from harvest_tui.models import (
     Channel,
     ChannelGroup,
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from botocore.loaders import Loader
 
     from harvest_tui.config import ActiveProfile
+    from harvest_tui.service_worker import ServiceWorker
 
 # Off unless the debug log is on (harvest_tui.debug_log). Records name operations,
 # resource names, codes and request ids; never credentials, parameters' values beyond
@@ -77,6 +78,22 @@ def preload() -> None:
     """Import boto3 now (the service worker does, at once: its first call will need it)."""
     import boto3  # noqa: F401
     import botocore.config  # noqa: F401
+
+
+# MediaPackageService's calls that the worker makes. Each returns models (or None).
+REMOTE_METHODS = (
+    "list_channel_groups",
+    "list_channels",
+    "list_origin_endpoints",
+    "list_harvest_jobs",
+    "get_channel_group",
+    "get_channel",
+    "get_origin_endpoint",
+    "get_harvest_job",
+    "list_tags",
+    "cancel_harvest_job",
+    "create_harvest_job",
+)
 
 
 SANDBOX_CREDENTIALS = ("sandbox", "sandbox")
@@ -377,6 +394,54 @@ class MediaPackageService:
         if client_token:
             params["ClientToken"] = client_token
         return HarvestJob.from_api(self._call("CreateHarvestJob", **params))
+
+
+class RemoteService(MediaPackageService):
+    """MediaPackageService's calls, made by the service worker process (service_worker.py),
+    or here once it has gone."""
+
+    def __init__(self, connection: Connection, worker: ServiceWorker) -> None:
+        super().__init__(connection)
+        self.worker = worker
+
+    def connect(self) -> BaseClient | None:  # type: ignore[override]
+        """Nothing to do while the worker runs: it owns the clients."""
+        return None if self.worker.alive else super().connect()
+
+    def begin(self, method: str, *args: Any, **kwargs: Any) -> Callable[[], Any]:
+        """Send the call to the worker now; the returned function waits for its answer."""
+        if not self.worker.alive:  # in this process, as MediaPackageService does it
+            return lambda: getattr(MediaPackageService, method)(self, *args, **kwargs)
+        listener = getattr(self._local, "listener", None)
+        call_id = self.worker.submit(self.connection, method, args, kwargs, listener=listener)
+        return lambda: self._answer(call_id)
+
+    def _answer(self, call_id: int) -> Any:
+        try:
+            value, region = self.worker.wait(call_id)
+        except WorkerStopped as error:
+            error.profile, error.region = self.profile, self.region
+            raise
+        except ServiceError as error:
+            if error.region:
+                self._region = error.region
+            raise
+        self._region = region or self._region
+        return value
+
+
+def _forwarder(method: str) -> Callable[..., Any]:
+    def forward(self: RemoteService, *args: Any, **kwargs: Any) -> Any:
+        return self.begin(method, *args, **kwargs)()
+
+    forward.__name__ = method
+    forward.__doc__ = f"{method}, made by the service worker."
+    return forward
+
+
+# RemoteService.list_channels(...) and the rest: each one begin()s and waits.
+for _method in REMOTE_METHODS:
+    setattr(RemoteService, _method, _forwarder(_method))
 
 
 def quick_loader(data_path: str | None) -> Loader:

@@ -7,7 +7,7 @@ another core: the first frame and the first data stop waiting for each other, an
 a long list never stalls a key press.
 
 `harvest-tui` starts the worker (``python -m harvest_tui.service_worker``) before
-it imports Textual. The UI calls a RemoteService, which has MediaPackageService's
+it imports Textual. The UI calls a RemoteService (service.py), which has MediaPackageService's
 methods; each call travels as a frame (a 4-byte length, then a pickle) on the
 worker's stdin, runs there on a thread of its own through the same
 MediaPackageService code, and comes back on its stdout as the models or the
@@ -28,41 +28,17 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
-from harvest_tui.errors import ServiceError
-from harvest_tui.service import (
-    DEFAULT_POOL,
-    Connection,
-    MediaPackageService,
-    RetryListener,
-    preload,
-)
+from harvest_tui.errors import ServiceError, WorkerStopped
 
 if TYPE_CHECKING:
     import subprocess
 
-    from botocore.client import BaseClient
+    from harvest_tui.service import Connection, MediaPackageService, RetryListener
 
 _HEADER = struct.Struct("!I")
 PREFETCH_FRESH_SECONDS = 30.0  # an older prefetched answer is not used: the call is made again
-
-# MediaPackageService's calls that the worker makes. Each returns models (or None).
-REMOTE_METHODS = (
-    "list_channel_groups",
-    "list_channels",
-    "list_origin_endpoints",
-    "list_harvest_jobs",
-    "get_channel_group",
-    "get_channel",
-    "get_origin_endpoint",
-    "get_harvest_job",
-    "list_tags",
-    "cancel_harvest_job",
-    "create_harvest_job",
-)
 
 
 def _frame(message: Any) -> bytes:
@@ -90,17 +66,17 @@ def _read(stream: IO[bytes]) -> Any:
 # -- the UI's side ----------------------------------------------------------------
 
 
-@dataclass
 class _Pending:
-    listener: RetryListener | None
-    done: threading.Event = field(default_factory=threading.Event)
-    ok: bool = False
-    value: Any = None
-    region: str | None = None
+    """A call in flight: its answer (or error) once `done` is set."""
 
+    __slots__ = ("done", "listener", "ok", "region", "value")
 
-class WorkerStopped(ServiceError):
-    """The worker went away while a call was in flight."""
+    def __init__(self, listener: RetryListener | None) -> None:
+        self.listener = listener
+        self.done = threading.Event()
+        self.ok = False
+        self.value: Any = None
+        self.region: str | None = None
 
 
 class ServiceWorker:
@@ -256,59 +232,14 @@ class ServiceWorker:
                 pending.done.set()
 
 
-class RemoteService(MediaPackageService):
-    """MediaPackageService's calls, made by the worker (or here, once it has gone)."""
-
-    def __init__(self, connection: Connection, worker: ServiceWorker) -> None:
-        super().__init__(connection)
-        self.worker = worker
-
-    def connect(self) -> BaseClient | None:  # type: ignore[override]
-        """Nothing to do while the worker runs: it owns the clients."""
-        return None if self.worker.alive else super().connect()
-
-    def begin(self, method: str, *args: Any, **kwargs: Any) -> Callable[[], Any]:
-        """Send the call to the worker now; the returned function waits for its answer."""
-        if not self.worker.alive:  # in this process, as MediaPackageService does it
-            return lambda: getattr(MediaPackageService, method)(self, *args, **kwargs)
-        listener = getattr(self._local, "listener", None)
-        call_id = self.worker.submit(self.connection, method, args, kwargs, listener=listener)
-        return lambda: self._answer(call_id)
-
-    def _answer(self, call_id: int) -> Any:
-        try:
-            value, region = self.worker.wait(call_id)
-        except WorkerStopped as error:
-            error.profile, error.region = self.profile, self.region
-            raise
-        except ServiceError as error:
-            if error.region:
-                self._region = error.region
-            raise
-        self._region = region or self._region
-        return value
-
-
-def _forwarder(method: str) -> Callable[..., Any]:
-    def forward(self: RemoteService, *args: Any, **kwargs: Any) -> Any:
-        return self.begin(method, *args, **kwargs)()
-
-    forward.__name__ = method
-    forward.__doc__ = f"{method}, made by the service worker."
-    return forward
-
-
-# RemoteService.list_channels(...) and the rest: each one begin()s and waits.
-for _method in REMOTE_METHODS:
-    setattr(RemoteService, _method, _forwarder(_method))
-
-
 # -- the worker's side ----------------------------------------------------------------
 
 
 def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
     """Answer calls until `requests` ends. Each call runs on a thread of its own."""
     from concurrent.futures import ThreadPoolExecutor
+
+    from harvest_tui.service import DEFAULT_POOL, REMOTE_METHODS, MediaPackageService
 
     services: dict[Connection, MediaPackageService] = {}
     services_lock = threading.Lock()
@@ -373,6 +304,8 @@ def run_worker(requests: IO[bytes], replies: IO[bytes]) -> None:
     # As in the app: importing botocore and building the first client allocate objects
     # that all live on; collecting resumes once the first call is answered.
     gc.disable()
+    from harvest_tui.service import preload
+
     preload()
     serve(requests, replies)
 

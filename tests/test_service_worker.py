@@ -17,11 +17,11 @@ import pytest
 from pilotkit import PtyApp
 
 import harvest_tui.service_worker as service_worker
-from harvest_tui.errors import ServiceError
+from harvest_tui.errors import ServiceError, WorkerStopped
 from harvest_tui.models import HarvestJob, JobStatus
 from harvest_tui.sandbox import Sandbox
-from harvest_tui.service import Connection, MediaPackageService
-from harvest_tui.service_worker import RemoteService, ServiceWorker, WorkerStopped
+from harvest_tui.service import Connection, MediaPackageService, RemoteService
+from harvest_tui.service_worker import ServiceWorker
 
 CREDS = ("sandbox", "sandbox")
 
