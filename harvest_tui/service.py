@@ -15,7 +15,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -314,7 +314,7 @@ class MediaPackageService:
         pages = self.iter_harvest_job_pages(
             group, channel=channel, endpoint=endpoint, status=status
         )
-        return sorted((j for p in pages for j in p), key=lambda j: j.name)
+        return jobs_by_name(pages)
 
     # Single resources.
 
@@ -396,6 +396,17 @@ class MediaPackageService:
         return HarvestJob.from_api(self._call("CreateHarvestJob", **params))
 
 
+def jobs_by_name(pages: Iterable[list[HarvestJob]]) -> list[HarvestJob]:
+    return sorted((j for p in pages for j in p), key=lambda j: j.name)
+
+
+# Calls whose answers the worker sends page by page, as they arrive, so that it never
+# holds a long list whole: (the method that yields the pages, what makes the answer).
+STREAMED: dict[str, tuple[str, Callable[[Iterable[Any]], Any]]] = {
+    "list_harvest_jobs": ("iter_harvest_job_pages", jobs_by_name),
+}
+
+
 class RemoteService(MediaPackageService):
     """MediaPackageService's calls, made by the service worker process (service_worker.py),
     or here once it has gone."""
@@ -414,9 +425,9 @@ class RemoteService(MediaPackageService):
             return lambda: getattr(MediaPackageService, method)(self, *args, **kwargs)
         listener = getattr(self._local, "listener", None)
         call_id = self.worker.submit(self.connection, method, args, kwargs, listener=listener)
-        return lambda: self._answer(call_id)
+        return lambda: self._answer(call_id, method)
 
-    def _answer(self, call_id: int) -> Any:
+    def _answer(self, call_id: int, method: str) -> Any:
         try:
             value, region = self.worker.wait(call_id)
         except WorkerStopped as error:
@@ -427,6 +438,8 @@ class RemoteService(MediaPackageService):
                 self._region = error.region
             raise
         self._region = region or self._region
+        if method in STREAMED:
+            return STREAMED[method][1](value)  # value: the pages
         return value
 
 

@@ -69,14 +69,15 @@ def _read(stream: IO[bytes]) -> Any:
 class _Pending:
     """A call in flight: its answer (or error) once `done` is set."""
 
-    __slots__ = ("done", "listener", "ok", "region", "value")
+    __slots__ = ("done", "listener", "ok", "pages", "region", "value")
 
-    def __init__(self, listener: RetryListener | None) -> None:
+    def __init__(self, listener: RetryListener | None, *, streamed: bool = False) -> None:
         self.listener = listener
         self.done = threading.Event()
         self.ok = False
         self.value: Any = None
         self.region: str | None = None
+        self.pages: list[Any] | None = [] if streamed else None
 
 
 class ServiceWorker:
@@ -148,8 +149,10 @@ class ServiceWorker:
         """Send a call now; wait() for its answer with the number this returns."""
         call_id = self._claim(connection, method, args, kwargs, listener)
         if call_id is None:
+            from harvest_tui.service import STREAMED
+
             call_id = next(self._ids)
-            self._pending[call_id] = _Pending(listener)
+            self._pending[call_id] = _Pending(listener, streamed=method in STREAMED)
             try:
                 self._send(("call", call_id, (connection, method, args, kwargs)))
             except OSError:
@@ -157,13 +160,14 @@ class ServiceWorker:
         return call_id
 
     def wait(self, call_id: int) -> tuple[Any, str | None]:
-        """(the result, the region the worker's client resolved); raises its ServiceError."""
+        """(the result, or the pages of a streamed call; the region the worker's client
+        resolved); raises its ServiceError."""
         pending = self._pending[call_id]
         pending.done.wait()
         self._pending.pop(call_id, None)
-        if pending.ok:
-            return pending.value, pending.region
-        raise pending.value
+        if not pending.ok:
+            raise pending.value
+        return (pending.value if pending.pages is None else pending.pages), pending.region
 
     def _claim(
         self,
@@ -210,6 +214,10 @@ class ServiceWorker:
                         with contextlib.suppress(Exception):
                             pending.listener(*payload)
                     continue
+                if kind == "page":
+                    if pending.pages is not None:
+                        pending.pages.append(payload)
+                    continue
                 pending.value, pending.region = payload
                 pending.ok = kind == "ok"
                 pending.done.set()
@@ -239,7 +247,7 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
     """Answer calls until `requests` ends. Each call runs on a thread of its own."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from harvest_tui.service import DEFAULT_POOL, REMOTE_METHODS, MediaPackageService
+    from harvest_tui.service import DEFAULT_POOL, REMOTE_METHODS, STREAMED, MediaPackageService
 
     services: dict[Connection, MediaPackageService] = {}
     services_lock = threading.Lock()
@@ -271,7 +279,12 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
             if method not in REMOTE_METHODS:
                 raise ServiceError("InvalidCall", f"The worker makes no {method!r} call.")
             with service.retries_reported_to(on_retry):
-                value = getattr(service, method)(*args, **kwargs)
+                if method in STREAMED:
+                    for page in getattr(service, STREAMED[method][0])(*args, **kwargs):
+                        reply("page", call_id, page)
+                    value = None
+                else:
+                    value = getattr(service, method)(*args, **kwargs)
         except Exception as exc:
             from harvest_tui.errors import translate
 

@@ -169,6 +169,7 @@ def add_jobs(sandbox: Sandbox, n: int, prefix: str = "many") -> None:
 
 
 __all__ = [
+    "PtyApp",
     "add_jobs",
     "asyncio",
     "child",

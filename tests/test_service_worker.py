@@ -14,7 +14,7 @@ import sys
 import time
 
 import pytest
-from pilotkit import PtyApp
+from pilotkit import PtyApp, add_jobs
 
 import harvest_tui.service_worker as service_worker
 from harvest_tui.errors import ServiceError, WorkerStopped
@@ -59,6 +59,18 @@ class TestCalls:
         failed = remote.list_harvest_jobs("live-sports", status=JobStatus.FAILED)
         assert {j.status for j in failed} == {JobStatus.FAILED}
         assert remote.region == "us-east-1"
+
+    def test_a_long_job_list_comes_page_by_page_and_whole(
+        self, remote: RemoteService, connection: Connection, sandbox: Sandbox
+    ) -> None:
+        add_jobs(sandbox, 250)  # three pages
+        jobs = remote.list_harvest_jobs("events-popup", channel="keynote-live")
+        assert sandbox.request_counts["ListHarvestJobs"] == 3
+        assert jobs == MediaPackageService(connection).list_harvest_jobs(
+            "events-popup", channel="keynote-live"
+        )
+        assert [j.name for j in jobs] == sorted(j.name for j in jobs)
+        assert sum(j.name.startswith("many-") for j in jobs) == 250
 
     def test_errors_arrive_whole(self, remote: RemoteService, sandbox: Sandbox) -> None:
         with pytest.raises(ServiceError) as info:
