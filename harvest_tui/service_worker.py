@@ -106,9 +106,13 @@ class ServiceWorker:
         """
         import subprocess
 
+        if not sys.executable:
+            return None
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "harvest_tui.service_worker"],
+                # -P: not the current directory first on sys.path (as -m would put it):
+                # a boto3.py or harvest_tui/ where the user happens to be is not imported.
+                [sys.executable, "-P", "-m", "harvest_tui.service_worker"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,  # never the terminal: stray output corrupts the UI

@@ -183,6 +183,23 @@ class TestLifetime:
         worker.close()
         assert worker.proc.wait(10) == 0
 
+    def test_the_current_directory_is_not_on_its_path(
+        self, tmp_path, connection: Connection, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Started where a boto3.py lies (a download folder, a checkout), it imports the
+        real boto3, not that file."""
+        marker = tmp_path / "imported"
+        (tmp_path / "boto3.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+        monkeypatch.chdir(tmp_path)
+        worker = ServiceWorker.start()
+        assert worker is not None
+        try:
+            assert len(RemoteService(connection, worker).list_channel_groups()) == 3
+        finally:
+            worker.close()
+            worker.proc.wait(10)
+        assert not marker.exists()
+
     def test_the_worker_writes_nothing_but_answers(self) -> None:
         """Stray output would land in the UI's terminal: the worker's stdout carries only
         frames, and it exits quietly when its input ends."""
