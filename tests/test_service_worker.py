@@ -225,6 +225,8 @@ class TestTheCommand:
         (one request, not two), and no worker left once the app has quit."""
         with PtyApp(sandbox) as app:
             app.wait_for("▣ events-popup".encode())
+            # The first frame waited for nothing, not even the prefetched answer.
+            assert app.out.index("Loading…".encode()) < app.out.index("▣ events-popup".encode())
             workers = children_of(app.proc.pid)
             assert len(workers) == 1 and "harvest_tui.service_worker" in cmdline(workers[0])
             app.pump(0.5)

@@ -58,6 +58,8 @@ class DataWorkers:
         self.polls_in_flight: set[tuple[str, JobKey]] = set()
         self.last_status: dict[tuple[str, JobKey], str] = {}
         self.calls_in_flight = 0
+        self.first_frame_shown = False
+        self._before_first_frame: list[ChildrenLoaded | ChildrenFailed] = []
         self._detail_timer: Any = None
         self.detail_pending = False
         self._retry_note_timer: Any = None
@@ -229,7 +231,24 @@ class DataWorkers:
             return
         self.post_message(ChannelJobsLoaded(node, jobs))
 
+    def on_ready(self: HarvestApp) -> None:
+        """The first frame is on screen: show what arrived before it."""
+        self.first_frame_shown = True
+        waiting, self._before_first_frame = self._before_first_frame, []
+        for message in waiting:
+            self.post_message(message)
+
+    def held_for_first_frame(self: HarvestApp, message: ChildrenLoaded | ChildrenFailed) -> bool:
+        """Whether `message` waits for the first frame: an answer that beats it (the
+        prefetched channel groups often do) would otherwise hold that frame back."""
+        if self.first_frame_shown:
+            return False
+        self._before_first_frame.append(message)
+        return True
+
     def on_children_loaded(self: HarvestApp, message: ChildrenLoaded) -> None:
+        if self.held_for_first_frame(message):
+            return
         node = message.node
         if not self.node_alive(node):
             return
@@ -255,7 +274,7 @@ class DataWorkers:
         self.maybe_show_first_detail()
 
     def on_children_failed(self: HarvestApp, message: ChildrenFailed) -> None:
-        if not self.node_alive(message.node):
+        if self.held_for_first_frame(message) or not self.node_alive(message.node):
             return
         self.tree.show_error(message.node, message.error)
         cursor = self.tree.cursor_node
