@@ -23,7 +23,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from harvest_tui import __version__
-from harvest_tui.errors import ServiceError, WorkerStopped, translate
+from harvest_tui.errors import translate
 from harvest_tui.models import (
     Channel,
     ChannelGroup,
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from botocore.loaders import Loader
 
     from harvest_tui.config import ActiveProfile
-    from harvest_tui.service_worker import ServiceWorker
 
 # Off unless the debug log is on (harvest_tui.debug_log). Records name operations,
 # resource names, codes and request ids; never credentials, parameters' values beyond
@@ -78,22 +77,6 @@ def preload() -> None:
     """Import boto3 now (the service worker does, at once: its first call will need it)."""
     import boto3  # noqa: F401
     import botocore.config  # noqa: F401
-
-
-# MediaPackageService's calls that the worker makes. Each returns models (or None).
-REMOTE_METHODS = (
-    "list_channel_groups",
-    "list_channels",
-    "list_origin_endpoints",
-    "list_harvest_jobs",
-    "get_channel_group",
-    "get_channel",
-    "get_origin_endpoint",
-    "get_harvest_job",
-    "list_tags",
-    "cancel_harvest_job",
-    "create_harvest_job",
-)
 
 
 SANDBOX_CREDENTIALS = ("sandbox", "sandbox")
@@ -262,7 +245,7 @@ class MediaPackageService:
         """Start `method(*args, **kwargs)`; the returned function waits for its result.
 
         Here the call is only deferred, to run in the thread that waits (the UI's thread
-        workers). Through the service worker (service_worker.RemoteService) it is sent at
+        workers). Through the service worker (remote_service.RemoteService) it is sent at
         once, so a call begun on the UI thread is on its way before a worker thread starts.
         """
         return lambda: getattr(self, method)(*args, **kwargs)
@@ -398,63 +381,6 @@ class MediaPackageService:
 
 def jobs_by_name(pages: Iterable[list[HarvestJob]]) -> list[HarvestJob]:
     return sorted((j for p in pages for j in p), key=lambda j: j.name)
-
-
-# Calls whose answers the worker sends page by page, as they arrive, so that it never
-# holds a long list whole: (the method that yields the pages, what makes the answer).
-STREAMED: dict[str, tuple[str, Callable[[Iterable[Any]], Any]]] = {
-    "list_harvest_jobs": ("iter_harvest_job_pages", jobs_by_name),
-}
-
-
-class RemoteService(MediaPackageService):
-    """MediaPackageService's calls, made by the service worker process (service_worker.py),
-    or here once it has gone."""
-
-    def __init__(self, connection: Connection, worker: ServiceWorker) -> None:
-        super().__init__(connection)
-        self.worker = worker
-
-    def connect(self) -> BaseClient | None:  # type: ignore[override]
-        """Nothing to do while the worker runs: it owns the clients."""
-        return None if self.worker.alive else super().connect()
-
-    def begin(self, method: str, *args: Any, **kwargs: Any) -> Callable[[], Any]:
-        """Send the call to the worker now; the returned function waits for its answer."""
-        if not self.worker.alive:  # in this process, as MediaPackageService does it
-            return lambda: getattr(MediaPackageService, method)(self, *args, **kwargs)
-        listener = getattr(self._local, "listener", None)
-        call_id = self.worker.submit(self.connection, method, args, kwargs, listener=listener)
-        return lambda: self._answer(call_id, method)
-
-    def _answer(self, call_id: int, method: str) -> Any:
-        try:
-            value, region = self.worker.wait(call_id)
-        except WorkerStopped as error:
-            error.profile, error.region = self.profile, self.region
-            raise
-        except ServiceError as error:
-            if error.region:
-                self._region = error.region
-            raise
-        self._region = region or self._region
-        if method in STREAMED:
-            return STREAMED[method][1](value)  # value: the pages
-        return value
-
-
-def _forwarder(method: str) -> Callable[..., Any]:
-    def forward(self: RemoteService, *args: Any, **kwargs: Any) -> Any:
-        return self.begin(method, *args, **kwargs)()
-
-    forward.__name__ = method
-    forward.__doc__ = f"{method}, made by the service worker."
-    return forward
-
-
-# RemoteService.list_channels(...) and the rest: each one begin()s and waits.
-for _method in REMOTE_METHODS:
-    setattr(RemoteService, _method, _forwarder(_method))
 
 
 def quick_loader(data_path: str | None) -> Loader:

@@ -7,9 +7,9 @@ another core: the first frame and the first data stop waiting for each other, an
 a long list never stalls a key press.
 
 `harvest-tui` starts the worker (``python -m harvest_tui.service_worker``) before
-it imports Textual. The UI calls a RemoteService (service.py), which has MediaPackageService's
-methods; each call travels as a frame (a 4-byte length, then a pickle) on the
-worker's stdin, runs there on a thread of its own through the same
+it imports Textual. The UI calls a RemoteService (remote_service.py), which has
+MediaPackageService's methods; each call travels as a frame (a 4-byte length, then
+a pickle) on the worker's stdin, runs there on a thread of its own through the same
 MediaPackageService code, and comes back on its stdout as the models or the
 ServiceError. Retries are reported as they happen. Pickle is safe here: both ends
 are this program, on pipes only they hold.
@@ -153,7 +153,7 @@ class ServiceWorker:
         """Send a call now; wait() for its answer with the number this returns."""
         call_id = self._claim(connection, method, args, kwargs, listener)
         if call_id is None:
-            from harvest_tui.service import STREAMED
+            from harvest_tui.remote_service import STREAMED
 
             call_id = next(self._ids)
             self._pending[call_id] = _Pending(listener, streamed=method in STREAMED)
@@ -251,7 +251,8 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
     """Answer calls until `requests` ends. Each call runs on a thread of its own."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from harvest_tui.service import DEFAULT_POOL, REMOTE_METHODS, STREAMED, MediaPackageService
+    from harvest_tui.remote_service import REMOTE_METHODS, STREAMED
+    from harvest_tui.service import DEFAULT_POOL, MediaPackageService
 
     services: dict[Connection, MediaPackageService] = {}
     services_lock = threading.Lock()

@@ -15,6 +15,7 @@ PURE = [
     "harvest_tui.timefmt",
     "harvest_tui.service",
     "harvest_tui.service_worker",
+    "harvest_tui.remote_service",
     "harvest_tui.errors",
     "harvest_tui.cli",
 ]

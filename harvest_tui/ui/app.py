@@ -179,7 +179,7 @@ class HarvestApp(DataWorkers, DetailWorkers, JobPolling, App[int]):
     def service_for(self, connection: Connection) -> MediaPackageService:
         """Calls through the service worker when there is one, else in this process."""
         if self.service_worker is not None:
-            from harvest_tui.service import RemoteService
+            from harvest_tui.remote_service import RemoteService
 
             return RemoteService(connection, self.service_worker)
         return MediaPackageService(connection)
