@@ -67,6 +67,8 @@ def _tags(raw: Mapping[str, str] | None) -> Mapping[str, str] | None:
 
 @dataclass(frozen=True)
 class ChannelGroup:
+    """A channel group: the top of the tree, and the scope of one ListHarvestJobs chain."""
+
     name: str
     arn: str
     created_at: datetime
@@ -92,6 +94,8 @@ class ChannelGroup:
 
 @dataclass(frozen=True)
 class Channel:
+    """A channel of a group: where a live stream comes in."""
+
     group_name: str
     name: str
     arn: str
@@ -128,6 +132,8 @@ class EndpointManifest:
 
 @dataclass(frozen=True)
 class OriginEndpoint:
+    """An origin endpoint of a channel: the packaging whose window a harvest job cuts."""
+
     group_name: str
     channel_name: str
     name: str
@@ -172,6 +178,8 @@ class OriginEndpoint:
 
 @dataclass(frozen=True)
 class Schedule:
+    """The window of the live stream a job harvests, in UTC."""
+
     start: datetime
     end: datetime
 
@@ -182,6 +190,8 @@ class Schedule:
 
 @dataclass(frozen=True)
 class Destination:
+    """Where a job writes its VOD asset: an S3 bucket and path."""
+
     bucket: str
     path: str
 
@@ -192,6 +202,8 @@ class Destination:
 
 @dataclass(frozen=True)
 class HarvestedManifests:
+    """The manifests a job harvests, by type (HLS, low-latency HLS, DASH)."""
+
     hls: tuple[str, ...] = ()
     low_latency_hls: tuple[str, ...] = ()
     dash: tuple[str, ...] = ()
@@ -227,6 +239,8 @@ class HarvestedManifests:
 
 @dataclass(frozen=True)
 class HarvestJob:
+    """A harvest job, from a list (no tags) or from GetHarvestJob (tags and all)."""
+
     group_name: str
     channel_name: str
     endpoint_name: str
@@ -306,6 +320,14 @@ class HarvestJob:
         if self.tags is not None:
             out["Tags"] = dict(self.tags)
         return out
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A status this session saw a job take, stamped with when the poll saw it."""
+
+    status: str
+    seen_at: datetime
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ proportion to ``log(1 + gap / 1 min)``. Harvest windows usually lie in the past 
 single column; the exact times are in the labels and the event list.
 
 Styles are semantic names (see ``STYLE_*``) that the widget maps to Rich styles;
-:data:`STATUS_STYLE` and :data:`STATUS_GLYPH` are shared with the tree and detail pane.
+:data:`STATUS_STYLE` and :data:`STATUS_GLYPH` (from statuses.py) and :class:`Observation`
+(from models.py) are re-exported here.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from datetime import UTC, datetime, tzinfo
 from itertools import pairwise
 from typing import Literal, TypeVar
 
-from harvest_tui.models import HarvestJob, utc
+from harvest_tui.models import HarvestJob, Observation, utc
 from harvest_tui.safe_text import clean
+from harvest_tui.statuses import STATUS_GLYPH, STATUS_STYLE, UNKNOWN_GLYPH, UNKNOWN_STYLE
 from harvest_tui.timefmt import format_age, format_duration, format_instant, in_tz
 
 __all__ = [
@@ -49,25 +51,6 @@ __all__ = [
     "format_duration",
     "format_instant",
 ]
-
-# Rich style strings, kept as plain data so non-UI code can import them.
-STATUS_STYLE: dict[str, str] = {
-    "QUEUED": "yellow",
-    "IN_PROGRESS": "cyan",
-    "COMPLETED": "green",
-    "FAILED": "red",
-    "CANCELLED": "dim",
-}
-STATUS_GLYPH: dict[str, str] = {
-    "QUEUED": "◷",
-    "IN_PROGRESS": "▶",
-    "COMPLETED": "✔",
-    "FAILED": "✖",
-    "CANCELLED": "⊘",
-}
-# For a status the service may add later; every glyph here is one cell wide.
-UNKNOWN_STYLE = "magenta"
-UNKNOWN_GLYPH = "?"
 
 # Semantic style names used in Segment.style and Event.style. An observation's
 # style is "observed:<STATUS>" so the widget can colour it like that status.
@@ -89,14 +72,6 @@ _WINDOW_CHAR = "━"
 _POINT_WINDOW_CHAR = "┃"  # start and end in one column
 _T = TypeVar("_T")
 _SHORT_STATUS = {**{s: s.lower() for s in STATUS_GLYPH}, "IN_PROGRESS": "running"}
-
-
-@dataclass(frozen=True)
-class Observation:
-    """A status this session saw a job take, stamped with when the poll saw it."""
-
-    status: str
-    seen_at: datetime
 
 
 @dataclass(frozen=True)
@@ -143,6 +118,8 @@ class Timeline:
 
 @dataclass(frozen=True)
 class _Mark:
+    """One instant to place on the time axis, with its label."""
+
     at: datetime
     kind: str
     glyph: str

@@ -33,6 +33,16 @@ def test_the_app_command_line_does_not_import_the_sandbox() -> None:
     assert run_python(code) == "False"
 
 
+def test_the_app_module_does_not_import_the_timeline_or_boto3() -> None:
+    """Neither is needed for the first frame: the timeline is laid out when a job is
+    shown, and boto3 lives in the service worker."""
+    code = (
+        "import sys, harvest_tui.ui.app; "
+        "print([m for m in ('harvest_tui.timeline', 'boto3', 'botocore') if m in sys.modules])"
+    )
+    assert run_python(code) == "[]"
+
+
 def test_the_sandbox_command_still_has_its_flags(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         cli.main(["sandbox", "--help"])

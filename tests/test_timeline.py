@@ -348,3 +348,20 @@ def test_status_timeline_widget_renders() -> None:
         assert app.return_code in (None, 0)
 
     asyncio.run(run())
+
+
+def test_the_widget_styles_every_semantic_style() -> None:
+    """The widget names the styles as literals (it does not import this module before a
+    job is shown): they must stay the ones the timeline uses."""
+    from harvest_tui.timeline import (
+        STYLE_AXIS,
+        STYLE_CREATED,
+        STYLE_MODIFIED,
+        STYLE_NOW,
+        STYLE_OBSERVED,
+        STYLE_WINDOW,
+    )
+    from harvest_tui.ui.widgets.status_timeline import AXIS_STYLES
+
+    semantic = {STYLE_AXIS, STYLE_WINDOW, STYLE_CREATED, STYLE_MODIFIED, STYLE_NOW, STYLE_OBSERVED}
+    assert semantic == set(AXIS_STYLES)

@@ -29,7 +29,6 @@ from harvest_tui.ui import bench
 from harvest_tui.ui.data_workers import DataWorkers
 from harvest_tui.ui.detail_workers import DetailWorkers
 from harvest_tui.ui.job_polling import JobPolling
-from harvest_tui.ui.screens.confirm_screen import ConfirmScreen
 from harvest_tui.ui.widgets.app_footer import AppFooter
 from harvest_tui.ui.widgets.app_header import AppHeader
 from harvest_tui.ui.widgets.detail_pane import DetailPane
@@ -348,6 +347,8 @@ class HarvestApp(DataWorkers, DetailWorkers, JobPolling, App[int]):
                     group=f"cancel-{job.arn}",
                     exit_on_error=False,
                 )
+
+        from harvest_tui.ui.screens.confirm_screen import ConfirmScreen
 
         self.push_screen(ConfirmScreen(question), answered)
 

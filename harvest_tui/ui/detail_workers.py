@@ -18,12 +18,12 @@ from harvest_tui.models import (
     Channel,
     HarvestJob,
     JobCounts,
+    Observation,
     OriginEndpoint,
     Resource,
 )
 from harvest_tui.safe_text import clean
 from harvest_tui.service import MediaPackageService
-from harvest_tui.timeline import Observation
 from harvest_tui.ui.messages import (
     DetailFailed,
     DetailLoaded,

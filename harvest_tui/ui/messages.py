@@ -26,6 +26,8 @@ class ChildrenLoaded(Message):
 
 @dataclass
 class ChildrenFailed(Message):
+    """A node's children could not be listed."""
+
     node: TreeNode
     error: ServiceError
 
@@ -49,6 +51,8 @@ class DetailLoaded(Message):
 
 @dataclass
 class DetailFailed(Message):
+    """The Get call for the shown resource failed."""
+
     key: tuple[str, ...]
     error: ServiceError
 

@@ -16,16 +16,17 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from harvest_tui.errors import ServiceError
-from harvest_tui.models import Channel, ChannelGroup, HarvestJob, OriginEndpoint, Resource
-from harvest_tui.safe_text import clean
-from harvest_tui.timeline import (
-    STATUS_GLYPH,
-    STATUS_STYLE,
+from harvest_tui.models import (
+    Channel,
+    ChannelGroup,
+    HarvestJob,
     Observation,
-    format_age,
-    format_duration,
-    format_instant,
+    OriginEndpoint,
+    Resource,
 )
+from harvest_tui.safe_text import clean
+from harvest_tui.statuses import STATUS_GLYPH, STATUS_STYLE
+from harvest_tui.timefmt import format_age, format_duration, format_instant
 from harvest_tui.ui.widgets.status_timeline import StatusTimeline
 
 KIND_NAMES = {

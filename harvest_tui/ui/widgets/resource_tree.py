@@ -29,8 +29,8 @@ from harvest_tui.models import (
     Resource,
 )
 from harvest_tui.safe_text import clean
+from harvest_tui.statuses import STATUS_GLYPH, STATUS_STYLE
 from harvest_tui.timefmt import in_tz
-from harvest_tui.timeline import STATUS_GLYPH, STATUS_STYLE
 from harvest_tui.ui import bench
 
 NodeKind = Literal["region", "group", "channel", "endpoint", "job", "loading", "error"]
@@ -52,6 +52,8 @@ _CHILD_KIND: dict[str, NodeKind] = {
 
 @dataclass(slots=True)
 class NodeData:
+    """What a tree node stands for, and the state of its children."""
+
     kind: NodeKind | Literal["root"]
     region: str
     resource: Resource | None = None

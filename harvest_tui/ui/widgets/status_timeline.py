@@ -14,26 +14,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from textual.app import RenderResult as WidgetRenderResult
 from textual.widget import Widget
 
-from harvest_tui.models import HarvestJob
+from harvest_tui.models import HarvestJob, Observation
 from harvest_tui.safe_text import clean
-from harvest_tui.timeline import (
-    STATUS_GLYPH,
-    STATUS_STYLE,
-    STYLE_OBSERVED,
-    UNKNOWN_STYLE,
-    Observation,
-    Stage,
-    Timeline,
-    build_timeline,
-    format_age,
-    format_instant,
-)
+from harvest_tui.statuses import STATUS_GLYPH, STATUS_STYLE, UNKNOWN_STYLE
+from harvest_tui.timefmt import format_age, format_instant
+
+if TYPE_CHECKING:
+    from harvest_tui.timeline import Stage, Timeline
 
 # Semantic axis styles → Rich styles. The window bar is magenta so that it does not
 # read as a status colour; "now" is reversed so it stands out wherever it lands.
@@ -43,7 +37,7 @@ AXIS_STYLES: dict[str, str] = {
     "created": "bold",
     "modified": "bold",
     "now": "bold reverse",
-    STYLE_OBSERVED: "bold",
+    "observed": "bold",
 }
 # The label rows under the axis: quieter than the markers they name.
 LABEL_STYLES: dict[str, str] = {
@@ -65,7 +59,7 @@ def status_style(status: str) -> str:
 def rich_style(semantic: str, *, label: bool = False) -> str:
     """The Rich style for one of timeline's semantic style names (on the axis or a label)."""
     kind, _, status = semantic.partition(":")
-    if kind == STYLE_OBSERVED and status:
+    if kind == "observed" and status:
         return status_style(status) if label else f"bold {status_style(status)}"
     return (LABEL_STYLES if label else AXIS_STYLES).get(semantic, "")
 
@@ -122,6 +116,8 @@ def events_text(timeline: Timeline, now: datetime, tz: tzinfo) -> Text:
 
 @dataclass(frozen=True)
 class _Shown:
+    """What the timeline was last asked to show."""
+
     job: HarvestJob
     observations: tuple[Observation, ...]
     now: datetime
@@ -137,6 +133,8 @@ class _TimelineRenderable:
 
     def lines(self, width: int) -> Iterator[Text]:
         s = self.shown
+        from harvest_tui.timeline import build_timeline  # not on the first frame's path
+
         timeline = build_timeline(s.job, s.observations, s.now, max(width, 1), tz=s.tz)
         self.owner.timeline = timeline
         yield stages_text(timeline.stages)
