@@ -14,8 +14,6 @@ from harvest_tui.errors import ServiceError, WorkerStopped
 from harvest_tui.service import Connection, MediaPackageService, jobs_by_name
 
 if TYPE_CHECKING:
-    from botocore.client import BaseClient
-
     from harvest_tui.service_worker import ServiceWorker
 
 # MediaPackageService's calls that the worker makes. Each returns models (or None).
@@ -47,10 +45,6 @@ class RemoteService(MediaPackageService):
     def __init__(self, connection: Connection, worker: ServiceWorker) -> None:
         super().__init__(connection)
         self.worker = worker
-
-    def connect(self) -> BaseClient | None:  # type: ignore[override]
-        """Nothing to do while the worker runs: it owns the clients."""
-        return None if self.worker.alive else super().connect()
 
     def begin(self, method: str, *args: Any, **kwargs: Any) -> Callable[[], Any]:
         """Send the call to the worker now; the returned function waits for its answer."""

@@ -133,13 +133,8 @@ class ServiceWorker:
         `harvest-tui` lists each region's channel groups this way as soon as it has read
         the config, so that the request goes out while Textual is still starting.
         """
-        call_id = next(self._ids)
-        self._pending[call_id] = _Pending(None)
+        call_id = self._send_call(connection, method, args, {}, None)
         self._prefetched[(connection, method, args)] = (call_id, time.monotonic())
-        try:
-            self._send(("call", call_id, (connection, method, args, {})))
-        except OSError:
-            self._stopped()
 
     def submit(
         self,
@@ -150,17 +145,29 @@ class ServiceWorker:
         *,
         listener: RetryListener | None = None,
     ) -> int:
-        """Send a call now; wait() for its answer with the number this returns."""
-        call_id = self._claim(connection, method, args, kwargs, listener)
-        if call_id is None:
-            from harvest_tui.remote_service import STREAMED
+        """Send a call now (or take its prefetched twin); wait() for its answer with the
+        number this returns."""
+        claimed = self._claim(connection, method, args, kwargs, listener)
+        if claimed is not None:
+            return claimed
+        return self._send_call(connection, method, args, kwargs, listener)
 
-            call_id = next(self._ids)
-            self._pending[call_id] = _Pending(listener, streamed=method in STREAMED)
-            try:
-                self._send(("call", call_id, (connection, method, args, kwargs)))
-            except OSError:
-                self._stopped()
+    def _send_call(
+        self,
+        connection: Connection,
+        method: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        listener: RetryListener | None,
+    ) -> int:
+        from harvest_tui.remote_service import STREAMED
+
+        call_id = next(self._ids)
+        self._pending[call_id] = _Pending(listener, streamed=method in STREAMED)
+        try:
+            self._send(("call", call_id, (connection, method, args, kwargs)))
+        except OSError:
+            self._stopped()
         return call_id
 
     def wait(self, call_id: int) -> tuple[Any, str | None]:

@@ -355,7 +355,7 @@ class HarvestApp(DataWorkers, DetailWorkers, JobPolling, App[int]):
     def _cancel(self, region: str, job: HarvestJob) -> None:
         """In a worker: cancel with the ETag we showed; a stale one is a conflict, not a loss."""
         try:
-            self.call(region, lambda s: s.cancel_harvest_job(job))
+            self.begin_call(region, "cancel_harvest_job", job)()
         except ServiceError as error:
             if error.code == "ConflictException":
                 message = (

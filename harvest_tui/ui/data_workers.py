@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from harvest_tui.ui.app import HarvestApp
 
 JobKey = tuple[str, str, str, str]
+Request = tuple[str, tuple[Any, ...], dict[str, Any]]  # (service method, args, kwargs)
 
 
 class DataWorkers:
@@ -74,33 +75,38 @@ class DataWorkers:
     def service(self: HarvestApp, region: str) -> MediaPackageService:
         return self.services[region]
 
-    def call(self: HarvestApp, region: str, fn: Callable[[MediaPackageService], Any]) -> Any:
-        """Run `fn` on the region's service in this worker thread, reporting retries."""
-        service = self.service(region)
-        on_retry = self._report_retry
-        # Posted, not called: the call must not wait for the UI thread to be free.
-        self.post_message(CallsInFlight(1))
-        try:
-            with service.retries_reported_to(on_retry):
-                service.connect()
-                return fn(service)
-        except ServiceError:
-            raise
-        except Exception as exc:  # anything else still becomes a readable error
-            raise translate(exc, profile=service.profile, region=service.region) from exc
-        finally:
-            self.post_message(CallsInFlight(-1))
-
     def begin_call(
         self: HarvestApp, region: str, method: str, *args: Any, **kwargs: Any
     ) -> Callable[[], Any]:
-        """Start a call from the UI thread; the returned function, run in a thread
-        worker, waits for it as call() does. Through the service worker the request
-        leaves at once, instead of once a thread worker has started (after a frame)."""
+        """Start one of the region's service calls; the function returned, run in a
+        thread worker, waits for its answer, reporting retries, and raises a ServiceError.
+
+        Started on the UI thread, the request leaves at once through the service worker,
+        not once a thread worker has started (often a frame later). In this process the
+        call itself runs when it is waited for.
+        """
         service = self.service(region)
         with service.retries_reported_to(self._report_retry):
             finish = service.begin(method, *args, **kwargs)
-        return lambda: self.call(region, lambda _: finish())
+
+        def wait() -> Any:
+            # Posted, not called: the wait must not depend on the UI thread being free.
+            self.post_message(CallsInFlight(1))
+            try:
+                with service.retries_reported_to(self._report_retry):
+                    return finish()
+            except ServiceError:
+                raise
+            except Exception as exc:  # anything else still becomes a readable error
+                raise translate(exc, profile=service.profile, region=service.region) from exc
+            finally:
+                self.post_message(CallsInFlight(-1))
+
+        return wait
+
+    def begin_request(self: HarvestApp, region: str, request: Request) -> Callable[[], Any]:
+        method, args, kwargs = request
+        return self.begin_call(region, method, *args, **kwargs)
 
     def _report_retry(self: HarvestApp, operation: str, attempt: int, max_attempts: int) -> None:
         self.post_message(CallRetrying(operation, attempt, max_attempts))
@@ -187,11 +193,7 @@ class DataWorkers:
         region = data.region
         resource = data.resource
         request = children_request(data.kind, resource)
-        if request is None:
-            finish: Callable[[], Any] = list
-        else:
-            method, args, kwargs = request
-            finish = self.begin_call(region, method, *args, **kwargs)
+        finish = self.begin_request(region, request) if request else list
 
         def work() -> None:
             try:
@@ -380,9 +382,6 @@ class DataWorkers:
             node.remove_children()
             self.tree.show_loading(node)
         self.load_children(node, deep=True)
-
-
-Request = tuple[str, tuple[Any, ...], dict[str, Any]]
 
 
 def children_request(kind: str, resource: Resource | None) -> Request | None:

@@ -23,7 +23,7 @@ from harvest_tui.models import (
     Resource,
 )
 from harvest_tui.safe_text import clean
-from harvest_tui.service import MediaPackageService
+from harvest_tui.ui.data_workers import Request
 from harvest_tui.ui.messages import (
     DetailFailed,
     DetailLoaded,
@@ -137,10 +137,11 @@ class DetailWorkers:
         region = self.detail_region
         self.detail_loading = True
         self.render_detail()
+        finish = self.begin_request(region, get_request(resource))
 
         def work() -> None:
             try:
-                fresh = self.call(region, lambda s: get_resource(s, resource))
+                fresh = finish()
             except ServiceError as error:
                 if not get_current_worker().is_cancelled:
                     self.post_message(DetailFailed(resource_key(resource), error))
@@ -224,14 +225,16 @@ def error_scope(node: TreeNode[NodeData] | None) -> str:
     }.get(data.kind, name)
 
 
-def get_resource(service: MediaPackageService, resource: Resource) -> Resource:
+def get_request(resource: Resource) -> Request:
     """The Get call for `resource`'s level (GetHarvestJob for a job)."""
     if isinstance(resource, HarvestJob):
-        return service.get_harvest_job(*resource.key)
+        return ("get_harvest_job", resource.key, {})
     if isinstance(resource, OriginEndpoint):
-        return service.get_origin_endpoint(
-            resource.group_name, resource.channel_name, resource.name
+        return (
+            "get_origin_endpoint",
+            (resource.group_name, resource.channel_name, resource.name),
+            {},
         )
     if isinstance(resource, Channel):
-        return service.get_channel(resource.group_name, resource.name)
-    return service.get_channel_group(resource.name)
+        return ("get_channel", (resource.group_name, resource.name), {})
+    return ("get_channel_group", (resource.name,), {})

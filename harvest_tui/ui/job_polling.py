@@ -50,14 +50,11 @@ class JobPolling:
                 self.poll_job(key[0], job)
 
     def poll_job(self: HarvestApp, region: str, job: HarvestJob) -> None:
+        finish = self.begin_call(region, "get_harvest_job", *job.key)
+
         def work() -> None:
             try:
-                fresh = self.call(
-                    region,
-                    lambda s: s.get_harvest_job(
-                        job.group_name, job.channel_name, job.endpoint_name, job.name
-                    ),
-                )
+                fresh = finish()
             except ServiceError as error:
                 self.post_message(JobPolled(job.key, region, None, self.clock(), error))
                 return
