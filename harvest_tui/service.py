@@ -12,14 +12,12 @@ never waits for it: the app calls `connect()` from a worker thread.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from harvest_tui import __version__
@@ -35,7 +33,6 @@ from harvest_tui.models import (
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
-    from botocore.loaders import Loader
 
     from harvest_tui.config import ActiveProfile
 
@@ -161,6 +158,8 @@ class MediaPackageService:
             # The sandbox's fixed keys must not depend on AWS_PROFILE naming a real profile.
             session_vars = {"profile": (None, None, None, None)}
         core = botocore.session.Session(session_vars=session_vars)
+        from harvest_tui.service_loader import quick_loader
+
         core.register_component("data_loader", quick_loader(core.get_config_variable("data_path")))
         session = boto3.session.Session(
             profile_name=c.profile, region_name=c.region, botocore_session=core, **creds
@@ -381,70 +380,6 @@ class MediaPackageService:
 
 def jobs_by_name(pages: Iterable[list[HarvestJob]]) -> list[HarvestJob]:
     return sorted((j for p in pages for j in p), key=lambda j: j.name)
-
-
-def quick_loader(data_path: str | None) -> Loader:
-    """botocore's data loader (as botocore.loaders.create_loader makes it), without its
-    scan of every service's folders.
-
-    Before it loads a model, botocore checks that the service is among those it can
-    load, by listing them all: about 420 folders, 2,800 stat calls, ~16 ms of every
-    client's creation (twice: the model, then its endpoint rules). Here `name in
-    list_available_services(...)` looks in that one service's folders; the list itself,
-    when iterated, is botocore's own.
-    """
-    paths = None
-    if data_path:  # AWS_DATA_PATH, as create_loader reads it
-        paths = [os.path.expanduser(os.path.expandvars(p)) for p in data_path.split(os.pathsep)]
-    return _quick_loader_class()(extra_search_paths=paths)
-
-
-@cache
-def _quick_loader_class() -> type[Loader]:
-    from botocore.loaders import Loader
-
-    class QuickLoader(Loader):
-        def list_available_services(self, type_name: str) -> Sequence[str]:  # type: ignore[override]
-            return AvailableServices(self, type_name, super().list_available_services)
-
-    return QuickLoader
-
-
-class AvailableServices(Sequence[str]):
-    """The services a loader can load for `type_name` (service-2, paginators-1...):
-    membership is checked in the one service's folders, the whole list made only if
-    it is read."""
-
-    def __init__(
-        self, loader: Loader, type_name: str, full_list: Callable[[str], list[str]]
-    ) -> None:
-        self.loader = loader
-        self.type_name = type_name
-        self._full_list = full_list
-        self._names: list[str] | None = None
-
-    def __contains__(self, name: object) -> bool:
-        if not isinstance(name, str) or not name or os.sep in name:
-            return False
-        for base in self.loader.search_paths:
-            folder = os.path.join(base, name)
-            if not os.path.isdir(folder):
-                continue
-            for version in os.listdir(folder):
-                if self.loader.file_loader.exists(os.path.join(folder, version, self.type_name)):
-                    return True
-        return False
-
-    def _all(self) -> list[str]:
-        if self._names is None:
-            self._names = self._full_list(self.type_name)
-        return self._names
-
-    def __getitem__(self, index: Any) -> Any:
-        return self._all()[index]
-
-    def __len__(self) -> int:
-        return len(self._all())
 
 
 def _names(params: Mapping[str, Any]) -> str:

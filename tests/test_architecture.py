@@ -16,6 +16,7 @@ PURE = [
     "harvest_tui.service",
     "harvest_tui.service_worker",
     "harvest_tui.remote_service",
+    "harvest_tui.service_loader",
     "harvest_tui.errors",
     "harvest_tui.cli",
 ]

@@ -210,7 +210,7 @@ class TestQuickLoader:
     def test_answers_as_botocore_does(self, type_name: str) -> None:
         from botocore.loaders import Loader
 
-        from harvest_tui.service import quick_loader
+        from harvest_tui.service_loader import quick_loader
 
         full = Loader().list_available_services(type_name)
         quick = quick_loader(None).list_available_services(type_name)
@@ -221,14 +221,14 @@ class TestQuickLoader:
     def test_unknown_services_are_still_refused(self) -> None:
         from botocore.exceptions import UnknownServiceError
 
-        from harvest_tui.service import quick_loader
+        from harvest_tui.service_loader import quick_loader
 
         with pytest.raises(UnknownServiceError, match="mediapackage-v3"):
             quick_loader(None).load_service_model("mediapackage-v3", "service-2")
         assert quick_loader(None).load_service_model("mediapackagev2", "service-2")
 
     def test_aws_data_path_is_searched(self, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-        from harvest_tui.service import quick_loader
+        from harvest_tui.service_loader import quick_loader
 
         monkeypatch.setenv("EXTRA_MODELS", str(tmp_path))
         loader = quick_loader(f"$EXTRA_MODELS{os.pathsep}~/models")
