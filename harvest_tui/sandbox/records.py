@@ -33,13 +33,21 @@ def etag(*parts: Any) -> str:
     return base64.b64encode(digest).decode()
 
 
+class _ETagged:
+    """A record whose ETag follows from its ARN and when it was last modified."""
+
+    @property
+    def etag(self) -> str:
+        return etag(self.arn, self.modified_at.isoformat())  # type: ignore[attr-defined]
+
+
 def run_seconds(start: datetime, end: datetime) -> float:
     """How long harvesting a window takes once the job leaves the queue."""
     return max(MIN_RUN_SECONDS, (end - start).total_seconds() * RUN_FRACTION)
 
 
 @dataclass
-class ChannelGroupRec:
+class ChannelGroupRec(_ETagged):
     name: str
     created_at: datetime
     modified_at: datetime
@@ -54,13 +62,9 @@ class ChannelGroupRec:
     def arn(self) -> str:
         return arn(f"channelGroup/{self.name}")
 
-    @property
-    def etag(self) -> str:
-        return etag(self.arn, self.modified_at.isoformat())
-
 
 @dataclass
-class ChannelRec:
+class ChannelRec(_ETagged):
     group: str
     name: str
     created_at: datetime
@@ -75,13 +79,9 @@ class ChannelRec:
     def arn(self) -> str:
         return arn(f"channelGroup/{self.group}", f"channel/{self.name}")
 
-    @property
-    def etag(self) -> str:
-        return etag(self.arn, self.modified_at.isoformat())
-
 
 @dataclass
-class EndpointRec:
+class EndpointRec(_ETagged):
     group: str
     channel: str
     name: str
@@ -102,10 +102,6 @@ class EndpointRec:
         return arn(
             f"channelGroup/{self.group}", f"channel/{self.channel}", f"originEndpoint/{self.name}"
         )
-
-    @property
-    def etag(self) -> str:
-        return etag(self.arn, self.modified_at.isoformat())
 
 
 @dataclass(eq=False)

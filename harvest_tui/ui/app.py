@@ -277,21 +277,26 @@ class HarvestApp(DataWorkers, DetailWorkers, JobPolling, App[int]):
         self.copy("ARN", resource.arn)
 
     def action_copy_etag(self) -> None:
-        resource = self.current_detail_resource()
-        if not isinstance(resource, HarvestJob):
-            self.notify("ETag copies apply to harvest jobs: select one", severity="warning")
+        job = self.job_to_copy("ETag")
+        if job is None:
             return
-        if not resource.etag:
+        if not job.etag:
             self.notify("This job has no ETag yet", severity="warning")
             return
-        self.copy("ETag", resource.etag)
+        self.copy("ETag", job.etag)
 
     def action_copy_json(self) -> None:
+        job = self.job_to_copy("JSON")
+        if job is not None:
+            self.copy("job JSON", json.dumps(job.to_json_dict(), indent=2))
+
+    def job_to_copy(self, what: str) -> HarvestJob | None:
+        """The shown harvest job; None (and a warning) when a job is not what is shown."""
         resource = self.current_detail_resource()
         if not isinstance(resource, HarvestJob):
-            self.notify("JSON copies apply to harvest jobs: select one", severity="warning")
-            return
-        self.copy("job JSON", json.dumps(resource.to_json_dict(), indent=2))
+            self.notify(f"{what} copies apply to harvest jobs: select one", severity="warning")
+            return None
+        return resource
 
     def action_show_copy(self) -> None:
         resource = self.current_detail_resource()
