@@ -10,6 +10,7 @@ import pytest
 PURE = [
     "harvest_tui.models",
     "harvest_tui.config",
+    "harvest_tui.config_checks",
     "harvest_tui.safe_text",
     "harvest_tui.timeline",
     "harvest_tui.timefmt",
