@@ -23,7 +23,7 @@ from textual.widgets.tree import TreeNode
 
 from harvest_tui.config import ActiveProfile, Config, Profile, Settings
 from harvest_tui.sandbox import DEMO_NOW, Sandbox
-from harvest_tui.ui.widgets.resource_tree import NodeData
+from harvest_tui.ui.widgets.tree_nodes import NodeData
 
 # A profiles file like a media-ops team's: for the switcher's snapshot and screenshot.
 TEAM_CONFIG = Config(

@@ -25,8 +25,8 @@ from harvest_tui.models import HarvestJob
 from harvest_tui.safe_text import clean
 from harvest_tui.sandbox import DEMO_NOW, Sandbox
 from harvest_tui.timeline import Observation, format_instant
-from harvest_tui.ui.widgets.resource_tree import NodeData, node_label
 from harvest_tui.ui.widgets.status_timeline import StatusTimeline
+from harvest_tui.ui.widgets.tree_nodes import NodeData, node_label
 
 QUIET = Settings(poll_interval_seconds=60, poll_max_interval_seconds=120, bell=False)
 LEGIT_CSI = re.compile(r"\x1b\[[0-9;]*[mH]")

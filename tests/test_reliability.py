@@ -33,7 +33,7 @@ from harvest_tui.service import Connection, MediaPackageService
 from harvest_tui.ui.detail_workers import DETAIL_DEBOUNCE
 from harvest_tui.ui.messages import CallRetrying
 from harvest_tui.ui.screens.help_screen import HelpScreen
-from harvest_tui.ui.widgets.resource_tree import NodeData
+from harvest_tui.ui.widgets.tree_nodes import NodeData
 
 # No polling: these tests count requests, and a poll would add its own.
 QUIET = Settings(poll_interval_seconds=60, poll_max_interval_seconds=120, bell=False)

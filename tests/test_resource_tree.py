@@ -10,7 +10,8 @@ from textual.app import App, ComposeResult
 
 from harvest_tui.models import HarvestJob
 from harvest_tui.sandbox import DEMO_NOW
-from harvest_tui.ui.widgets.resource_tree import NodeData, ResourceTree
+from harvest_tui.ui.widgets.resource_tree import ResourceTree
+from harvest_tui.ui.widgets.tree_nodes import NodeData
 
 
 @dataclass(frozen=True)

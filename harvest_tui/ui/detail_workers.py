@@ -28,7 +28,7 @@ from harvest_tui.ui.messages import (
     DetailFailed,
     DetailLoaded,
 )
-from harvest_tui.ui.widgets.resource_tree import NodeData
+from harvest_tui.ui.widgets.tree_nodes import NodeData
 
 if TYPE_CHECKING:
     from harvest_tui.ui.app import HarvestApp
