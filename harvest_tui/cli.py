@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from harvest_tui import __version__
 
 if TYPE_CHECKING:
-    from harvest_tui.service_worker import ServiceWorker
+    from harvest_tui.worker.client import ServiceWorker
 
 SANDBOX_REGION = "us-east-1"
 FRAMES_PER_SECOND = 120
@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _config_command(parser, args)
         # The service worker before anything else: its import of boto3 then runs on
         # another core while this process reads the config and starts Textual.
-        from harvest_tui.service_worker import ServiceWorker
+        from harvest_tui.worker.client import ServiceWorker
 
         worker = ServiceWorker.start()
         return _run_app(args, worker)
@@ -146,6 +146,7 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
         return exc.exit_code
 
     from harvest_tui import debug_log
+    from harvest_tui.backend import ListChannelGroups
     from harvest_tui.service import connections_for
 
     debug_log.setup(settings.debug_log)
@@ -153,32 +154,44 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
         worker.configure(debug_log=settings.debug_log)
     sandbox = None
     try:
+        sandbox_url: str | None = None
+        clock = None
         if args.sandbox:
             from harvest_tui.config import ActiveProfile
-            from harvest_tui.sandbox import Sandbox, ScaledClock
+            from harvest_tui.sandbox_process import SandboxProcess
 
-            sandbox = Sandbox(seed=args.seed, clock=ScaledClock(args.speed)).start()
+            try:
+                sandbox = SandboxProcess(seed=args.seed, speed=args.speed)
+            except (OSError, RuntimeError) as exc:
+                print(f"harvest-tui: could not start the sandbox: {exc}", file=sys.stderr)
+                return 1
+            sandbox_url, clock = sandbox.endpoint_url, sandbox.clock.now
             active = ActiveProfile(
                 name="sandbox",
                 regions=(args.region or SANDBOX_REGION,),
-                endpoint_url=sandbox.endpoint_url,
+                endpoint_url=sandbox_url,
                 source="--sandbox: the built-in local endpoint",
             )
         if worker is not None:
             # The app's first call, made now: it is answered while Textual starts.
-            sandbox_url = sandbox.endpoint_url if sandbox is not None else None
             for connection in connections_for(active, sandbox_url=sandbox_url).values():
-                worker.prefetch(connection, "list_channel_groups")
+                worker.prefetch(connection, ListChannelGroups())
 
         # Textual paints at most 60 frames a second: a change that follows a frame by
         # less than 1/60 s waits for the next one. At 120 a key or an answer reaches the
         # screen up to 8 ms sooner; idle, nothing is painted either way. (Read once, when
         # Textual is imported; the user's own TEXTUAL_FPS wins.)
         os.environ.setdefault("TEXTUAL_FPS", str(FRAMES_PER_SECOND))
-        from harvest_tui.ui.app import HarvestApp
+        from harvest_tui.ui.builder import build_app
 
-        app = HarvestApp(
-            active=active, config=config, settings=settings, sandbox=sandbox, service_worker=worker
+        app = build_app(
+            active,
+            worker=worker,
+            config=config,
+            settings=settings,
+            clock=clock,
+            sandbox_url=sandbox_url,
+            extra_profiles=(active,) if sandbox is not None else (),
         )
         app.run()
     finally:

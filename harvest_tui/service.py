@@ -14,13 +14,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from harvest_tui import __version__
+from harvest_tui.backend import Request, RetryListener, jobs_by_name
 from harvest_tui.errors import translate
 from harvest_tui.models import (
     Channel,
@@ -36,19 +37,33 @@ if TYPE_CHECKING:
 
     from harvest_tui.config import ActiveProfile
 
+T = TypeVar("T")
+
 # Off unless the debug log is on (harvest_tui.debug_log). Records name operations,
 # resource names, codes and request ids; never credentials, parameters' values beyond
 # resource names, or response bodies.
 logger = logging.getLogger(__name__)
 
 SERVICE_NAME = "mediapackagev2"
-MAX_ATTEMPTS = 5  # standard mode: 1 call + 4 retries with jittered backoff
-CONNECT_TIMEOUT = 5
-READ_TIMEOUT = 20
 DEFAULT_POOL = 16
 
-RetryListener = Callable[[str, int, int], None]
-"""Called as (operation, attempt, max_attempts) before each retry of a call."""
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard a call tries: the AWS SDK's standard mode, with its numbers made explicit
+    so that tests can make retries take milliseconds instead of seconds."""
+
+    max_attempts: int = 5  # 1 call + 4 retries with jittered backoff
+    connect_timeout: float = 5
+    read_timeout: float = 20
+    backoff_scale: float = 1.0  # multiplies botocore's backoff; tests use a tiny one
+
+    @property
+    def longest_call(self) -> float:
+        """An upper bound on one call's time, every attempt and backoff included."""
+        per_attempt = self.connect_timeout + self.read_timeout
+        backoff = 20.0 * self.backoff_scale  # botocore's longest single backoff
+        return self.max_attempts * per_attempt + (self.max_attempts - 1) * backoff
 
 
 @dataclass(frozen=True)
@@ -61,6 +76,7 @@ class Connection:
     # Only for the sandbox, which accepts any signature: a fixed key pair so that
     # `--sandbox` needs no AWS credentials. Never read from or written to config.
     static_credentials: tuple[str, str] | None = field(default=None, repr=False)
+    retry: RetryPolicy = RetryPolicy()
 
     def describe(self) -> str:
         parts = [f"profile {self.profile or '(default chain)'}"]
@@ -80,7 +96,7 @@ SANDBOX_CREDENTIALS = ("sandbox", "sandbox")
 
 
 def connections_for(
-    active: ActiveProfile, *, sandbox_url: str | None = None
+    active: ActiveProfile, *, sandbox_url: str | None = None, retry: RetryPolicy | None = None
 ) -> dict[str, Connection]:
     """The connection for each of a profile's regions, by region ("default" for none).
 
@@ -95,6 +111,7 @@ def connections_for(
             region=region,
             endpoint_url=endpoint,
             static_credentials=creds,
+            retry=retry or RetryPolicy(),
         )
         for region in tuple(active.regions) or (None,)
     }
@@ -164,24 +181,28 @@ class MediaPackageService:
         session = boto3.session.Session(
             profile_name=c.profile, region_name=c.region, botocore_session=core, **creds
         )
+        policy = c.retry
         config = Config(
-            retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
-            connect_timeout=CONNECT_TIMEOUT,
-            read_timeout=READ_TIMEOUT,
+            retries={"mode": "standard", "total_max_attempts": policy.max_attempts},
+            connect_timeout=policy.connect_timeout,
+            read_timeout=policy.read_timeout,
             max_pool_connections=self.pool_size,
             user_agent_extra=f"harvest-tui/{__version__}",
         )
-        client = session.client(SERVICE_NAME, endpoint_url=c.endpoint_url, config=config)
+        client = session.client("mediapackagev2", endpoint_url=c.endpoint_url, config=config)
         client.meta.events.register(f"request-created.{SERVICE_NAME}", self._on_request)
+        if policy.backoff_scale != 1.0:
+            _scale_backoff(client, policy)
         return client
 
     def _on_request(self, request: Any, operation_name: str, **_: Any) -> None:
         attempt = (getattr(request, "context", None) or {}).get("retries", {}).get("attempt", 1)
         listener: RetryListener | None = getattr(self._local, "listener", None)
         if attempt > 1:
-            logger.debug("%s: retrying, attempt %d/%d", operation_name, attempt, MAX_ATTEMPTS)
+            most = self.connection.retry.max_attempts
+            logger.debug("%s: retrying, attempt %d/%d", operation_name, attempt, most)
             if listener is not None:
-                listener(operation_name, attempt, MAX_ATTEMPTS)
+                listener(operation_name, attempt, most)
 
     @contextmanager
     def retries_reported_to(self, listener: RetryListener) -> Iterator[None]:
@@ -240,14 +261,14 @@ class MediaPackageService:
                 return
             yield page.get("Items") or []
 
-    def begin(self, method: str, *args: Any, **kwargs: Any) -> Callable[[], Any]:
-        """Start `method(*args, **kwargs)`; the returned function waits for its result.
+    def begin(self, request: Request[T]) -> Callable[[], T]:
+        """Start `request`; the returned function waits for its result.
 
         Here the call is only deferred, to run in the thread that waits (the UI's thread
-        workers). Through the service worker (remote_service.RemoteService) it is sent at
+        workers). Through the service worker (worker.client.WorkerBackend) it is sent at
         once, so a call begun on the UI thread is on its way before a worker thread starts.
         """
-        return lambda: getattr(self, method)(*args, **kwargs)
+        return lambda: request.run(self)
 
     # Listing: every page, sorted by name.
 
@@ -378,8 +399,24 @@ class MediaPackageService:
         return HarvestJob.from_api(self._call("CreateHarvestJob", **params))
 
 
-def jobs_by_name(pages: Iterable[list[HarvestJob]]) -> list[HarvestJob]:
-    return sorted((j for p in pages for j in p), key=lambda j: j.name)
+def _scale_backoff(client: BaseClient, policy: RetryPolicy) -> None:
+    """Replace the client's standard retry handler by the same handler with its delays
+    scaled by `policy.backoff_scale` (botocore offers no setting for it)."""
+    from botocore.retries import standard
+
+    event = f"needs-retry.{SERVICE_NAME}"
+    unique_id = f"retry-config-{SERVICE_NAME}"
+    client.meta.events.unregister(event, unique_id=unique_id)
+    handler = standard.register_retry_handler(client, max_attempts=policy.max_attempts)
+    client.meta.events.unregister(event, unique_id=unique_id)
+
+    def needs_retry(**kwargs: Any) -> float | None:
+        delay = handler.needs_retry(**kwargs)
+        return None if delay is None else delay * policy.backoff_scale
+
+    client.meta.events.register(
+        event, cast("Callable[..., None]", needs_retry), unique_id=unique_id
+    )
 
 
 def _names(params: Mapping[str, Any]) -> str:

@@ -24,7 +24,7 @@ os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 
 from harvest_tui.sandbox import DEMO_NOW, FrozenClock, Sandbox  # noqa: E402
-from harvest_tui.service_worker import ServiceWorker  # noqa: E402
+from harvest_tui.worker.client import ServiceWorker  # noqa: E402
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import io
 import os
@@ -13,7 +14,7 @@ import subprocess
 import sys
 import termios
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -23,7 +24,12 @@ from textual.widgets.tree import TreeNode
 
 from harvest_tui.config import ActiveProfile, Config, Profile, Settings
 from harvest_tui.sandbox import DEMO_NOW, Sandbox
+from harvest_tui.service import RetryPolicy
+from harvest_tui.ui.app import HarvestApp
+from harvest_tui.ui.builder import build_app
+from harvest_tui.ui.screens.explorer import ExplorerScreen
 from harvest_tui.ui.widgets.tree_nodes import NodeData
+from harvest_tui.worker.client import ServiceWorker
 
 # A profiles file like a media-ops team's: for the switcher's snapshot and screenshot.
 TEAM_CONFIG = Config(
@@ -54,32 +60,74 @@ def sandbox_profile(sandbox: Sandbox, name: str = "sandbox", **kw: Any) -> Activ
     )
 
 
-def make_app(sandbox: Sandbox, **kw: Any) -> Any:
-    """The real app on the sandbox, as `harvest-tui --sandbox` builds it."""
-    from harvest_tui.ui.app import HarvestApp
+# Retries as the SDK's standard mode makes them, with their backoff a thousand times
+# shorter: a retry test takes milliseconds, not botocore's real seconds.
+FAST_RETRY = RetryPolicy(backoff_scale=0.001)
+_shared_worker: ServiceWorker | None = None
+SHARED = object()  # make_app's default: the tests' one shared service worker
 
-    active = kw.pop("active", None) or sandbox_profile(sandbox)
-    return HarvestApp(
-        active=active,
-        sandbox=sandbox,
-        settings=kw.pop("settings", TEST_SETTINGS),
-        **kw,
+
+def shared_worker() -> ServiceWorker:
+    """One real service worker process for every app test that doesn't need its own."""
+    global _shared_worker
+    if _shared_worker is None or not _shared_worker.alive:
+        _shared_worker = ServiceWorker.start()
+        assert _shared_worker is not None
+    return _shared_worker
+
+
+@contextlib.contextmanager
+def own_worker() -> Iterator[ServiceWorker]:
+    """A service worker of the test's own, started now: it sees the environment as the
+    test has set it (the shared one was started with the environment of its time)."""
+    worker = ServiceWorker.start()
+    assert worker is not None
+    try:
+        yield worker
+    finally:
+        worker.close()
+        worker.proc.wait(10)
+
+
+def make_app(
+    sandbox: Sandbox,
+    *,
+    active: ActiveProfile | None = None,
+    config: Config | None = None,
+    settings: Settings = TEST_SETTINGS,
+    worker: Any = SHARED,
+    retry: RetryPolicy = FAST_RETRY,
+) -> HarvestApp:
+    """The real app on the sandbox, as `harvest-tui --sandbox` builds it: calls go through
+    a service worker process unless `worker=None` (in this process) is asked for."""
+    profile = sandbox_profile(sandbox)
+    return build_app(
+        active or profile,
+        worker=shared_worker() if worker is SHARED else worker,
+        config=config,
+        settings=settings,
+        clock=sandbox.clock.now,
+        sandbox_url=sandbox.endpoint_url,
+        retry=retry,
+        extra_profiles=(profile,),
     )
 
 
 async def settle(pilot: Pilot[Any], timeout: float = 15.0) -> None:
     """Wait until no worker runs and no call is in flight (debounce timers included)."""
-    app = pilot.app
     deadline = time.monotonic() + timeout
     quiet_rounds = 0
     while quiet_rounds < 3:
         await pilot.pause(0.05)
-        busy = app.calls_in_flight > 0 or any(w.is_running for w in app.workers)
-        busy = busy or app.detail_pending
-        quiet_rounds = 0 if busy else quiet_rounds + 1
+        quiet_rounds = 0 if explorer(pilot.app).busy else quiet_rounds + 1
         if time.monotonic() > deadline:
             raise AssertionError("the app did not settle in time")
     await pilot.pause()
+
+
+def explorer(app: Any) -> ExplorerScreen:
+    assert isinstance(app, HarvestApp)
+    return app.explorer
 
 
 async def wait_for(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float = 10.0) -> None:
@@ -101,12 +149,12 @@ def child(node: TreeNode[NodeData], name: str) -> TreeNode[NodeData]:
 async def open_path(pilot: Pilot[Any], *names: str) -> TreeNode[NodeData]:
     """Expand the tree along `names` (group, channel, endpoint[, job]) and put the cursor on
     the last one, as a user would with the keyboard."""
-    app = pilot.app
+    tree = explorer(pilot.app).resource_tree
     await settle(pilot)
-    node = app.tree.root
+    node = tree.root
     for name in names:
         node = child(node, name)
-        app.tree.move_cursor(node)
+        tree.move_cursor(node)
         if node.allow_expand and not node.is_expanded:
             node.expand()
         await settle(pilot)
@@ -173,8 +221,10 @@ __all__ = [
     "add_jobs",
     "asyncio",
     "child",
+    "explorer",
     "labels",
     "open_path",
+    "own_worker",
     "plain",
     "settle",
     "terminal",

@@ -11,12 +11,14 @@ from datetime import timedelta
 
 import pytest
 from pilotkit import (
+    FAST_RETRY,
     TEST_SETTINGS,
     add_jobs,
     child,
     labels,
     make_app,
     open_path,
+    own_worker,
     sandbox_profile,
     settle,
     wait_for,
@@ -25,6 +27,8 @@ from pilotkit import (
 
 from harvest_tui.config import Config, Profile
 from harvest_tui.sandbox import DEMO_NOW, FrozenClock, Sandbox
+from harvest_tui.ui.app import HarvestApp
+from harvest_tui.ui.builder import build_app
 from harvest_tui.ui.screens.help_screen import HelpScreen
 from harvest_tui.ui.screens.profile_picker import ProfilePicker
 
@@ -38,7 +42,7 @@ class TestLazyLoading:
         app = make_app(sandbox)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            assert [n.data.name for n in app.tree.root.children] == [
+            assert [n.data.name for n in app.explorer.resource_tree.root.children] == [
                 "events-popup",
                 "live-sports",
                 "news-24x7",
@@ -52,8 +56,8 @@ class TestLazyLoading:
         app = make_app(sandbox)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            group = child(app.tree.root, "live-sports")
-            app.tree.move_cursor(group)
+            group = child(app.explorer.resource_tree.root, "live-sports")
+            app.explorer.resource_tree.move_cursor(group)
             await pilot.press("enter")
             await pilot.pause(0.05)
             assert labels(group) == ["Loading…"]
@@ -107,14 +111,14 @@ class TestLazyLoading:
             for key in ("l", "l", "l", "l", "l", "l", "l"):
                 await pilot.press(key)
                 await settle(pilot)
-            node = app.tree.cursor_node
+            node = app.explorer.resource_tree.cursor_node
             assert node is not None and node.data.kind == "job"
             await pilot.press("h")
-            assert app.tree.cursor_node.data.kind == "endpoint"
+            assert app.explorer.resource_tree.cursor_node.data.kind == "endpoint"
             await pilot.press("h")  # collapse
-            assert not app.tree.cursor_node.is_expanded
+            assert not app.explorer.resource_tree.cursor_node.is_expanded
             await pilot.press("k")
-            assert app.tree.cursor_node.data.kind in ("endpoint", "channel")
+            assert app.explorer.resource_tree.cursor_node.data.kind in ("endpoint", "channel")
 
 
 class TestDetail:
@@ -122,11 +126,14 @@ class TestDetail:
         app = make_app(sandbox)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            first = app.detail_resource
-            assert first.name == app.tree.cursor_node.data.name == "events-popup"
-            app.tree.action_cursor_down()  # no message needs handling before the next frame
-            assert app.detail_resource is app.tree.cursor_node.data.resource
-            assert app.detail_resource is not first
+            first = app.explorer.detail.resource
+            assert first.name == app.explorer.resource_tree.cursor_node.data.name == "events-popup"
+            # No message needs handling before the next frame:
+            app.explorer.resource_tree.action_cursor_down()
+            assert (
+                app.explorer.detail.resource is app.explorer.resource_tree.cursor_node.data.resource
+            )
+            assert app.explorer.detail.resource is not first
             assert "live-sports" in widget_text(app, "#detail-title")
 
     async def test_failed_job_shows_every_field(self, sandbox: Sandbox) -> None:
@@ -162,7 +169,7 @@ class TestDetail:
             for kind, key in (("HLS", "HlsManifests"), ("DASH", "DashManifests")):
                 for m in raw["HarvestedManifests"].get(key, []):
                     assert m["ManifestName"] in fields and kind in fields
-            timeline = app.detail.query_one("#detail-timeline")
+            timeline = app.explorer.detail.query_one("#detail-timeline")
             assert timeline.display and timeline.timeline is not None
 
     async def test_other_levels_show_their_get(self, sandbox: Sandbox) -> None:
@@ -184,7 +191,7 @@ class TestDetail:
             assert "UTC" in widget_text(app, "#detail-fields")
             await pilot.press("t")
             assert app.local_time
-            assert "local time" in str(app.header.content)
+            assert "local time" in str(app.explorer.header.content)
 
 
 class TestRefreshAfterGet:
@@ -200,9 +207,9 @@ class TestRefreshAfterGet:
             assert str(listed.status) == "QUEUED" and listed.tags is None
             # Time passes between the list and the Get: the job has started meanwhile.
             sandbox.clock.advance(hours=1)
-            app.tree.move_cursor(node)
+            app.explorer.resource_tree.move_cursor(node)
             await settle(pilot)
-            shown = app.detail_resource
+            shown = app.explorer.detail.resource
             assert shown.tags is not None and len(shown.tags) > 0
             assert str(shown.status) != "QUEUED"
             assert shown.etag != listed.etag
@@ -223,7 +230,7 @@ class TestPolling:
             assert app.bells_rung == 1
             notes = [n.message for n in app._notifications]
             assert any("cup-final-full-match finished: COMPLETED" in m for m in notes)
-            observed = app.observations[("us-east-1", job_node.data.resource.key)]
+            observed = app.explorer.history.of("us-east-1", job_node.data.resource.key)
             assert [o.status for o in observed] == ["COMPLETED"]
             assert observed[0].seen_at == sandbox.clock.now()
             assert "COMPLETED" in str(job_node.label) or "✔" in str(job_node.label)
@@ -233,16 +240,11 @@ class TestPolling:
         async with app.run_test(size=(200, 60)) as pilot:
             job_node = await open_path(pilot, *RUNNING_JOB)
             key = ("us-east-1", job_node.data.resource.key)
-            await wait_for(pilot, lambda: app.poll_state.get(key, (0, 0))[1] >= 0.5, timeout=5)
-            sandbox.reset_requests()
-            await pilot.pause(2.0)
-            # At the backed-off interval: about 4 polls of this job in 2 s, not 10.
-            polls = sum(
-                1
-                for op, params in sandbox.requests
-                if op == "GetHarvestJob" and params.get("HarvestJobName") == RUNNING_JOB[3]
-            )
-            assert 2 <= polls <= 6
+            watcher = app.explorer.watcher
+            # 0.2 s, then x1.5 per unchanged answer: 0.3, 0.45, then the 0.5 s ceiling.
+            await wait_for(pilot, lambda: watcher.schedule.get(key, (0, 0))[1] >= 0.5, timeout=10)
+            assert watcher.schedule[key][1] == 0.5
+            assert watcher.polls >= 3
 
     async def test_bell_can_be_switched_off(self, sandbox: Sandbox) -> None:
         from dataclasses import replace
@@ -259,8 +261,10 @@ class TestPolling:
         async with app.run_test(size=(200, 60)) as pilot:
             await open_path(pilot, *FAILED_JOB)
             sandbox.reset_requests()
-            await pilot.pause(1.0)
-            assert sandbox.request_counts["GetHarvestJob"] == 0
+            watcher = app.explorer.watcher
+            ticks = watcher.ticks
+            await wait_for(pilot, lambda: watcher.ticks >= ticks + 4)  # 2 s of ticks
+            assert sandbox.request_counts["GetHarvestJob"] == 0 and watcher.polls == 0
 
 
 class TestCopy:
@@ -268,7 +272,7 @@ class TestCopy:
         app = make_app(sandbox)
         async with app.run_test(size=(120, 40)) as pilot:
             node = await open_path(pilot, *FAILED_JOB)
-            job = app.detail_resource
+            job = app.explorer.detail.resource
             await pilot.press("c")
             assert app.clipboard == job.arn == node.data.resource.arn
             await pilot.press("e")
@@ -289,7 +293,7 @@ class TestCopy:
             await pilot.press("v")
             await pilot.pause()
             area = app.screen.query(TextArea).first()
-            assert area.text == app.detail_resource.arn
+            assert area.text == app.explorer.detail.resource.arn
             assert area.selected_text == area.text
             await pilot.press("escape")
             assert app.screen.query(TextArea).first(None) is None if False else True
@@ -328,18 +332,27 @@ class TestProfileSwitch:
                 },
             )
             active = sandbox_profile(sandbox, name="first", from_config=True)
-            app = make_app(sandbox, active=active, config=config)
+            with own_worker() as worker:
+                app = make_app(sandbox, active=active, config=config, worker=worker)
+                await self.switch(app, other)
+
+    async def switch(self, app: HarvestApp, other: Sandbox) -> None:
+        if True:
             async with app.run_test(size=(120, 40)) as pilot:
                 await settle(pilot)
-                assert "live-sports" in [n.data.name for n in app.tree.root.children]
+                assert "live-sports" in [
+                    n.data.name for n in app.explorer.resource_tree.root.children
+                ]
                 await pilot.press("p")
                 await pilot.pause()
                 assert isinstance(app.screen, ProfilePicker)
                 await pilot.press(*"second")
                 await pilot.press("enter")
                 await settle(pilot)
-                assert [n.data.name for n in app.tree.root.children] == ["other-account-group"]
-                header = str(app.header.content)
+                assert [n.data.name for n in app.explorer.resource_tree.root.children] == [
+                    "other-account-group"
+                ]
+                header = str(app.explorer.header.content)
                 assert "second" in header and "PRODUCTION" in header and "READ-ONLY" in header
                 assert "eu-west-1" in header
                 assert other.request_counts["ListChannelGroups"] == 1
@@ -363,7 +376,7 @@ class TestNodeErrors:
             assert other.children[0].data.kind == "channel"
             # r on the error node retries its parent once access is granted.
             sandbox.faults.deny_groups = set()
-            app.tree.move_cursor(group.children[0])
+            app.explorer.resource_tree.move_cursor(group.children[0])
             await pilot.press("r")
             await settle(pilot)
             assert group.children[0].data.kind == "channel"
@@ -371,17 +384,15 @@ class TestNodeErrors:
     async def test_unreachable_endpoint_is_an_error_node_not_a_crash(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        from harvest_tui.ui.app import HarvestApp
-
         monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
         monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
         with Sandbox(seed=7, clock=FrozenClock(DEMO_NOW)) as sb:
             active = sandbox_profile(sb)
-        app = HarvestApp(active=active, settings=TEST_SETTINGS)
-        if True:
+        with own_worker() as worker:
+            app = build_app(active, worker=worker, settings=TEST_SETTINGS, retry=FAST_RETRY)
             async with app.run_test(size=(120, 40)) as pilot:
                 await settle(pilot, timeout=60)
-                node = app.tree.root.children[0]
+                node = app.explorer.resource_tree.root.children[0]
                 assert node.data.kind == "error"
                 assert node.data.error.code in ("EndpointUnreachable", "ConnectionLost")
                 assert app.is_running
@@ -436,13 +447,13 @@ class TestRefreshKeepsState:
                 path="later/",
                 created_at=DEMO_NOW - timedelta(hours=1),
             )
-            app.tree.move_cursor(channel)
+            app.explorer.resource_tree.move_cursor(channel)
             await settle(pilot)
             sandbox.reset_requests()
             await pilot.press("r")
             await settle(pilot)
             assert endpoint.is_expanded and channel.is_expanded
-            assert app.tree.cursor_node is channel
+            assert app.explorer.resource_tree.cursor_node is channel
             assert [c.data.name for c in endpoint.children] == sorted([*before, "aaa-added-later"])
             # The channel's one job list refreshes its endpoints: no request per endpoint.
             assert sandbox.request_counts["ListHarvestJobs"] == 1
@@ -455,7 +466,7 @@ class TestRegionsAndPalette:
         app = make_app(sandbox, active=active)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            regions = app.tree.root.children
+            regions = app.explorer.resource_tree.root.children
             assert [r.data.name for r in regions] == ["us-east-1", "eu-west-1"]
             for region in regions:
                 assert region.is_expanded
@@ -494,7 +505,7 @@ class TestCancel:
             await pilot.pause()
             await pilot.press("y")
             await settle(pilot)
-            assert str(app.detail_resource.status) == "CANCELLED"
+            assert str(app.explorer.detail.resource.status) == "CANCELLED"
             assert sandbox.request_counts["CancelHarvestJob"] == 1
 
     async def test_declining_changes_nothing(self, sandbox: Sandbox) -> None:
@@ -520,7 +531,7 @@ class TestCancel:
         app = make_app(sandbox, settings=self.STILL)
         async with app.run_test(size=(160, 40)) as pilot:
             await open_path(pilot, *QUEUED_JOB)
-            shown = app.detail_resource
+            shown = app.explorer.detail.resource
             # It starts meanwhile (but does not finish): its ETag changes.
             client, (g, c, e, name) = sandbox.client(), QUEUED_JOB
             ids = dict(ChannelGroupName=g, ChannelName=c, OriginEndpointName=e, HarvestJobName=name)
@@ -530,8 +541,8 @@ class TestCancel:
             await pilot.press("x", "y")
             await settle(pilot)
             assert any("changed since it was shown" in n.message for n in app._notifications)
-            assert str(app.detail_resource.status) != "CANCELLED"
-            assert app.detail_resource.etag != shown.etag
+            assert str(app.explorer.detail.resource.status) != "CANCELLED"
+            assert app.explorer.detail.resource.etag != shown.etag
 
 
 class TestThroughTheServiceWorker:
@@ -539,7 +550,7 @@ class TestThroughTheServiceWorker:
 
     async def test_walk_detail_and_cancel(self, sandbox: Sandbox, service_worker) -> None:
         still = replace(TEST_SETTINGS, poll_interval_seconds=60, poll_max_interval_seconds=120)
-        app = make_app(sandbox, settings=still, service_worker=service_worker)
+        app = make_app(sandbox, settings=still, worker=service_worker)
         async with app.run_test(size=(160, 40)) as pilot:
             job = await open_path(pilot, *QUEUED_JOB)
             await settle(pilot)
@@ -547,21 +558,21 @@ class TestThroughTheServiceWorker:
             counts = sandbox.request_counts
             assert counts["ListChannelGroups"] == counts["ListChannels"] == 1
             assert counts["ListOriginEndpoints"] == counts["ListHarvestJobs"] == 1
-            assert app.detail_fetched_at is not None
+            assert app.explorer.detail.fetched_at is not None
             truth = sandbox.client().get_harvest_job(
                 ChannelGroupName=QUEUED_JOB[0],
                 ChannelName=QUEUED_JOB[1],
                 OriginEndpointName=QUEUED_JOB[2],
                 HarvestJobName=QUEUED_JOB[3],
             )
-            assert app.detail_resource.tags == truth["Tags"] and truth["Tags"]
+            assert app.explorer.detail.resource.tags == truth["Tags"] and truth["Tags"]
             sandbox.reset_requests()
             assert "cup-final-highlights" in widget_text(app, "#detail-title")
             assert job.data.kind == "job"
             await pilot.press("x", "y")
             await settle(pilot)
             assert sandbox.request_counts["CancelHarvestJob"] == 1
-            assert str(app.detail_resource.status) == "CANCELLED"
+            assert str(app.explorer.detail.resource.status) == "CANCELLED"
 
     async def test_a_worker_that_dies_is_an_error_then_r_works_without_it(
         self, sandbox: Sandbox, service_worker
@@ -569,12 +580,12 @@ class TestThroughTheServiceWorker:
         import os
         import signal
 
-        app = make_app(sandbox, service_worker=service_worker)
+        app = make_app(sandbox, worker=service_worker)
         async with app.run_test(size=(160, 40)) as pilot:
             await settle(pilot)
             sandbox.faults.latency_ms = 1500
-            group = child(app.tree.root, "live-sports")
-            app.tree.move_cursor(group)
+            group = child(app.explorer.resource_tree.root, "live-sports")
+            app.explorer.resource_tree.move_cursor(group)
             group.expand()
             await pilot.pause(0.3)
             os.kill(service_worker.proc.pid, signal.SIGKILL)
@@ -582,7 +593,7 @@ class TestThroughTheServiceWorker:
             assert group.children[0].data.kind == "error"
             assert group.children[0].data.error.code == "WorkerStopped"
             sandbox.faults.latency_ms = 0
-            app.tree.move_cursor(group.children[0])
+            app.explorer.resource_tree.move_cursor(group.children[0])
             await pilot.press("r")
             await settle(pilot)
             assert [c.data.kind for c in group.children] == ["channel"] * 4

@@ -164,10 +164,10 @@ async def test_any_valid_job_renders_in_the_detail_pane_and_timeline(sandbox: Sa
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
         timeline = app.query_one(StatusTimeline)
-        width = app.detail.content_region.width
+        width = app.explorer.detail.content_region.width
 
         async def show(job: HarvestJob, observations: list[Observation]) -> dict[str, str]:
-            app.detail.show(
+            app.explorer.detail.show(
                 job, now=DEMO_NOW, tz=UTC, fetched_at=DEMO_NOW, observations=observations
             )
             await pilot.pause()  # layout and paint, as for a user

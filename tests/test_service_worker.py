@@ -1,28 +1,29 @@
 """The service worker: boto3 in a process of its own, answering the UI over pipes.
 
-Every test starts a real worker process (`python -m harvest_tui.service_worker`),
+Every test starts a real worker process (`python -m harvest_tui.worker`),
 which makes real boto3 calls over real HTTP to the sandbox.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
 import subprocess
 import sys
 import time
+from typing import Any
 
 import pytest
 from pilotkit import PtyApp, add_jobs
 
-import harvest_tui.service_worker as service_worker
+from harvest_tui.backend import ListChannelGroups, ListChannels
 from harvest_tui.errors import ServiceError, WorkerStopped
 from harvest_tui.models import HarvestJob, JobStatus
-from harvest_tui.remote_service import RemoteService
 from harvest_tui.sandbox import Sandbox
-from harvest_tui.service import Connection, MediaPackageService
-from harvest_tui.service_worker import ServiceWorker
+from harvest_tui.service import Connection, MediaPackageService, RetryPolicy
+from harvest_tui.worker.client import ServiceWorker, WorkerBackend
 
 CREDS = ("sandbox", "sandbox")
 
@@ -35,18 +36,21 @@ def worker(service_worker: ServiceWorker) -> ServiceWorker:
 @pytest.fixture
 def connection(sandbox: Sandbox) -> Connection:
     return Connection(
-        region="us-east-1", endpoint_url=sandbox.endpoint_url, static_credentials=CREDS
+        region="us-east-1",
+        endpoint_url=sandbox.endpoint_url,
+        static_credentials=CREDS,
+        retry=RetryPolicy(backoff_scale=0.001),  # retries in milliseconds
     )
 
 
 @pytest.fixture
-def remote(connection: Connection, worker: ServiceWorker) -> RemoteService:
-    return RemoteService(connection, worker)
+def remote(connection: Connection, worker: ServiceWorker) -> WorkerBackend:
+    return WorkerBackend(connection, worker)
 
 
 class TestCalls:
     def test_answers_match_the_service_in_process(
-        self, remote: RemoteService, connection: Connection
+        self, remote: WorkerBackend, connection: Connection
     ) -> None:
         local = MediaPackageService(connection)
         assert remote.list_channel_groups() == local.list_channel_groups()
@@ -62,7 +66,7 @@ class TestCalls:
         assert remote.region == "us-east-1"
 
     def test_a_long_job_list_comes_page_by_page_and_whole(
-        self, remote: RemoteService, connection: Connection, sandbox: Sandbox
+        self, remote: WorkerBackend, connection: Connection, sandbox: Sandbox
     ) -> None:
         add_jobs(sandbox, 250)  # three pages
         jobs = remote.list_harvest_jobs("events-popup", channel="keynote-live")
@@ -73,7 +77,7 @@ class TestCalls:
         assert [j.name for j in jobs] == sorted(j.name for j in jobs)
         assert sum(j.name.startswith("many-") for j in jobs) == 250
 
-    def test_errors_arrive_whole(self, remote: RemoteService, sandbox: Sandbox) -> None:
+    def test_errors_arrive_whole(self, remote: WorkerBackend, sandbox: Sandbox) -> None:
         with pytest.raises(ServiceError) as info:
             remote.get_channel("live-sports", "no-such-channel")
         error = info.value
@@ -87,7 +91,7 @@ class TestCalls:
         assert info.value.code == "AccessDeniedException"
 
     def test_retries_are_reported_as_they_happen(
-        self, remote: RemoteService, sandbox: Sandbox
+        self, remote: WorkerBackend, sandbox: Sandbox
     ) -> None:
         sandbox.faults.throttle_rate = 1.0
         seen: list[tuple[str, int, int]] = []
@@ -96,12 +100,12 @@ class TestCalls:
         assert seen == [("ListChannelGroups", n, 5) for n in (2, 3, 4, 5)]
         assert sandbox.request_counts["ListChannelGroups"] == 5
 
-    def test_calls_run_side_by_side(self, remote: RemoteService, sandbox: Sandbox) -> None:
+    def test_calls_run_side_by_side(self, remote: WorkerBackend, sandbox: Sandbox) -> None:
         """Three calls begun together all reach the endpoint while the first is still
         being answered (each answer takes 3 s): the worker does not make them in turn."""
         sandbox.faults.latency_ms = 3000
-        waits = [remote.begin("list_channels", g) for g in ("live-sports", "news-24x7")]
-        waits.append(remote.begin("list_channel_groups"))
+        waits: list[Any] = [remote.begin(ListChannels(g)) for g in ("live-sports", "news-24x7")]
+        waits.append(remote.begin(ListChannelGroups()))
         deadline = time.monotonic() + 2.5  # before any answer could have come back
         while sum(sandbox.request_counts.values()) < 3 and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -109,16 +113,16 @@ class TestCalls:
         assert all(wait() for wait in waits)
 
     def test_begin_sends_at_once_here_and_defers_in_process(
-        self, remote: RemoteService, connection: Connection, sandbox: Sandbox
+        self, remote: WorkerBackend, connection: Connection, sandbox: Sandbox
     ) -> None:
-        wait = remote.begin("list_channel_groups")
+        wait = remote.begin(ListChannelGroups())
         deadline = time.monotonic() + 10
         while not sandbox.request_counts["ListChannelGroups"] and time.monotonic() < deadline:
             time.sleep(0.01)
         assert sandbox.request_counts["ListChannelGroups"] == 1  # before anyone waits
         assert len(wait()) == 3
         sandbox.reset_requests()
-        deferred = MediaPackageService(connection).begin("list_channel_groups")
+        deferred = MediaPackageService(connection).begin(ListChannelGroups())
         time.sleep(0.2)
         assert sandbox.request_counts["ListChannelGroups"] == 0
         assert len(deferred()) == 3
@@ -126,17 +130,18 @@ class TestCalls:
     def test_only_the_service_calls_can_be_asked_for(
         self, worker: ServiceWorker, connection: Connection
     ) -> None:
-        call_id = worker.submit(connection, "connect", (), {})
+        not_a_request: Any = "connect"
+        call_id = worker.submit(connection, not_a_request, None)
         with pytest.raises(ServiceError) as info:
-            worker.wait(call_id)
+            worker.wait(call_id, 60)
         assert info.value.code == "InvalidCall"
 
 
 class TestPrefetch:
     def test_the_first_call_takes_the_prefetched_answer(
-        self, worker: ServiceWorker, remote: RemoteService, connection: Connection, sandbox
+        self, worker: ServiceWorker, remote: WorkerBackend, connection: Connection, sandbox
     ) -> None:
-        worker.prefetch(connection, "list_channel_groups")
+        worker.prefetch(connection, ListChannelGroups())
         first = remote.list_channel_groups()
         assert sandbox.request_counts["ListChannelGroups"] == 1
         assert [g.name for g in first] == ["events-popup", "live-sports", "news-24x7"]
@@ -146,35 +151,35 @@ class TestPrefetch:
     def test_a_stale_prefetch_is_not_used(
         self,
         worker: ServiceWorker,
-        remote: RemoteService,
+        remote: WorkerBackend,
         connection: Connection,
         sandbox: Sandbox,
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        monkeypatch.setattr(service_worker, "PREFETCH_FRESH_SECONDS", 0.0)
-        worker.prefetch(connection, "list_channel_groups")
-        time.sleep(0.01)
+        worker.prefetch_fresh = 0.0  # any answer is too old to take
+        call_id = worker.prefetch(connection, ListChannelGroups())
+        assert worker.answered(call_id, timeout=30)
         remote.list_channel_groups()
         assert sandbox.request_counts["ListChannelGroups"] == 2
 
     def test_only_the_same_call_takes_it(
-        self, worker: ServiceWorker, remote: RemoteService, sandbox: Sandbox
+        self, worker: ServiceWorker, remote: WorkerBackend, sandbox: Sandbox
     ) -> None:
         other = Connection(
             region="eu-west-1", endpoint_url=sandbox.endpoint_url, static_credentials=CREDS
         )
-        worker.prefetch(other, "list_channel_groups")
+        worker.prefetch(other, ListChannelGroups())
         remote.list_channel_groups()
         assert sandbox.request_counts["ListChannelGroups"] == 2
 
 
 class TestLifetime:
     def test_a_dead_worker_fails_calls_in_flight_then_calls_run_here(
-        self, worker: ServiceWorker, remote: RemoteService, sandbox: Sandbox
+        self, worker: ServiceWorker, remote: WorkerBackend, sandbox: Sandbox
     ) -> None:
         sandbox.faults.latency_ms = 2000
-        wait = remote.begin("list_channel_groups")
-        time.sleep(0.3)
+        wait = remote.begin(ListChannelGroups())
+        wait_until(lambda: sandbox.request_counts["ListChannelGroups"] == 1)  # asked, unanswered
         os.kill(worker.proc.pid, signal.SIGKILL)
         with pytest.raises(WorkerStopped) as info:
             wait()
@@ -182,6 +187,46 @@ class TestLifetime:
         assert not worker.alive
         sandbox.faults.latency_ms = 0
         assert len(remote.list_channel_groups()) == 3  # in this process now
+
+    def test_a_killed_worker_is_reaped_not_left_defunct(self, worker: ServiceWorker) -> None:
+        os.kill(worker.proc.pid, signal.SIGKILL)
+        wait_until(lambda: worker.proc.returncode is not None)  # the reader thread waited
+        assert not worker.alive
+        assert not os.path.exists(f"/proc/{worker.proc.pid}")
+
+    def test_a_hung_worker_misses_its_deadline_and_reads_go_on_here(
+        self, worker: ServiceWorker, connection: Connection, sandbox: Sandbox
+    ) -> None:
+        """A stopped (SIGSTOP) worker answers nothing: past the deadline the call is made
+        in this process, the worker is killed, and later calls run here too."""
+        remote = WorkerBackend(connection, worker, deadline=1.0)
+        os.kill(worker.proc.pid, signal.SIGSTOP)
+        try:
+            groups = remote.list_channel_groups()  # would wait forever without a deadline
+        finally:
+            with contextlib.suppress(OSError):
+                os.kill(worker.proc.pid, signal.SIGCONT)
+        assert [g.name for g in groups] == ["events-popup", "live-sports", "news-24x7"]
+        assert not worker.alive and worker.stop_reason is not None
+        assert worker.stop_reason.code == "WorkerUnresponsive"
+        wait_until(lambda: worker.proc.returncode is not None)
+        assert len(remote.list_channels("live-sports")) > 0
+
+    def test_a_hung_worker_fails_a_change_with_a_clear_message(
+        self, worker: ServiceWorker, connection: Connection, sandbox: Sandbox
+    ) -> None:
+        """A change is not made twice: past the deadline it fails, saying why."""
+        remote = WorkerBackend(connection, worker, deadline=1.0)
+        job = remote.list_harvest_jobs("live-sports", status=JobStatus.QUEUED)[0]
+        os.kill(worker.proc.pid, signal.SIGSTOP)
+        try:
+            with pytest.raises(WorkerStopped) as info:
+                remote.cancel_harvest_job(job)
+        finally:
+            with contextlib.suppress(OSError):
+                os.kill(worker.proc.pid, signal.SIGCONT)
+        assert info.value.code == "WorkerUnresponsive"
+        assert "did not answer within 1 s" in info.value.message
 
     def test_the_worker_exits_when_the_app_lets_go(self, worker: ServiceWorker) -> None:
         worker.close()
@@ -198,7 +243,7 @@ class TestLifetime:
         worker = ServiceWorker.start()
         assert worker is not None
         try:
-            assert len(RemoteService(connection, worker).list_channel_groups()) == 3
+            assert len(WorkerBackend(connection, worker).list_channel_groups()) == 3
         finally:
             worker.close()
             worker.proc.wait(10)
@@ -208,7 +253,7 @@ class TestLifetime:
         """Stray output would land in the UI's terminal: the worker's stdout carries only
         frames, and it exits quietly when its input ends."""
         done = subprocess.run(
-            [sys.executable, "-m", "harvest_tui.service_worker"],
+            [sys.executable, "-m", "harvest_tui.worker"],
             input=b"",
             capture_output=True,
             timeout=60,
@@ -232,7 +277,7 @@ class TestTheCommand:
             # The first frame waited for nothing, not even the prefetched answer.
             assert app.out.index("Loading…".encode()) < app.out.index("▣ events-popup".encode())
             workers = children_of(app.proc.pid)
-            assert len(workers) == 1 and "harvest_tui.service_worker" in cmdline(workers[0])
+            assert len(workers) == 1 and "harvest_tui.worker" in cmdline(workers[0])
             app.pump(0.5)
             assert sandbox.request_counts["ListChannelGroups"] == 1
             app.press(b"q")
@@ -242,6 +287,13 @@ class TestTheCommand:
             while os.path.exists(f"/proc/{workers[0]}") and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert not os.path.exists(f"/proc/{workers[0]}")
+
+
+def wait_until(condition: Any, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)
 
 
 def children_of(pid: int) -> list[int]:

@@ -103,9 +103,9 @@ class TestCreatedThroughTheService:
         async with app.run_test(size=(200, 60)) as pilot:
             endpoint = await open_path(pilot, GROUP, CHANNEL, ENDPOINT)
             for key, p in ALL.items():
-                app.tree.move_cursor(child(endpoint, f"job-{key}"))
+                app.explorer.resource_tree.move_cursor(child(endpoint, f"job-{key}"))
                 await settle(pilot)
-                job = app.detail_resource
+                job = app.explorer.detail.resource
                 assert job.name == f"job-{key}" and job.tags  # the Get answered
                 fields = widget_text(app, "#detail-fields", width=4000)
                 description = clean(job.description, multiline=True)
@@ -125,7 +125,7 @@ class TestCreatedThroughTheService:
             assert clean(LONG) in "".join(detail.split())
 
             # Markup stays text: clicking what would be an action link does nothing.
-            app.tree.move_cursor(child(endpoint, "job-click"))
+            app.explorer.resource_tree.move_cursor(child(endpoint, "job-click"))
             await settle(pilot)
             _, screen = terminal(app)
             x, y = locate(screen, "desc<[@click=app.quit]x[/]>")
@@ -162,13 +162,13 @@ class TestForbiddenByThePatterns:
         app = make_app(sandbox, settings=QUIET)
         async with app.run_test(size=(200, 60), notifications=True) as pilot:
             await settle(pilot)
-            names = [c.data.name for c in app.tree.root.children]
+            names = [c.data.name for c in app.explorer.resource_tree.root.children]
             for p in PAYLOADS.values():
-                node = child(app.tree.root, f"g<{p}>")
+                node = child(app.explorer.resource_tree.root, f"g<{p}>")
                 assert str(node.label) == f"▣ g<{clean(p)}>"
                 # Highlighted: its Get fails on the service's pattern; the error message
                 # quotes the name, and both show literally.
-                app.tree.move_cursor(node)
+                app.explorer.resource_tree.move_cursor(node)
                 await settle(pilot)
                 assert f"g<{clean(p)}>" in widget_text(app, "#detail-title")
                 banner = widget_text(app, "#detail-error", width=400)
@@ -180,7 +180,9 @@ class TestForbiddenByThePatterns:
 
             # r on a group whose name is markup: the notification shows it as text.
             for p in ("[/]", "[@click=app.quit]x[/]", "[$accent]"):
-                app.tree.move_cursor(child(app.tree.root, f"g<{p}>"))
+                app.explorer.resource_tree.move_cursor(
+                    child(app.explorer.resource_tree.root, f"g<{p}>")
+                )
                 await settle(pilot)
                 await pilot.press("r")
                 await pilot.pause(0.2)
@@ -199,9 +201,9 @@ class TestForbiddenByThePatterns:
             labels = [str(c.label) for c in endpoint.children]
             for key, p in PAYLOADS.items():
                 assert any(f"j<{clean(p)}>" in label for label in labels)
-                app.tree.move_cursor(child(endpoint, f"fail-{key}"))
+                app.explorer.resource_tree.move_cursor(child(endpoint, f"fail-{key}"))
                 await settle(pilot)
-                assert str(app.detail_resource.status) == "FAILED"
+                assert str(app.explorer.detail.resource.status) == "FAILED"
                 banner = widget_text(app, "#detail-error", width=400)
                 assert "The job failed" in banner
                 assert f"err<{clean(p)}>\nsecond line<{clean(p)}>" in banner
@@ -209,7 +211,7 @@ class TestForbiddenByThePatterns:
                 raw, _ = terminal(app)
                 assert_terminal_safe(raw)
             # A hostile job name: title, label, the Get's error, and the copy screen.
-            app.tree.move_cursor(child(endpoint, "j<\x1b]52;c;aGk=\x07>"))
+            app.explorer.resource_tree.move_cursor(child(endpoint, "j<\x1b]52;c;aGk=\x07>"))
             await settle(pilot)
             assert "j<\\x1b]52;c;aGk=\\x07>" in widget_text(app, "#detail-title")
             await pilot.press("v")
@@ -250,7 +252,7 @@ class TestForbiddenByThePatterns:
         app = make_app(sandbox, settings=QUIET)
         async with app.run_test(size=(200, 60)) as pilot:
             await settle(pilot)
-            app.detail.show(job, now=DEMO_NOW, tz=app.tz, fetched_at=None)
+            app.explorer.detail.show(job, now=DEMO_NOW, tz=app.tz, fetched_at=None)
             await pilot.pause()
             fields = widget_text(app, "#detail-fields", width=2000)
             c = clean(p)

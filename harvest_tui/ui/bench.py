@@ -63,25 +63,29 @@ def on_next_frame(event: str, **fields: Any) -> None:
 
 
 def install(app: Any) -> None:
-    """Hook `app` (a Textual App): frames, keys, and the detail pane if it has one."""
+    """Hook `app` (a Textual App): frames, keys, and its explorer's detail pane if any."""
     if not ENABLED:
         return
     from textual import events
 
-    display = app._display
+    from harvest_tui.ui.textual_private import wrap_display
+
     on_event = app.on_event
 
-    def bench_display(screen: Any, renderable: Any) -> None:
-        global _frames
-        display(screen, renderable)
-        if renderable is None:
-            return
-        _frames += 1
-        if _frames == 1:
-            stamp("first_frame")
-        while _pending:
-            event, fields = _pending.pop(0)
-            stamp(event, **fields)
+    def wrap(display: Any) -> Any:
+        def bench_display(screen: Any, renderable: Any) -> None:
+            global _frames
+            display(screen, renderable)
+            if renderable is None:
+                return
+            _frames += 1
+            if _frames == 1:
+                stamp("first_frame")
+            while _pending:
+                event, fields = _pending.pop(0)
+                stamp(event, **fields)
+
+        return bench_display
 
     async def bench_on_event(event: Any) -> None:
         global _keys
@@ -90,10 +94,11 @@ def install(app: Any) -> None:
             on_next_frame("key_frame", n=_keys, key=event.key)
         await on_event(event)
 
-    app._display = bench_display
+    wrap_display(app, wrap)
     app.on_event = bench_on_event
 
-    detail = getattr(app, "detail", None)
+    explorer = getattr(app, "explorer", None)
+    detail = getattr(explorer, "detail", None)
     if detail is not None and hasattr(detail, "show"):
         show = detail.show
 

@@ -6,6 +6,7 @@ their badges here too, so nobody switches into production by accident.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -45,10 +46,18 @@ class ProfilePicker(ModalScreen[Entry | None]):
         Binding("up", "move(-1)", "Up", show=False),
     ]
 
-    def __init__(self, entries: list[Entry], active: Any, *, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        entries: list[Entry],
+        active: Any,
+        *,
+        endpoint_label: Callable[[Any], str | None],
+        hint: str | None = None,
+    ) -> None:
         super().__init__()
         self.entries = entries
         self.active = active
+        self.endpoint_label = endpoint_label
         self.hint = hint
 
     def compose(self) -> ComposeResult:
@@ -64,7 +73,7 @@ class ProfilePicker(ModalScreen[Entry | None]):
         self.fill("")
         self.query_one(Input).focus()
 
-    def is_active(self, profile: Any, region: str | None) -> bool:
+    def is_current(self, profile: Any, region: str | None) -> bool:
         regions = tuple(self.active.regions)
         return profile.name == self.active.name and (
             region in regions or (region is None and not regions)
@@ -78,8 +87,8 @@ class ProfilePicker(ModalScreen[Entry | None]):
             haystack = f"{profile.name} {region or ''}".lower()
             if needle.lower() in haystack:
                 self.shown_entries.append((profile, region))
-                endpoint = self.app.endpoint_for(profile)  # type: ignore[attr-defined]
-                label = entry_label(profile, region, self.is_active(profile, region), endpoint)
+                endpoint = self.endpoint_label(profile)
+                label = entry_label(profile, region, self.is_current(profile, region), endpoint)
                 options.add_option(Option(label))
         if self.shown_entries:
             options.highlighted = 0

@@ -1,21 +1,39 @@
 """DetailPane: every field of the selected resource, readably, plus the job timeline.
 
-It renders at once from list data; the app calls `show` again when the Get call
-answers (tags, fresh status and ETag) and the pane says when that was.
+It owns the data it shows: it renders at once from the list entry the tree gave
+it, then a debounced thread worker fetches the resource's Get (tags, fresh status
+and ETag), so fast scrolling sends nothing, and an answer for a resource the user
+has already left is dropped. It posts `Fetched` upward, so the tree and the
+watcher learn of the fresh state.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
+from functools import partial
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
+from harvest_tui.backend import (
+    Backend,
+    GetChannel,
+    GetChannelGroup,
+    GetHarvestJob,
+    GetOriginEndpoint,
+    Request,
+)
 from harvest_tui.errors import ServiceError
+from harvest_tui.history import JobHistory
 from harvest_tui.models import (
     Channel,
     ChannelGroup,
@@ -27,8 +45,10 @@ from harvest_tui.models import (
 from harvest_tui.safe_text import clean
 from harvest_tui.statuses import STATUS_GLYPH, STATUS_STYLE
 from harvest_tui.timefmt import format_age, format_duration, format_instant
+from harvest_tui.ui.calls import begin_call
 from harvest_tui.ui.widgets.status_timeline import StatusTimeline
 
+DETAIL_DEBOUNCE = 0.15  # seconds the cursor rests on a node before its Get is sent
 KIND_NAMES = {
     ChannelGroup: "Channel group",
     Channel: "Channel",
@@ -165,8 +185,74 @@ def error_panel(error: ServiceError) -> Text:
     return text
 
 
+def resource_key(resource: Resource) -> tuple[str, ...]:
+    if isinstance(resource, HarvestJob):
+        return ("job", *resource.key)
+    if isinstance(resource, OriginEndpoint):
+        return ("endpoint", resource.group_name, resource.channel_name, resource.name)
+    if isinstance(resource, Channel):
+        return ("channel", resource.group_name, resource.name)
+    return ("group", resource.name)
+
+
+def get_request(resource: Resource) -> Request[Resource]:
+    """The Get call for `resource`'s level (GetHarvestJob for a job)."""
+    request: Request[Resource]
+    if isinstance(resource, HarvestJob):
+        request = GetHarvestJob(resource.key)
+    elif isinstance(resource, OriginEndpoint):
+        request = GetOriginEndpoint(resource.group_name, resource.channel_name, resource.name)
+    elif isinstance(resource, Channel):
+        request = GetChannel(resource.group_name, resource.name)
+    else:
+        request = GetChannelGroup(resource.name)
+    return request
+
+
+def with_tags(job: HarvestJob, tags: Mapping[str, str] | None) -> HarvestJob:
+    return job if job.tags is not None or tags is None else replace(job, tags=tags)
+
+
 class DetailPane(VerticalScroll):
     """The right-hand pane: title, error banner, fields, timeline, freshness."""
+
+    @dataclass
+    class Fetched(Message):
+        """The Get call for the shown resource answered: its fresh state."""
+
+        region: str
+        resource: Resource
+        fetched_at: datetime
+
+    @dataclass
+    class _Answer(Message):
+        key: tuple[str, ...]
+        resource: Resource | None
+        error: ServiceError | None
+        fetched_at: datetime
+        bubble: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], datetime],
+        history: JobHistory,
+        tz: tzinfo,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.clock = clock
+        self.history = history
+        self.tz = tz
+        self.resource: Resource | None = None
+        self.aws_region = ""
+        self.backend: Backend | None = None
+        self.fetched_at: datetime | None = None
+        self.error: ServiceError | None = None
+        self.loading = False
+        self.pending = False  # a fetch waits for the debounce
+        self.node_error: tuple[ServiceError, str] | None = None
+        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
@@ -176,7 +262,154 @@ class DetailPane(VerticalScroll):
         yield Static(id="detail-freshness")
 
     def on_mount(self) -> None:
-        self.show_empty()
+        self.render_state()
+
+    # What to show: the tree says.
+
+    def show_resource(self, region: str, resource: Resource, backend: Backend | None) -> None:
+        """Show `resource` (from its list entry) now, and fetch it after the debounce."""
+        if (
+            self.node_error is None
+            and self.resource is not None
+            and resource_key(self.resource) == resource_key(resource)
+            and self.aws_region == region
+        ):
+            return  # already shown
+        self.node_error = None
+        self.resource = resource
+        self.aws_region = region
+        self.backend = backend
+        self.fetched_at = None
+        self.error = None
+        self.render_state()
+        self.fetch()
+
+    def show_node_error_of(self, error: ServiceError, scope: str) -> None:
+        """What a tree error node stands for: which list failed, and why."""
+        if self.node_error is not None and self.node_error[0] is error:
+            return
+        self._stop_timer()
+        self.resource = None
+        self.error = None
+        self.loading = False
+        self.node_error = (error, scope)
+        self.render_state()
+
+    def clear_resource(self) -> None:
+        self._stop_timer()
+        self.resource = None
+        self.node_error = None
+        self.error = None
+        self.loading = False
+        self.render_state()
+
+    # Fetching.
+
+    def fetch(self, *, immediate: bool = False) -> None:
+        """GetX for the shown resource, after a short pause so fast scrolling sends nothing."""
+        self._stop_timer()
+        self.pending = True
+        if immediate:
+            self._start_fetch()
+        else:
+            self._timer = self.set_timer(DETAIL_DEBOUNCE, self._start_fetch)
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self.pending = False
+
+    def _start_fetch(self) -> None:
+        self.pending = False
+        self._timer = None
+        resource, backend = self.resource, self.backend
+        if resource is None or backend is None:
+            return
+        self.loading = True
+        self.render_state()
+        finish = begin_call(self, backend, get_request(resource))
+        self.run_worker(
+            partial(self._wait_for_fetch, resource_key(resource), finish),
+            name="detail",
+            group="detail",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _wait_for_fetch(self, key: tuple[str, ...], finish: Callable[[], Resource]) -> None:
+        """In a thread worker: the Get's answer, posted back to the pane."""
+        try:
+            fresh = finish()
+        except ServiceError as error:
+            if not get_current_worker().is_cancelled:
+                self.post_message(self._Answer(key, None, error, self.clock()))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._Answer(key, fresh, None, self.clock()))
+
+    def _on_detail_pane__answer(self, message: _Answer) -> None:
+        current = self.resource
+        if current is None or resource_key(current) != message.key:
+            return  # the user has moved on
+        self.loading = False
+        if message.resource is None:
+            self.error = message.error
+            self.render_state()
+            return
+        self.resource = message.resource
+        self.fetched_at = message.fetched_at
+        self.error = None
+        self.render_state()
+        self.post_message(self.Fetched(self.aws_region, message.resource, message.fetched_at))
+
+    # What others learned of the shown job.
+
+    def shows_job(self, region: str, key: tuple[str, str, str, str]) -> bool:
+        shown = self.resource
+        return isinstance(shown, HarvestJob) and shown.key == key and self.aws_region == region
+
+    def job_changed(self, region: str, job: HarvestJob, fetched_at: datetime | None) -> None:
+        """A fresh state of a job (a poll): shown at once if it is the shown job."""
+        shown = self.resource
+        if not isinstance(shown, HarvestJob) or not self.shows_job(region, job.key):
+            return
+        self.resource = with_tags(job, shown.tags)
+        if fetched_at is not None:
+            self.fetched_at = fetched_at
+            self.error = None
+        self.render_state()
+
+    def job_gone(self, region: str, key: tuple[str, str, str, str], error: ServiceError) -> None:
+        if self.shows_job(region, key):
+            self.error = error
+            self.loading = False
+            self.render_state()
+
+    # Rendering.
+
+    def render_state(self) -> None:
+        """Show the current state: the resource, a tree error node, or nothing."""
+        resource = self.resource
+        if resource is None:
+            if self.node_error is not None:
+                self.show_node_error(*self.node_error)
+            else:
+                self.show_empty()
+            return
+        observations: list[Observation] = []
+        if isinstance(resource, HarvestJob):
+            observations = self.history.of(self.aws_region, resource.key)
+        self.show(
+            resource,
+            now=self.clock(),
+            tz=self.tz,
+            fetched_at=self.fetched_at,
+            observations=observations,
+            error=self.error,
+            loading=self.loading,
+        )
 
     def show_empty(self) -> None:
         self.query_one("#detail-title", Static).update(

@@ -1,28 +1,50 @@
 """ResourceTree: channel group → channel → origin endpoint → harvest job.
 
-Children load lazily: a node gets a "Loading…" placeholder child when it is
-first expanded, and the app's workers answer with `populate` or `show_error`.
-Repopulating reconciles by name, so a refresh keeps expansion and the cursor.
+It owns its loading, as Textual's DirectoryTree does: expanding a node shows a
+"Loading…" child and starts the node's one list call (through the backend of the
+node's region); a thread worker waits for the answer and posts it back to the tree,
+which fills the node on the UI thread. Repopulating reconciles by name, so a refresh
+keeps expansion and the cursor; a refresh that fails keeps the children it had,
+marked stale. The tree posts upward what others react to: the jobs it listed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import tzinfo
+from functools import partial
 from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode, UnknownNodeID
+from textual.worker import get_current_worker
 
-from harvest_tui.errors import ServiceError
-from harvest_tui.models import (
-    HarvestJob,
+from harvest_tui.backend import (
+    Backend,
+    ListChannelGroups,
+    ListChannels,
+    ListHarvestJobs,
+    ListOriginEndpoints,
+    Request,
 )
+from harvest_tui.errors import ServiceError
+from harvest_tui.models import Channel, ChannelGroup, HarvestJob, JobCounts, OriginEndpoint
+from harvest_tui.safe_text import clean
 from harvest_tui.ui import bench
-from harvest_tui.ui.widgets.tree_nodes import NodeData, NodeKind, node_label, same_text
+from harvest_tui.ui.calls import begin_call
+from harvest_tui.ui.textual_private import reorder_children
+from harvest_tui.ui.widgets.tree_nodes import (
+    PLACEHOLDERS,
+    NodeData,
+    NodeKind,
+    node_label,
+    same_text,
+)
 
 _CHILD_KIND: dict[str, NodeKind] = {
     "root": "group",
@@ -31,6 +53,12 @@ _CHILD_KIND: dict[str, NodeKind] = {
     "channel": "endpoint",
     "endpoint": "job",
 }
+_EMPTY_NOTE = {
+    "group": "no channel groups",
+    "channel": "no channels",
+    "endpoint": "no origin endpoints",
+    "job": "no harvest jobs",
+}
 
 
 def _unfinished(node: TreeNode[NodeData]) -> bool:
@@ -38,17 +66,41 @@ def _unfinished(node: TreeNode[NodeData]) -> bool:
     return isinstance(job, HarvestJob) and not job.finished
 
 
-def _reorder(node: TreeNode[NodeData], ordered: list[TreeNode[NodeData]]) -> None:
-    """Put `node`'s children in `ordered` order (they are the same nodes). Only needed if
-    the kept children were out of the items' order; Textual has no public move."""
-    node._children[:] = ordered
-    node.tree._invalidate()
-
-
 def resource_key(item: object) -> str:
     if isinstance(item, str):
         return item
     return getattr(item, "name", "")
+
+
+def children_request(data: NodeData) -> Request[list[object]] | None:
+    """The one list call for a node's children; None for none."""
+    r = data.resource
+    request: Request[list[object]] | None = None
+    if data.kind in ("root", "region"):
+        request = ListChannelGroups()  # type: ignore[assignment]
+    elif data.kind == "group" and isinstance(r, ChannelGroup):
+        request = ListChannels(r.name)  # type: ignore[assignment]
+    elif data.kind == "channel" and isinstance(r, Channel):
+        request = ListOriginEndpoints(r.group_name, r.name)  # type: ignore[assignment]
+    elif data.kind == "endpoint" and isinstance(r, OriginEndpoint):
+        request = ListHarvestJobs(r.group_name, r.channel_name, r.name)  # type: ignore[assignment]
+    return request
+
+
+def error_scope(node: TreeNode[NodeData] | None) -> str:
+    """What an error node's parent was loading, in words: "the channels of live-sports"."""
+    data = node.data if node is not None else None
+    if data is None or data.kind == "root":
+        named = data is not None and data.region not in ("", "default")  # "default": none
+        region = f" in {clean(data.region)}" if data is not None and named else ""
+        return f"the channel groups{region}"
+    name = clean(data.name, max_len=80)
+    return {
+        "region": f"the channel groups in {name}",
+        "group": f"the channels of channel group {name}",
+        "channel": f"the origin endpoints of channel {name}",
+        "endpoint": f"the harvest jobs of origin endpoint {name}",
+    }.get(data.kind, name)
 
 
 class ResourceTree(Tree[NodeData]):
@@ -60,7 +112,35 @@ class ResourceTree(Tree[NodeData]):
         Binding("l,right", "expand_or_child", "Expand", show=False),
         Binding("h,left", "collapse_or_parent", "Collapse", show=False),
     ]
-    on_cursor: Callable[[TreeNode[NodeData]], None] | None = None
+    on_cursor: Callable[[TreeNode[NodeData]], None] | None = None  # Tree's init moves it
+
+    @dataclass
+    class JobsListed(Message):
+        """Jobs arrived in a list (their statuses, for the timeline's history)."""
+
+        region: str
+        jobs: list[HarvestJob]
+
+    @dataclass
+    class _ChildrenLoaded(Message):
+        node: TreeNode[NodeData]
+        items: list[object]
+        bubble: ClassVar[bool] = False
+
+    @dataclass
+    class _ChildrenFailed(Message):
+        node: TreeNode[NodeData]
+        error: ServiceError
+        bubble: ClassVar[bool] = False
+
+    @dataclass
+    class _ChannelJobs(Message):
+        """Every job of a channel (one ListHarvestJobs page chain), for its endpoints."""
+
+        channel_node: TreeNode[NodeData]
+        jobs: list[HarvestJob]
+        error: ServiceError | None = None
+        bubble: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -75,6 +155,9 @@ class ResourceTree(Tree[NodeData]):
         self.guide_depth = 3
         self.tz = tz
         self.on_cursor = on_cursor
+        self.backends: dict[str, Backend] = {}
+        self.first_frame_shown = False
+        self._before_first_frame: list[Message] = []
 
     def watch_cursor_line(self, previous_line: int, line: int) -> None:
         """As Tree's, and `on_cursor` at once with the new cursor node: whatever it shows
@@ -84,6 +167,245 @@ class ResourceTree(Tree[NodeData]):
         node = self.cursor_node
         if previous_line != line and node is not None and self.on_cursor is not None:
             self.on_cursor(node)
+
+    def _cursor_node_changed(self) -> None:
+        """The node under the cursor changed in place (loaded, failed): show it again."""
+        node = self.cursor_node
+        if node is not None and self.on_cursor is not None:
+            self.on_cursor(node)
+
+    # Loading.
+
+    def connect(self, backends: dict[str, Backend]) -> None:
+        """Show the account behind `backends` (one per region), loaded afresh."""
+        self.backends = backends
+        self.reload_all()
+
+    def reload_all(self) -> None:
+        """Clear the tree and load its top level again."""
+        self.clear()
+        root = self.root
+        assert root.data is not None
+        root.data.loaded = False
+        regions = list(self.backends)
+        if len(regions) > 1:
+            self.populate(root, regions)  # type: ignore[arg-type]
+            for node in root.children:
+                node.expand()
+        else:
+            root.data.region = regions[0] if regions else ""
+            self.show_loading(root)
+            self.load_children(root)
+
+    def first_frame(self) -> None:
+        """The first frame is on screen: show what arrived before it (an answer that
+        beats it, as the prefetched channel groups often do, would hold it back)."""
+        self.first_frame_shown = True
+        waiting, self._before_first_frame = self._before_first_frame, []
+        for message in waiting:
+            self.post_message(message)
+
+    def _held(self, message: Message) -> bool:
+        if self.first_frame_shown:
+            return False
+        self._before_first_frame.append(message)
+        return True
+
+    def _on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeData]) -> None:
+        node = event.node
+        data = node.data
+        if data is None or data.loaded or data.loading:
+            return
+        if any(c.data is not None and c.data.kind == "error" for c in node.children):
+            # show_error expands the node to show its error: that must not load it again
+            # (a denied call would repeat as fast as the loop turns). r retries.
+            return
+        if data.kind == "endpoint":
+            self.fill_endpoint(node)
+            return
+        self.show_loading(node)
+        self.load_children(node)
+
+    def backend_of(self, data: NodeData) -> Backend | None:
+        return self.backends.get(data.region)
+
+    def load_children(self, node: TreeNode[NodeData], *, deep: bool = False) -> None:
+        """Start the node's list call; the answer fills it (`deep`: and refreshes its
+        expanded, loaded children once it has)."""
+        data = node.data
+        assert data is not None
+        backend = self.backend_of(data)
+        request = children_request(data)
+        if backend is None or request is None:
+            return
+        data.loading = True
+        data.extra["deep"] = deep
+        finish = begin_call(self, backend, request)
+        self.run_worker(
+            partial(self._wait_for_children, node, finish),
+            name="children",
+            group=f"children-{node.id}",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
+        resource = data.resource
+        if data.kind == "channel" and isinstance(resource, Channel):
+            # Alongside the endpoints, not after them: their job counts, and their jobs
+            # once expanded, come from this one list.
+            jobs = begin_call(self, backend, ListHarvestJobs(resource.group_name, resource.name))
+            self.run_worker(
+                partial(self._wait_for_channel_jobs, node, jobs),
+                name="channel-jobs",
+                group=f"channel-jobs-{node.id}",
+                thread=True,
+                exclusive=True,
+                exit_on_error=False,
+            )
+
+    def _wait_for_children(
+        self, node: TreeNode[NodeData], finish: Callable[[], list[object]]
+    ) -> None:
+        """In a thread worker: the node's children, posted back to the tree."""
+        try:
+            items = finish()
+        except ServiceError as error:
+            if not get_current_worker().is_cancelled:
+                self.post_message(self._ChildrenFailed(node, error))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._ChildrenLoaded(node, items))
+
+    def _wait_for_channel_jobs(
+        self, node: TreeNode[NodeData], finish: Callable[[], list[HarvestJob]]
+    ) -> None:
+        """In a thread worker: one ListHarvestJobs page chain for the whole channel."""
+        try:
+            jobs = finish()
+        except ServiceError as error:
+            self.post_message(self._ChannelJobs(node, [], error))
+            return
+        self.post_message(self._ChannelJobs(node, jobs))
+
+    def _on_resource_tree__children_loaded(self, message: _ChildrenLoaded) -> None:
+        if self._held(message):
+            return
+        node = message.node
+        if not self.contains(node) or node.data is None:
+            return
+        node.data.stale = None
+        self.relabel(node)
+        self.populate(node, message.items)
+        if self.cursor_node is None and node.children:
+            self.move_cursor(node.children[0])
+        if node.data.kind == "endpoint":
+            jobs = [j for j in message.items if isinstance(j, HarvestJob)]
+            node.data.counts = JobCounts.of(jobs)
+            self.relabel(node)
+            self.post_message(self.JobsListed(node.data.region, jobs))
+        if node.data.kind == "channel":
+            self.fill_endpoints_from_cache(node)
+        if node.data.extra.pop("deep", False):
+            for child in node.children:
+                # A channel's job list already refreshes its endpoints.
+                if child.data and child.data.kind == "endpoint":
+                    continue
+                if child.is_expanded and child.data and child.data.loaded:
+                    self.refresh_node(child)
+        self._cursor_node_changed()
+
+    def _on_resource_tree__children_failed(self, message: _ChildrenFailed) -> None:
+        if self._held(message) or not self.contains(message.node):
+            return
+        node = message.node
+        assert node.data is not None
+        node.data.extra.pop("deep", None)
+        if self.has_resources(node):
+            # A refresh that failed: keep what was loaded, and say it is stale.
+            node.data.loading = False
+            node.data.stale = message.error
+            self.relabel(node)
+            self.notify(
+                f"Could not refresh {clean(node.data.name) or 'the account'}: "
+                f"{clean(message.error.title)}. Showing what was loaded before.",
+                severity="warning",
+                markup=False,
+            )
+        else:
+            self.show_error(node, message.error)
+        if self.cursor_node is None and node.children:
+            # Nothing selected yet (the first load failed): select the error, so the
+            # detail pane explains it at once.
+            self.move_cursor(node.children[0])
+        self._cursor_node_changed()
+
+    def _on_resource_tree__channel_jobs(self, message: _ChannelJobs) -> None:
+        node = message.channel_node
+        if not self.contains(node) or node.data is None:
+            return
+        if message.error is not None:
+            node.data.extra["jobs_error"] = message.error
+        else:
+            by_endpoint: dict[str, list[HarvestJob]] = {}
+            for job in message.jobs:
+                by_endpoint.setdefault(job.endpoint_name, []).append(job)
+            node.data.extra["jobs"] = by_endpoint
+            node.data.extra.pop("jobs_error", None)
+            self.post_message(self.JobsListed(node.data.region, message.jobs))
+        self.fill_endpoints_from_cache(node)
+        self._cursor_node_changed()
+
+    def fill_endpoints_from_cache(self, channel_node: TreeNode[NodeData]) -> None:
+        assert channel_node.data is not None
+        by_endpoint = channel_node.data.extra.get("jobs")
+        error = channel_node.data.extra.get("jobs_error")
+        for child in self.endpoint_nodes(channel_node):
+            assert child.data is not None
+            if isinstance(by_endpoint, dict) and error is None:
+                jobs = by_endpoint.get(child.data.name, [])
+                child.data.counts = JobCounts.of(jobs)
+                child.data.stale = None
+                self.relabel(child)
+                if child.is_expanded or child.data.loaded:
+                    self.populate(child, list(jobs))
+            elif isinstance(error, ServiceError) and (child.is_expanded or child.data.loaded):
+                if self.has_resources(child):
+                    child.data.stale = error
+                    self.relabel(child)
+                else:
+                    self.show_error(child, error)
+
+    def fill_endpoint(self, node: TreeNode[NodeData]) -> None:
+        """Expanding an endpoint uses its channel's job list: no request of its own."""
+        channel_node = node.parent
+        assert node.data is not None and channel_node is not None and channel_node.data
+        by_endpoint = channel_node.data.extra.get("jobs")
+        if isinstance(by_endpoint, dict) and "jobs_error" not in channel_node.data.extra:
+            self.populate(node, list(by_endpoint.get(node.data.name, [])))
+        elif "jobs_error" in channel_node.data.extra:
+            self.show_loading(node)
+            self.load_children(node)
+        else:
+            self.show_loading(node)
+
+    def refresh_node(self, node: TreeNode[NodeData]) -> None:
+        """Load `node`'s children again, and those of its expanded descendants; what is
+        loaded stays on screen (expansion, cursor) until the answers replace it."""
+        assert node.data is not None
+        if node is self.root and node.data.kind == "root" and len(self.backends) > 1:
+            for child in node.children:
+                self.refresh_node(child)
+            return
+        if node.data.kind in PLACEHOLDERS or node.data.kind == "job":
+            return
+        if not self.has_resources(node):
+            node.remove_children()
+            self.show_loading(node)
+        self.load_children(node, deep=True)
+
+    def has_resources(self, node: TreeNode[NodeData]) -> bool:
+        """Whether `node` shows loaded children (not only a placeholder)."""
+        return any(c.data is not None and c.data.kind not in PLACEHOLDERS for c in node.children)
 
     # Building. Thousands of job nodes: no per-node work beyond the label itself.
 
@@ -95,7 +417,8 @@ class ResourceTree(Tree[NodeData]):
 
     def get_label_width(self, node: TreeNode[NodeData]) -> int:
         """As Tree's (toggle icon + label) without rendering a copy of every label."""
-        width = node.label.cell_len  # type: ignore[union-attr]
+        label = node.label
+        width = label.cell_len if isinstance(label, Text) else cell_len(str(label))
         if node.allow_expand:
             width += cell_len(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE)
         return width
@@ -107,8 +430,11 @@ class ResourceTree(Tree[NodeData]):
     def relabel(self, node: TreeNode[NodeData]) -> None:
         """Rebuild `node`'s label; an unchanged one costs no repaint (set_label schedules one
         per call, which over thousands of jobs adds up)."""
+        if node is self.root:
+            return
         label = self.label_of(node)
-        if not same_text(label, node.label):  # type: ignore[arg-type]
+        current = node.label
+        if not isinstance(current, Text) or not same_text(label, current):
             node.set_label(label)
 
     def relabel_all(self) -> None:
@@ -155,17 +481,28 @@ class ResourceTree(Tree[NodeData]):
             return
         if kind == "group" and items and isinstance(items[0], str):
             kind = "region"
+        if not items:
+            node.remove_children()
+            note = _EMPTY_NOTE.get(kind, "nothing here")
+            if node is self.root and kind in ("group", "region"):
+                note = self.empty_account_note(node.data.region)
+            node.add_leaf(Text(note), NodeData("empty", node.data.region, note=note))
+            node.data.by_name = None
+            node.data.unfinished = None
+            if bench.ENABLED:
+                bench.populated(self, node, kind, 0)
+            return
         existing: dict[str, TreeNode[NodeData]] = {}
-        for child in list(node.children):
-            data = child.data
+        for old in list(node.children):
+            data = old.data
             if data is not None and data.kind == kind and data.name not in existing:
-                existing[data.name] = child
+                existing[data.name] = old
             else:
-                child.remove()  # a placeholder, an error, or a repeated name
+                old.remove()  # a placeholder, an error, or a repeated name
         wanted = {resource_key(item) for item in items}
-        for name, child in list(existing.items()):
+        for name, old in list(existing.items()):
             if name not in wanted:
-                child.remove()
+                old.remove()
                 del existing[name]
         # The kept children are already in the items' order (both sorted by name), so
         # each item's place is its index: new nodes go in by index, never by looking up
@@ -187,12 +524,19 @@ class ResourceTree(Tree[NodeData]):
                 child = node.add(label, data, before=len(ordered), allow_expand=kind != "job")
             ordered.append(child)
         if any(a is not b for a, b in zip(node.children, ordered, strict=True)):
-            _reorder(node, ordered)
+            reorder_children(node, ordered)
         node.data.by_name = None
         if kind == "job":
             node.data.unfinished = [c for c in ordered if _unfinished(c)] or None
         if bench.ENABLED:
             bench.populated(self, node, kind, len(items))
+
+    def empty_account_note(self, region: str) -> str:
+        where = clean(region) if region and region != "default" else "this region"
+        return (
+            f"No channel groups in {where}. Wrong region or profile? "
+            "Start with --region, or press p to switch profile."
+        )
 
     # Queries. The poll tick and every job update ask these: they visit the containers
     # (groups, channels, endpoints), never each of thousands of job nodes.
@@ -227,7 +571,7 @@ class ResourceTree(Tree[NodeData]):
             node.data.by_name = {
                 c.data.name: c
                 for c in node.children
-                if c.data is not None and c.data.kind not in ("loading", "error")
+                if c.data is not None and c.data.kind not in PLACEHOLDERS
             }
             child = node.data.by_name.get(name)
         return child
@@ -300,6 +644,14 @@ class ResourceTree(Tree[NodeData]):
                 endpoint.data.unfinished = [node]
             elif not any(n is node for n in noted):
                 noted.append(node)
+
+    def recount(self, endpoint_node: TreeNode[NodeData] | None) -> None:
+        """An endpoint's status counts, from the jobs it shows."""
+        if endpoint_node is None or endpoint_node.data is None:
+            return
+        jobs = [c.data.resource for c in endpoint_node.children if c.data and c.data.resource]
+        endpoint_node.data.counts = JobCounts.of([j for j in jobs if isinstance(j, HarvestJob)])
+        self.relabel(endpoint_node)
 
     @property
     def cursor_data(self) -> NodeData | None:

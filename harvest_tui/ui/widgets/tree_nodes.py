@@ -29,7 +29,8 @@ from harvest_tui.timefmt import in_tz
 if TYPE_CHECKING:
     from textual.widgets.tree import TreeNode
 
-NodeKind = Literal["region", "group", "channel", "endpoint", "job", "loading", "error"]
+NodeKind = Literal["region", "group", "channel", "endpoint", "job", "loading", "error", "empty"]
+PLACEHOLDERS = ("loading", "error", "empty")  # kinds that stand for no resource
 COUNT_ORDER = (
     JobStatus.QUEUED,
     JobStatus.IN_PROGRESS,
@@ -50,6 +51,8 @@ class NodeData:
     loaded: bool = False
     loading: bool = False
     counts: JobCounts | None = None  # endpoints: jobs per status, once known
+    note: str = ""  # an "empty" placeholder's words
+    stale: ServiceError | None = None  # the last refresh failed: the children are older
     extra: dict[str, object] = field(default_factory=dict)
     # Kept by ResourceTree so that its queries need not visit every job node:
     by_name: dict[str, TreeNode[NodeData]] | None = field(
@@ -90,7 +93,6 @@ def counts_text(counts: JobCounts) -> Text:
 
 def node_label(data: NodeData, tz: tzinfo) -> Text:
     """A node's label, built from sanitized plain strings: remote text is never markup."""
-    r = data.resource
     if data.kind == "loading":
         return Text("Loading…", style="dim italic")
     if data.kind == "error" and data.error is not None:
@@ -101,6 +103,16 @@ def node_label(data: NodeData, tz: tzinfo) -> Text:
             label.append(f"  → {clean(e.hint, max_len=160)}", style="yellow")
         label.append("  (r to retry)", style="dim")
         return label
+    if data.kind == "empty":
+        return Text(data.note, style="dim italic")
+    label = _resource_label(data, tz)
+    if data.stale is not None:
+        label.append(f"  ⚠ stale: {clean(data.stale.title)} (r to retry)", style="yellow")
+    return label
+
+
+def _resource_label(data: NodeData, tz: tzinfo) -> Text:
+    r = data.resource
     if data.kind == "region":
         return Text(f"◎ {clean(data.region)}", style="bold")
     if isinstance(r, ChannelGroup):

@@ -1,0 +1,68 @@
+"""The one place that builds an app: for the CLI, the tests, the screenshots and the
+benchmarks alike, so that each runs what users run.
+
+By default calls go through the service worker (worker/), as `harvest-tui` makes
+them; `worker=None` makes them in this process, the explicit exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from harvest_tui.backend import Backend
+from harvest_tui.config import ActiveProfile, Config, Profile, Settings
+from harvest_tui.service import RetryPolicy, connections_for
+from harvest_tui.ui.app import HarvestApp
+from harvest_tui.ui.screens.explorer import Connected
+from harvest_tui.worker.client import ServiceWorker, WorkerBackend
+
+
+def backends_for(
+    active: ActiveProfile,
+    *,
+    worker: ServiceWorker | None,
+    sandbox_url: str | None = None,
+    retry: RetryPolicy | None = None,
+) -> dict[str, Backend]:
+    """One backend per region of `active` ("default" when it names none)."""
+    connections = connections_for(active, sandbox_url=sandbox_url, retry=retry)
+    if worker is not None:
+        return {region: WorkerBackend(c, worker) for region, c in connections.items()}
+    from harvest_tui.service import MediaPackageService
+
+    return {region: MediaPackageService(c) for region, c in connections.items()}
+
+
+def build_app(
+    active: ActiveProfile,
+    *,
+    worker: ServiceWorker | None,
+    config: Config | None = None,
+    settings: Settings | None = None,
+    clock: Callable[[], datetime] | None = None,
+    sandbox_url: str | None = None,
+    retry: RetryPolicy | None = None,
+    extra_profiles: Iterable[ActiveProfile] = (),
+) -> HarvestApp:
+    """The app for `active`. `sandbox_url`: the built-in sandbox's endpoint, which gets
+    fixed credentials and is named so in the header."""
+
+    def endpoint_label(profile: Profile) -> str | None:
+        if sandbox_url is not None and profile.endpoint_url == sandbox_url:
+            return "built-in sandbox"
+        return profile.endpoint_url
+
+    def connect(profile: ActiveProfile) -> Connected:
+        backends = backends_for(profile, worker=worker, sandbox_url=sandbox_url, retry=retry)
+        return Connected(profile, backends, endpoint_label(profile))
+
+    return HarvestApp(
+        active=active,
+        connect=connect,
+        config=config,
+        settings=settings,
+        clock=clock,
+        extra_profiles=extra_profiles,
+        endpoint_label=endpoint_label,
+    )

@@ -1,0 +1,66 @@
+"""How a widget makes a call: begun on the UI thread, waited for in a thread worker.
+
+Through the service worker a call begun on the UI thread is on its way at once, not
+once a thread worker has started (often a frame later). While it is waited for, the
+widget posts `CallsInFlight` and `CallRetrying`; they bubble up to the screen, whose
+header shows what is in flight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from textual.message import Message
+from textual.widget import Widget
+
+from harvest_tui.backend import Backend, Request
+from harvest_tui.errors import ServiceError, translate
+
+T = TypeVar("T")
+
+
+@dataclass
+class CallsInFlight(Message):
+    """A call started (+1) or ended (-1), for the header's activity."""
+
+    delta: int
+
+
+@dataclass
+class CallRetrying(Message):
+    """A call is being retried (throttling, a dropped connection): tell the user."""
+
+    operation: str
+    attempt: int
+    max_attempts: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, CallRetrying)
+
+
+def begin_call(widget: Widget, backend: Backend, request: Request[T]) -> Callable[[], T]:
+    """Start `request` now; the function returned, run in a thread worker, waits for its
+    answer and raises a ServiceError (and nothing else) when it fails."""
+
+    def report(operation: str, attempt: int, max_attempts: int) -> None:
+        widget.post_message(CallRetrying(operation, attempt, max_attempts))
+
+    with backend.retries_reported_to(report):
+        finish = backend.begin(request)
+
+    def wait() -> T:
+        # Posted, not called: the wait must not depend on the UI thread being free.
+        widget.post_message(CallsInFlight(1))
+        try:
+            with backend.retries_reported_to(report):
+                return finish()
+        except ServiceError:
+            raise
+        except Exception as exc:  # anything else still becomes a readable error
+            raise translate(exc, profile=backend.profile, region=backend.region) from exc
+        finally:
+            widget.post_message(CallsInFlight(-1))
+
+    return wait

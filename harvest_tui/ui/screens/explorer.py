@@ -1,0 +1,443 @@
+"""ExplorerScreen: the main view. Header, tree, detail pane, footer, and the watcher.
+
+The screen composes its widgets and routes what they post: the tree's cursor to the
+detail pane, fresh job states to the tree and the pane, call activity to the header.
+Its widgets own their work (loading, fetching, polling), so their timers and workers
+end with the screen and never touch widgets that are gone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from functools import partial
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets.tree import TreeNode
+
+from harvest_tui.backend import Backend, CancelHarvestJob
+from harvest_tui.config import ActiveProfile, Settings
+from harvest_tui.errors import ServiceError
+from harvest_tui.history import JobHistory, WatchKey
+from harvest_tui.models import HarvestJob, Resource
+from harvest_tui.safe_text import clean
+from harvest_tui.ui.calls import CallRetrying, CallsInFlight, begin_call
+from harvest_tui.ui.watcher import JobWatcher
+from harvest_tui.ui.widgets.app_footer import AppFooter
+from harvest_tui.ui.widgets.app_header import AppHeader
+from harvest_tui.ui.widgets.detail_pane import DetailPane, with_tags
+from harvest_tui.ui.widgets.resource_tree import ResourceTree, error_scope
+from harvest_tui.ui.widgets.tree_nodes import NodeData
+
+RETRY_NOTE_SECONDS = 3.0
+
+
+@dataclass
+class Connected:
+    """What the explorer shows: a profile and one backend per region."""
+
+    active: ActiveProfile
+    backends: dict[str, Backend]
+    endpoint_label: str | None
+
+
+class ExplorerScreen(Screen[None]):
+    """Browse channel groups, channels, origin endpoints and harvest jobs."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "refresh", "Refresh", id="refresh", tooltip="Reload the focused subtree"),
+        Binding(
+            "ctrl+r",
+            "refresh_all",
+            "Refresh all",
+            id="refresh_all",
+            show=False,
+            tooltip="Reload every region and channel group, keeping what is expanded",
+        ),
+        Binding("c", "copy_arn", "Copy ARN", id="copy_arn", tooltip="Copy the ARN (OSC 52)"),
+        Binding("e", "copy_etag", "Copy ETag", id="copy_etag", tooltip="Copy the job's ETag"),
+        Binding("y", "copy_json", "Copy JSON", id="copy_json", show=False),
+        Binding(
+            "v",
+            "show_copy",
+            "Copy text",
+            id="show_copy",
+            show=False,
+            tooltip="Show copyable text, for terminals without OSC 52",
+        ),
+        Binding(
+            "x",
+            "cancel_job",
+            "Cancel job",
+            id="cancel_job",
+            show=False,
+            tooltip="Cancel the selected queued or in-progress job (asks first)",
+        ),
+        Binding("tab", "focus_next", "Next pane", show=False),
+    ]
+
+    @dataclass
+    class JobFinished(Message):
+        """A job this app watched has finished (the app rings the bell)."""
+
+        job: HarvestJob
+
+    @dataclass
+    class _Cancelled(Message):
+        job: HarvestJob
+        error: ServiceError | None
+
+    def __init__(
+        self,
+        connected: Connected,
+        *,
+        settings: Settings,
+        clock: Callable[[], datetime],
+        tz: tzinfo,
+    ) -> None:
+        super().__init__()
+        self.connected = connected
+        self.settings = settings
+        self.clock = clock
+        self.tz = tz
+        self.history = JobHistory(clock)
+        self.calls_in_flight = 0
+        self.last_copied = ""
+        self._retry_note = ""
+        self._retry_timer: Timer | None = None
+        self.resource_tree = ResourceTree(tz=tz, id="tree", on_cursor=self.show_node)
+        self.detail = DetailPane(clock=clock, history=self.history, tz=tz, id="detail")
+        self.header = AppHeader(id="header")
+        self.watcher = JobWatcher(
+            history=self.history,
+            settings=settings,
+            watched=self.watched_jobs,
+            backend_for=self.backend_for,
+        )
+
+    def compose(self) -> ComposeResult:
+        yield self.header
+        with Horizontal(id="main"):
+            yield self.resource_tree
+            yield self.detail
+        yield AppFooter()
+        yield self.watcher
+
+    def on_mount(self) -> None:
+        self.resource_tree.focus()
+        self.show_connection()
+        self.resource_tree.connect(self.connected.backends)
+
+    def connect(self, connected: Connected) -> None:
+        """Show another profile (or region): everything loads afresh."""
+        self.connected = connected
+        self.detail.clear_resource()
+        self.show_connection()
+        self.resource_tree.connect(connected.backends)
+
+    def show_connection(self) -> None:
+        active = self.connected.active
+        self.header.set_connection(
+            profile=active.name,
+            regions=self.resolved_regions(),
+            endpoint=self.connected.endpoint_label,
+            production=active.production,
+            read_only=active.read_only,
+        )
+        self.header.tz_label = "UTC" if self.tz is UTC else "local time"
+
+    def resolved_regions(self) -> tuple[str, ...]:
+        """The regions in use: a profile without one shows the region its AWS config gave."""
+        regions = []
+        for name, backend in self.connected.backends.items():
+            regions.append(backend.region or name if name == "default" else name)
+        return tuple(r for r in regions if r and r != "default")
+
+    def first_frame(self) -> None:
+        self.resource_tree.first_frame()
+
+    def backend_for(self, region: str) -> Backend | None:
+        return self.connected.backends.get(region)
+
+    def set_tz(self, tz: tzinfo) -> None:
+        self.tz = tz
+        self.resource_tree.tz = tz
+        self.detail.tz = tz
+        self.resource_tree.relabel_all()
+        self.detail.render_state()
+        self.header.tz_label = "UTC" if tz is UTC else "local time"
+
+    # Routing.
+
+    def show_node(self, node: TreeNode[NodeData]) -> None:
+        """The detail pane for the node under the cursor (the tree calls this as the cursor
+        moves or the node changes, so both change in one frame)."""
+        data = node.data
+        if data is None:
+            return
+        if data.kind == "error" and data.error is not None:
+            self.detail.show_node_error_of(data.error, error_scope(node.parent))
+        elif data.stale is not None and data.resource is None:
+            self.detail.show_node_error_of(data.stale, error_scope(node))
+        elif data.resource is not None:
+            self.detail.show_resource(data.region, data.resource, self.backend_for(data.region))
+        elif data.kind in ("empty", "loading"):
+            self.detail.clear_resource()
+
+    def on_resource_tree_jobs_listed(self, message: ResourceTree.JobsListed) -> None:
+        for job in message.jobs:
+            self.history.observe(message.region, job)
+        self.watcher.forget_gone(message.region, message.jobs)
+
+    def on_detail_pane_fetched(self, message: DetailPane.Fetched) -> None:
+        if isinstance(message.resource, HarvestJob):
+            changed = self.history.observe(message.region, message.resource)
+            self.job_updated(message.region, message.resource, changed)
+
+    def on_job_watcher_job_changed(self, message: JobWatcher.JobChanged) -> None:
+        self.detail.job_changed(message.region, message.job, message.fetched_at)
+        self.job_updated(message.region, message.job, message.changed)
+
+    def on_job_watcher_job_gone(self, message: JobWatcher.JobGone) -> None:
+        self.detail.job_gone(message.region, message.key, message.error)
+
+    def job_updated(self, region: str, job: HarvestJob, changed: bool) -> None:
+        """A fresh job state: relabel its node, and announce a finish."""
+        for node in self.resource_tree.job_nodes_of(
+            region, job.key
+        ):  # by name: no walk of every job
+            data = node.data
+            if data is not None and isinstance(data.resource, HarvestJob):
+                tags = job.tags if job.tags is not None else data.resource.tags
+                self.resource_tree.update_job(node, with_tags(job, tags))
+                self.resource_tree.recount(node.parent)
+        if changed and job.finished:
+            failed = str(job.status) == "FAILED"
+            self.notify(
+                f"{clean(job.name)} finished: {clean(str(job.status))}",
+                title="Harvest job",
+                severity="error" if failed else "information",
+                markup=False,
+            )
+            self.post_message(self.JobFinished(job))
+
+    def watched_jobs(self) -> dict[WatchKey, HarvestJob]:
+        """The jobs to poll: unfinished ones in view, and the one shown in the detail pane."""
+        watched: dict[WatchKey, HarvestJob] = {}
+        for node in self.resource_tree.unfinished_job_nodes():  # not a walk of every job node
+            data = node.data
+            if data and isinstance(data.resource, HarvestJob) and not data.resource.finished:
+                watched[(data.region, data.resource.key)] = data.resource
+        shown = self.detail.resource
+        if isinstance(shown, HarvestJob) and not shown.finished:
+            watched[(self.detail.aws_region, shown.key)] = shown
+        return watched
+
+    # Call activity, in the header.
+
+    def on_calls_in_flight(self, message: CallsInFlight) -> None:
+        self.calls_in_flight += message.delta
+        if self.calls_in_flight <= 0:
+            self._retry_note = ""  # nothing in flight: nothing is being retried
+        self.show_activity()
+
+    def on_call_retrying(self, message: CallRetrying) -> None:
+        operation = clean(message.operation, max_len=40)
+        self._retry_note = (
+            f"⟳ retrying {operation} (attempt {message.attempt}/{message.max_attempts})"
+        )
+        self.show_activity()
+        if self._retry_timer is not None:
+            self._retry_timer.stop()
+        self._retry_timer = self.set_timer(RETRY_NOTE_SECONDS, self._clear_retry_note)
+
+    def _clear_retry_note(self) -> None:
+        self._retry_note = ""
+        self.show_activity()
+
+    def show_activity(self) -> None:
+        """The header's activity: the latest retry (kept for 3 s), else calls in flight."""
+        if self._retry_note:
+            extra = f" · {self.calls_in_flight} in flight" if self.calls_in_flight > 1 else ""
+            self.header.activity = self._retry_note + extra
+        elif self.calls_in_flight > 0:
+            self.header.activity = f"⟳ loading ({self.calls_in_flight})"
+        else:
+            self.header.activity = ""
+
+    @property
+    def busy(self) -> bool:
+        """Whether anything is loading or about to (for tests that wait for quiet)."""
+        return (
+            self.calls_in_flight > 0
+            or self.detail.pending
+            or any(w.is_running for w in self.app.workers)
+        )
+
+    # Refresh.
+
+    def action_refresh(self) -> None:
+        node = self.resource_tree.cursor_node
+        if node is None or node.data is None:
+            self.action_refresh_all()
+            return
+        if node.data.kind in ("error", "loading", "empty"):
+            node = node.parent or self.resource_tree.root
+        assert node.data is not None
+        if node.data.kind == "job":
+            self.detail.fetch(immediate=True)
+            return
+        self.resource_tree.refresh_node(node)
+        if node is self.resource_tree.cursor_node:
+            self.detail.fetch(immediate=True)
+        self.notify(f"Refreshing {clean(node.data.name) or 'the account'}", timeout=2, markup=False)
+
+    def action_refresh_all(self) -> None:
+        """Every region and channel group again, keeping what is expanded."""
+        self.resource_tree.refresh_node(self.resource_tree.root)
+        self.detail.fetch(immediate=True)
+        self.notify("Refreshing everything", timeout=2)
+
+    # Clipboard.
+
+    def copy(self, what: str, text: str) -> None:
+        """Copy through OSC 52 (works over SSH and in tmux) and say what was copied."""
+        self.app.copy_to_clipboard(text)
+        self.last_copied = text
+        shown = clean(text, max_len=80)
+        self.notify(
+            f"Copied {what}: {shown}\n(v shows it, if your terminal lacks OSC 52)", markup=False
+        )
+
+    def shown_resource(self) -> Resource | None:
+        return self.detail.resource
+
+    def action_copy_arn(self) -> None:
+        resource = self.shown_resource()
+        if resource is None:
+            self.notify("Select a resource first", severity="warning")
+            return
+        self.copy("ARN", resource.arn)
+
+    def action_copy_etag(self) -> None:
+        job = self.job_to_copy("ETag")
+        if job is None:
+            return
+        if not job.etag:
+            self.notify("This job has no ETag yet", severity="warning")
+            return
+        self.copy("ETag", job.etag)
+
+    def action_copy_json(self) -> None:
+        job = self.job_to_copy("JSON")
+        if job is not None:
+            self.copy("job JSON", json.dumps(job.to_json_dict(), indent=2))
+
+    def job_to_copy(self, what: str) -> HarvestJob | None:
+        """The shown harvest job; None (and a warning) when a job is not what is shown."""
+        resource = self.shown_resource()
+        if not isinstance(resource, HarvestJob):
+            self.notify(f"{what} copies apply to harvest jobs: select one", severity="warning")
+            return None
+        return resource
+
+    def action_show_copy(self) -> None:
+        resource = self.shown_resource()
+        items: list[tuple[str, str]] = []
+        if resource is not None:
+            items.append(("ARN", resource.arn))
+            if isinstance(resource, HarvestJob):
+                if resource.etag:
+                    items.append(("ETag", resource.etag))
+                items.append(("JSON", json.dumps(resource.to_json_dict(), indent=2)))
+        if self.last_copied:
+            items.insert(0, ("Last copied", self.last_copied))
+        if not items:
+            self.notify("Nothing to copy yet: select a resource", severity="warning")
+            return
+        from harvest_tui.ui.screens.copy_screen import CopyScreen  # imports TextArea: ~9 ms
+
+        self.app.push_screen(CopyScreen(items))
+
+    # Cancelling a job: guarded by its ETag, refused on read-only profiles.
+
+    def action_cancel_job(self) -> None:
+        job = self.shown_resource()
+        active = self.connected.active
+        if not isinstance(job, HarvestJob):
+            self.notify("Select a queued or in-progress harvest job to cancel", severity="warning")
+            return
+        if active.read_only:
+            self.notify(
+                f"Profile {clean(active.name)} is read-only: cancelling is switched off",
+                severity="warning",
+                markup=False,
+            )
+            return
+        if job.finished:
+            self.notify(f"{clean(job.name)} has already finished ({job.status})", markup=False)
+            return
+        question = Text("Cancel harvest job ", style="bold")
+        question.append(clean(job.name), style="bold yellow")
+        question.append("?\n\n")
+        question.append(f"{clean(job.group_name)} / {clean(job.channel_name)} / ")
+        question.append(
+            f"{clean(job.endpoint_name)}\nstatus {clean(str(job.status))}, ETag {clean(job.etag)}"
+        )
+        if active.production:
+            question.append("\n\nThis is a PRODUCTION profile.", style="bold red")
+        backend = self.backend_for(self.detail.aws_region)
+
+        def answered(yes: bool | None) -> None:
+            if yes and backend is not None:
+                self.cancel(backend, job)
+
+        from harvest_tui.ui.screens.confirm_screen import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    def cancel(self, backend: Backend, job: HarvestJob) -> None:
+        finish = begin_call(self, backend, CancelHarvestJob(job))
+        self.run_worker(
+            partial(self._wait_for_cancel, job, finish),
+            name="cancel",
+            group=f"cancel-{job.arn}",
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def _wait_for_cancel(self, job: HarvestJob, finish: Callable[[], None]) -> None:
+        try:
+            finish()
+        except ServiceError as error:
+            self.post_message(self._Cancelled(job, error))
+            return
+        self.post_message(self._Cancelled(job, None))
+
+    def _on_explorer_screen__cancelled(self, message: _Cancelled) -> None:
+        job, error = message.job, message.error
+        if error is None:
+            self.notify(f"Cancel requested for {clean(job.name)}", markup=False)
+        elif error.code == "ConflictException":
+            self.notify(
+                f"{clean(job.name)} changed since it was shown, so it was not cancelled. "
+                "It has been refreshed: check it and press x again.",
+                severity="error",
+                markup=False,
+            )
+        else:
+            self.notify(
+                f"Could not cancel {clean(job.name)}: {clean(str(error))}",
+                severity="error",
+                markup=False,
+            )
+        self.detail.fetch(immediate=True)

@@ -1,0 +1,3 @@
+from harvest_tui.worker.process import main
+
+main()
