@@ -566,13 +566,14 @@ def test_save_config_refuses_a_config_that_would_not_load(example, tmp_path):
     assert path.read_text(encoding="utf-8") == BRIEF_EXAMPLE
 
 
-def test_save_config_writes_through_a_symlink(example, tmp_path):
-    real = write(tmp_path, "", name="real.toml")
+def test_save_config_refuses_a_symlink(example, tmp_path):
+    real = write(tmp_path, "# mine\n", name="real.toml")
     link = tmp_path / "link.toml"
     link.symlink_to(real)
-    save_config(example, link)
+    with pytest.raises(ConfigError, match=r"link\.toml: it is a symbolic link"):
+        save_config(example, link)
     assert link.is_symlink()
-    assert "media-prod" in real.read_text(encoding="utf-8")
+    assert real.read_text(encoding="utf-8") == "# mine\n"
 
 
 regions = st.sampled_from(["us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1"])
