@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
+from harvest_tui.safe_text import clean
+
 APP_NAME = "harvest-tui"
 CONFIG_ENV = "HARVEST_TUI_CONFIG"
 # AWS_REGION first, as the AWS CLI v2 and the other SDKs do; botocore alone reads only the latter.
@@ -25,9 +27,16 @@ SECRETS_ADVICE = (
 
 
 class ConfigError(Exception):
-    """A config problem explained for a person: the CLI prints str(e) and exits with exit_code."""
+    """A config problem explained for a person: the CLI prints str(e) and exits with exit_code.
+
+    The message quotes the file's keys and values, so it is made terminal-safe here, once:
+    an escape sequence in a key shows as ``\\x1b`` wherever the message is printed.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(clean(message, multiline=True))
 
 
 @dataclass(frozen=True)

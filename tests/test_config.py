@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -607,3 +608,44 @@ def test_importing_and_loading_stays_free_of_boto3_and_textual():
         "sys.exit(f'imported {bad}' if bad else 0)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# Text from the file or the environment, as it comes back in messages
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"ev\\u001b]0;pwned\\u0007il" = 1\n',
+        'default_profile = "\\u001b[2J"\n[profiles.p]\n',
+        '[profiles."p\\u001b[2J"]\nregions = ["mars-1"]\n',
+        '[profiles.p]\nregions = ["us-east-1\\u001b[2J"]\n',
+        '[settings]\n"bell\\u202e" = true\n',
+        "x = 1 # \x1b[2J\n",
+    ],
+)
+def test_messages_hold_no_control_characters(tmp_path, text):
+    message = error_for(tmp_path, text)
+    assert "\x1b" not in message and "\x07" not in message and "\u202e" not in message
+    assert all(c.isprintable() or c == "\n" for c in message), message
+
+
+def test_the_caret_points_at_the_column_past_escaped_characters(tmp_path):
+    message = error_for(tmp_path, 'a = "\x1b" x\n')
+    line, caret = message.splitlines()[-2:]
+    assert line == '    a = "\\x1b" x'
+    assert caret.index("^") == line.index("\\x1b")
+
+
+@pytest.mark.parametrize("region", ["us-east-1\n", "us-é-1", "us-east-\u0661", "US-EAST-1"])
+def test_regions_are_plain_ascii(tmp_path, region):
+    with pytest.raises(ConfigError, match="is not an AWS region"):
+        resolve(region=region)
+    text = f"[profiles.p]\nregions = [{json.dumps(region)}]\n"
+    assert "is not an AWS region" in error_for(tmp_path, text)
+
+
+def test_an_escape_in_an_environment_region_is_escaped():
+    with pytest.raises(ConfigError) as info:
+        resolve(environ={"AWS_REGION": "us-east-1\x1b[2J"})
+    assert "\x1b" not in str(info.value) and "\\u001b" in str(info.value)
