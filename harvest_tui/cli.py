@@ -59,7 +59,7 @@ def _converted(text: str, kind: type[float] | type[int]) -> float:
     except ValueError:
         what = "a whole number" if kind is int else "a number"
         raise argparse.ArgumentTypeError(f"not {what}: {_shown(text)}") from None
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"must be a finite number, not {_shown(text)}")
     return value
 

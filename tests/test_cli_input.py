@@ -144,6 +144,7 @@ def test_the_flags_are_all_covered() -> None:
         ["--seed", "-1"],
         ["--seed", str(2**64)],
         ["--seed", "9" * 5000],
+        ["--seed", "3" * 400],  # beyond a float: must not raise OverflowError
         ["--region", "us-east-1\n"],
         ["--region", "us-é-1"],
         ["--region", "Us-East-1"],
