@@ -114,7 +114,8 @@ def load_config(path: Path, *, must_exist: bool) -> Config | None:
     from harvest_tui.config_checks import Reader, syntax_message
 
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: Windows editors (Notepad) start the file with a BOM; tomllib refuses it.
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         if not must_exist:
             return None

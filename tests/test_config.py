@@ -613,6 +613,15 @@ def test_importing_and_loading_stays_free_of_boto3_and_textual():
 # Text from the file or the environment, as it comes back in messages
 
 
+def test_a_utf8_bom_is_accepted(tmp_path):
+    """Windows editors save UTF-8 with a byte order mark; tomllib alone refuses it."""
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + BRIEF_EXAMPLE.encode("utf-8"))
+    config = load_config(path, must_exist=True)
+    assert config is not None and config.default_profile == "prod"
+    assert list(config.profiles) == ["prod", "sandbox"]
+
+
 @pytest.mark.parametrize(
     "text",
     [
