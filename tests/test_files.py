@@ -201,3 +201,26 @@ def test_cli_config_init_refuses_a_device_or_a_link(tmp_path: Path) -> None:
         after = target.lstat()
         assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
     assert (tmp_path / "target.txt").read_text() == "keep me\n"
+
+
+def test_cli_refuses_a_debug_log_that_is_a_symlink(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[settings]\ndebug_log = true\n")
+    log = tmp_path / "state" / "harvest-tui" / "log" / "harvest-tui.log"
+    log.parent.mkdir(parents=True)
+    target = tmp_path / "target.txt"
+    target.write_text("")
+    log.symlink_to(target)
+    result = subprocess.run(
+        [sys.executable, "-m", "harvest_tui.cli", "--config", str(config), "--sandbox"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")},
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2, result
+    assert result.stderr.startswith("harvest-tui: cannot open the debug log")
+    assert "symbolic link" in result.stderr and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+    assert target.read_text() == "" and log.is_symlink()
