@@ -9,44 +9,138 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from harvest_tui import __version__
+from harvest_tui.safe_text import clean
 
 if TYPE_CHECKING:
     from harvest_tui.worker.client import ServiceWorker
 
 SANDBOX_REGION = "us-east-1"
 FRAMES_PER_SECOND = 120
+MAX_SPEED = 1e6
+MAX_SEED = 2**32 - 1
+
+
+def _shown(text: str) -> str:
+    return f'"{clean(text, max_len=60)}"'
+
+
+def fail(message: object) -> int:
+    """Print a one-paragraph error as terminal-safe text (no escape sequence gets through);
+    the exit code to return."""
+    print(f"harvest-tui: {clean(message, multiline=True)}", file=sys.stderr)
+    return 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse whose errors are one terminal-safe line: a flag's value is echoed in them."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {clean(message)} (see {self.prog} --help)\n")
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        # Before Python 3.13 argparse drops a value that is exactly "--" (--seed=--) and
+        # stores [] without calling the type: check it like any other value.
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            return self._get_value(action, "--")
+        return super()._get_values(action, arg_strings)
+
+
+def _converted(text: str, kind: type[float] | type[int]) -> float:
+    """`text` as a finite number of `kind`, or the error argparse reports."""
+    try:
+        value = kind(text)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise argparse.ArgumentTypeError(f"not {what}: {_shown(text)}") from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, not {_shown(text)}")
+    return value
+
+
+def _speed(text: str) -> float:
+    value = _converted(text, float)
+    if not 0 < value <= MAX_SPEED:
+        raise argparse.ArgumentTypeError(
+            f"must be above 0 and at most {MAX_SPEED:,.0f}, not {_shown(text)}"
+        )
+    return value
+
+
+def _seed(text: str) -> int:
+    value = int(_converted(text, int))
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_SEED}, not {_shown(text)}")
+    return value
+
+
+def _region(text: str) -> str:
+    from harvest_tui.config_checks import region_problem
+
+    if problem := region_problem(text):
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def _endpoint_url(text: str) -> str:
+    from harvest_tui.config_checks import endpoint_problem
+
+    if problem := endpoint_problem(text):
+        raise argparse.ArgumentTypeError(problem.replace("endpoint_url", "the URL", 1))
+    return text
+
+
+def _profile(text: str) -> str:
+    if not text.strip() or not text.isprintable():
+        raise argparse.ArgumentTypeError(
+            f"a profile name is printable text without spaces around it, not {_shown(text)}"
+        )
+    return text
+
+
+def _path(text: str) -> str:
+    if not text or "\0" in text:
+        raise argparse.ArgumentTypeError(f"not a usable file path: {_shown(text)}")
+    return text
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The command line. The sandbox command's own flags are added only when `argv` may
-    name it (importing them costs every start of the app a few milliseconds)."""
-    parser = argparse.ArgumentParser(
+    name it (importing them costs every start of the app a few milliseconds). Every value
+    is checked here, so a bad one ends in one line on stderr and exit code 2."""
+    parser = Parser(
         prog="harvest-tui",
         description="A terminal explorer for AWS Elemental MediaPackage v2 harvest jobs.",
         epilog="Try it without AWS: harvest-tui --sandbox",
     )
     parser.add_argument("--version", action="version", version=f"harvest-tui {__version__}")
-    parser.add_argument("--profile", help="a profile from the config file, or an AWS profile")
-    parser.add_argument("--region", help="the AWS region (overrides the profile's regions)")
-    parser.add_argument("--endpoint-url", help="a MediaPackage v2 endpoint, e.g. an emulator")
-    parser.add_argument("--config", metavar="PATH", help="the profiles file to use")
+    parser.add_argument(
+        "--profile", type=_profile, help="a profile from the config file, or an AWS profile"
+    )
+    parser.add_argument(
+        "--region", type=_region, help="the AWS region (overrides the profile's regions)"
+    )
+    parser.add_argument(
+        "--endpoint-url", type=_endpoint_url, help="a MediaPackage v2 endpoint, e.g. an emulator"
+    )
+    parser.add_argument("--config", type=_path, metavar="PATH", help="the profiles file to use")
     parser.add_argument(
         "--sandbox",
         action="store_true",
         help="start the built-in local sandbox and connect to it (no AWS account needed)",
     )
     parser.add_argument(
-        "--seed", type=int, default=7, help="demo-data seed for --sandbox (default 7)"
+        "--seed", type=_seed, default=7, help="demo-data seed for --sandbox (default 7)"
     )
     parser.add_argument(
         "--speed",
-        type=float,
+        type=_speed,
         default=1.0,
         help="clock speed of --sandbox: 1 is real time, so queued jobs finish as you watch; "
         "10 makes a brisk demo",
@@ -105,15 +199,14 @@ def _config_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -
 
     path = config_path(args.config, os.environ)
     if args.config_command == "path":
-        print(path)
+        print(clean(path))
         return 0
     if args.config_command == "init":
         try:
             written = init_config(path, force=args.force)
         except ConfigError as exc:
-            print(f"harvest-tui: {exc}", file=sys.stderr)
-            return exc.exit_code
-        print(f"wrote {written}")
+            return fail(exc)
+        print(f"wrote {clean(written)}")
         return 0
     parser.parse_args(["config", "--help"])
     return 2
@@ -142,14 +235,16 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
                 environ=os.environ,
             )
     except ConfigError as exc:
-        print(f"harvest-tui: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return fail(exc)
 
     from harvest_tui import debug_log
     from harvest_tui.backend import ListChannelGroups
     from harvest_tui.service import connections_for
 
-    debug_log.setup(settings.debug_log)
+    try:
+        debug_log.setup(settings.debug_log)
+    except OSError as exc:
+        return fail(f"cannot open the debug log (debug_log = true in [settings]): {exc}")
     if worker is not None:
         worker.configure(debug_log=settings.debug_log)
     sandbox = None

@@ -8,10 +8,11 @@ boto3 (botocore's region list is read as plain JSON), so `--help` and config err
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
+
+from harvest_tui.safe_text import clean
 
 APP_NAME = "harvest-tui"
 CONFIG_ENV = "HARVEST_TUI_CONFIG"
@@ -26,9 +27,16 @@ SECRETS_ADVICE = (
 
 
 class ConfigError(Exception):
-    """A config problem explained for a person: the CLI prints str(e) and exits with exit_code."""
+    """A config problem explained for a person: the CLI prints str(e) and exits with exit_code.
+
+    The message quotes the file's keys and values, so it is made terminal-safe here, once:
+    an escape sequence in a key shows as ``\\x1b`` wherever the message is printed.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(clean(message, multiline=True))
 
 
 @dataclass(frozen=True)
@@ -106,7 +114,8 @@ def load_config(path: Path, *, must_exist: bool) -> Config | None:
     from harvest_tui.config_checks import Reader, syntax_message
 
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: Windows editors (Notepad) start the file with a BOM; tomllib refuses it.
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         if not must_exist:
             return None
@@ -224,25 +233,14 @@ def switcher_entries(config: Config | None, active: ActiveProfile) -> list[tuple
 
 
 def _write_private(path: Path, text: str) -> None:
-    """Temp file + os.replace, so a failure leaves the old file whole; 0o600 in a 0o700 dir."""
-    import tempfile
+    """The config file, written by safe_files (atomic, 0o600, never through a link)."""
+    from harvest_tui.safe_files import write_private_file
 
-    target = path.resolve() if path.is_symlink() else path
     try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_private_file(path, text)
     except OSError as exc:
-        raise ConfigError(f"Cannot write config file {path}: {exc}.") from None
+        reason = exc.strerror if exc.strerror else str(exc)
+        raise ConfigError(f"Cannot write config file {path}: {reason}.") from None
 
 
 def _display(path: Path | None) -> str:

@@ -23,6 +23,7 @@ from harvest_tui.config import (
     Profile,
     Settings,
 )
+from harvest_tui.safe_text import clean
 
 _TYPES = {bool: "boolean", int: "integer", float: "float", str: "string", list: "array"}
 # kind -> (Python types accepted, what the message says is expected)
@@ -147,12 +148,18 @@ class Reader:
         return None
 
 
+# What every region name looks like (ASCII only: the partitions' patterns use \w and \d).
+_REGION_SHAPE = re.compile(r"[a-z]{2,}(-[a-z]+)+-[0-9]+", re.ASCII)
+
+
 def region_problem(region: str) -> str | None:
     """Known to botocore, or shaped like a region of some partition (so new ones pass)."""
     known, patterns = known_regions()
-    if region in known or any(p.match(region) for p in patterns):
+    if region in known:
         return None
-    return f'"{region}" is not an AWS region.{suggest(region, sorted(known))}'
+    if _REGION_SHAPE.fullmatch(region) and any(p.fullmatch(region) for p in patterns):
+        return None
+    return f"{show(region)} is not an AWS region.{suggest(region, sorted(known))}"
 
 
 @lru_cache(maxsize=1)
@@ -189,9 +196,17 @@ def endpoint_problem(url: str) -> str | None:
         parts = None
     if parts is not None and (parts.username or parts.password):
         return f"endpoint_url must not contain user:password@. {SECRETS_ADVICE}"
-    ok = parts and parts.scheme in ("http", "https") and parts.path in ("", "/")
-    ok = ok and re.fullmatch(r"[\w.:-]+", parts.hostname or "") and not parts.query
-    if not ok or parts.fragment:
+    ok = (
+        parts is not None
+        and parts.scheme in ("http", "https")
+        and parts.path in ("", "/")
+        and not parts.query
+        and not parts.fragment
+        and url.isprintable()
+        and " " not in url
+        and re.fullmatch(r"[\w.:-]+", parts.hostname or "", re.ASCII) is not None
+    )
+    if not ok:
         example = '"http://127.0.0.1:8080"'
         return f"endpoint_url must be http(s)://host[:port] like {example}, found {show(url)}."
     return None
@@ -212,9 +227,12 @@ def syntax_message(path: Path, text: str, message: str) -> str:
         return f"Config file {path} is not valid TOML: {reason} at {end}."
     line, column = int(found[1]), int(found[2])
     snippet = (text.splitlines()[line - 1 : line] or [""])[0]
+    # The line as it will be shown (escapes are wider than what they stand for), so the
+    # caret still points at the column.
+    caret = len(clean(snippet[: column - 1]))
     return (
         f"Config file {path} is not valid TOML: {message[: found.start()]} at line {line}, "
-        f"column {column}:\n    {snippet}\n    {' ' * (column - 1)}^"
+        f"column {column}:\n    {clean(snippet)}\n    {' ' * caret}^"
     )
 
 

@@ -2,17 +2,18 @@
 
 ``setup(True)`` (the ``debug_log = true`` setting) sends the ``harvest_tui`` logger's
 records to ``harvest-tui.log`` in platformdirs' user log directory, created with mode
-0o600 in a 0o700 directory. Nothing goes to the terminal: stray output would corrupt
-the TUI. Every formatted record, tracebacks included, passes through :func:`scrub`,
+0o600 in a 0o700 directory by safe_files: a symlink or anything but a regular file
+there is refused (safe_files.UnsafeFileError). Nothing goes to the terminal: stray output
+would corrupt the TUI. Every formatted record, tracebacks included, passes through :func:`scrub`,
 which blanks anything that looks like an AWS credential.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import re
 from pathlib import Path
+from typing import TextIO
 
 __all__ = ["LOGGER_NAME", "log_path", "scrub", "setup"]
 
@@ -51,6 +52,24 @@ class _ScrubbingFormatter(logging.Formatter):
         return scrub(super().format(record))
 
 
+class _PrivateFileHandler(logging.StreamHandler[TextIO]):
+    """Appends to a user-only regular file opened by safe_files (never through a link)."""
+
+    def __init__(self, path: Path) -> None:
+        from harvest_tui.safe_files import open_private_append
+
+        super().__init__(open_private_append(path))
+
+    def close(self) -> None:
+        self.acquire()
+        try:
+            self.flush()
+            self.stream.close()
+        finally:
+            self.release()
+        super().close()
+
+
 def log_path() -> Path:
     """Where the debug log goes when it is on."""
     from platformdirs import user_log_dir
@@ -69,28 +88,26 @@ def setup(enabled: bool) -> Path | None:
     """Configure the ``harvest_tui`` logger; the log file's path when enabled, else None.
 
     Disabled (the default), the logger gets no handler and does not propagate, so nothing
-    is written anywhere. Calling it again replaces the previous configuration.
+    is written anywhere. Calling it again replaces the previous configuration. Raises
+    OSError when the log file cannot be opened safely (the logger is then left disabled).
     """
     logger = logging.getLogger(LOGGER_NAME)
-    _remove_handlers(logger)
-    logger.propagate = False
+    _install(logger, logging.NullHandler(), logging.WARNING)
     if not enabled:
-        logger.setLevel(logging.WARNING)
-        null = logging.NullHandler()
-        null._harvest_tui_debug = True  # type: ignore[attr-defined]
-        logger.addHandler(null)
         return None
     path = log_path()
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # Create (or tighten) the file as user-only before the handler opens it.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)
-    handler = logging.FileHandler(path, encoding="utf-8", delay=False)
-    handler._harvest_tui_debug = True  # type: ignore[attr-defined]
+    handler = _PrivateFileHandler(path)  # an OSError here leaves the NullHandler
     handler.setFormatter(
         _ScrubbingFormatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
     )
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
+    _install(logger, handler, logging.DEBUG)
     return path
+
+
+def _install(logger: logging.Logger, handler: logging.Handler, level: int) -> None:
+    """Make `handler` the logger's only one of ours (no propagation: nothing on stderr)."""
+    _remove_handlers(logger)
+    logger.propagate = False
+    handler._harvest_tui_debug = True  # type: ignore[attr-defined]
+    logger.addHandler(handler)
+    logger.setLevel(level)

@@ -115,10 +115,20 @@ def translate(
             f"no such profile in {_aws_config_file()}: check the name (aws configure "
             "list-profiles lists them), or pick another with --profile",
         )
-    if isinstance(exc, bx.TokenRetrievalError | bx.SSOError | bx.SSOTokenLoadError):
-        # Missing, expired or revoked SSO token (legacy or sso-session profiles): raised
-        # while resolving credentials, before any request is sent.
-        return err("SSOTokenExpired", str(exc), _sso_hint(profile))
+    if isinstance(exc, bx.SSOTokenLoadError):
+        # No token in ~/.aws/sso/cache (never signed in here, or the cache was cleared), or
+        # one botocore cannot read: raised while resolving credentials, before any request.
+        who = f"AWS profile {profile}" if profile else "the default AWS profile"
+        if "does not exist" in str(exc):
+            message = f"no SSO token cached for {who}: nobody has signed in with it here yet"
+            return err("SSOTokenMissing", message, _sso_hint(profile))
+        message = f"the cached SSO token for {who} cannot be used ({exc})"
+        return err("SSOTokenInvalid", message, _sso_hint(profile))
+    if isinstance(exc, bx.TokenRetrievalError | bx.SSOError):
+        # An expired or revoked SSO token (legacy or sso-session profiles).
+        who = f"AWS profile {profile}" if profile else "the default AWS profile"
+        message = f"the SSO sign-in of {who} has expired or was revoked ({exc})"
+        return err("SSOTokenExpired", message, _sso_hint(profile))
     if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
         return err(
             "NoCredentials",

@@ -13,15 +13,25 @@ CSI), or invisible Unicode that makes a name read differently from what it is
 dropping it. It does not deal with markup: the UI must build ``rich.text.Text`` /
 ``textual.content.Content`` from the cleaned plain string and never parse it as markup.
 
+It also keeps what it passes drawable in the cells the UI reserves for it: a stack of
+combining marks (Zalgo text) is capped at :data:`MAX_MARKS` per base character, the rest
+escaped, since some terminals draw a tall stack over the neighbouring rows; and the
+emoji variation selectors U+FE0E/U+FE0F are dropped, because Rich counts ``☁️`` as two
+columns while tmux and many terminals draw one, which shifts everything after it.
+
+:func:`copyable` decides whether an ARN or an ETag may go to the clipboard as it is.
+
 No Rich or Textual import here: this module is plain string work, and fast, because
 it runs on thousands of tree labels.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from typing import Literal
 
-__all__ = ["ELLIPSIS", "clean", "escape_char"]
+__all__ = ["ELLIPSIS", "MAX_MARKS", "clean", "copyable", "escape_char"]
 
 ELLIPSIS = "…"
 
@@ -39,6 +49,12 @@ _CACHE_LIMIT = 1 << 16
 # What a tab becomes in single-line mode (a tree label): harmless whitespace.
 _SINGLE_LINE_TAB = " "
 _TAB_SIZE = 4
+
+# Combining marks kept on one base character (Vietnamese needs two: ệ is e + ̣ + ̂).
+MAX_MARKS = 2
+_MARK_CATEGORIES = frozenset({"Mn", "Me"})
+# Text and emoji presentation selectors: dropped, since terminals disagree on their width.
+_SELECTORS = ("\ufe0e", "\ufe0f")
 
 
 def escape_char(ch: str) -> str:
@@ -82,6 +98,30 @@ _SINGLE_LINE = _Table(multiline=False)
 _MULTILINE = _Table(multiline=True)
 
 
+class _MarkProbe(dict[int, str | None]):
+    """A ``str.translate`` table that keeps combining marks and deletes everything else,
+    so that counting the marks of a string runs at C speed."""
+
+    def __missing__(self, cp: int) -> str | None:
+        out = chr(cp) if unicodedata.category(chr(cp)) in _MARK_CATEGORIES else None
+        if len(self) < _CACHE_LIMIT:
+            self[cp] = out
+        return out
+
+
+_MARKS = _MarkProbe()
+
+
+def _cap_marks(text: str) -> str:
+    """`text` with the combining marks after the first MAX_MARKS on a base escaped."""
+    out: list[str] = []
+    run = 0
+    for ch in text:
+        run = run + 1 if _MARKS[ord(ch)] else 0
+        out.append(escape_char(ch) if run > MAX_MARKS else ch)
+    return "".join(out)
+
+
 def _to_str(s: object) -> str:
     if isinstance(s, str):
         return s
@@ -104,6 +144,8 @@ def clean(s: object, *, multiline: bool = False, max_len: int | None = None) -> 
     - ``\\r\\n`` and ``\\r`` count as ``\\n``. Single-line mode (the default, for labels)
       shows a newline as the two characters ``\\n`` and a tab as a space; multiline
       mode keeps newlines and expands tabs to 4-column stops.
+    - At most MAX_MARKS combining marks stay on one character; the rest are escaped.
+      The variation selectors U+FE0E and U+FE0F are dropped (``☁️`` becomes ``☁``).
     - ``max_len`` caps the result's length in characters, ending it with ``…``.
 
     Backslashes already in `s` are kept as they are, so a description containing the
@@ -114,6 +156,11 @@ def clean(s: object, *, multiline: bool = False, max_len: int | None = None) -> 
     if s is None:
         return ""
     text = _to_str(s)
+    ascii_only = text.isascii()
+    if not ascii_only:
+        for selector in _SELECTORS:
+            if selector in text:
+                text = text.replace(selector, "")
     if max_len is not None:
         if max_len <= 0:
             return ""
@@ -128,6 +175,31 @@ def clean(s: object, *, multiline: bool = False, max_len: int | None = None) -> 
         text = text.translate(_MULTILINE if multiline else _SINGLE_LINE)
         if multiline and "\t" in text:
             text = text.expandtabs(_TAB_SIZE)
+    # ASCII has no combining marks; otherwise count them at C speed before looking closer.
+    if not ascii_only and len(text.translate(_MARKS)) > MAX_MARKS:
+        text = _cap_marks(text)
     if max_len is not None and len(text) > max_len:
         text = text[: max_len - 1] + ELLIPSIS
     return text
+
+
+# What an ARN of this service looks like: partition, region, account, resource path.
+_ARN = re.compile(r"arn:aws[a-z-]*:mediapackagev2:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_./:-]+", re.ASCII)
+_MAX_COPY = 2048
+
+
+def copyable(kind: Literal["arn", "etag"], text: str) -> str | None:
+    """`text` if it may go to the clipboard as it is, else None.
+
+    An ARN must look like a MediaPackage v2 ARN (``arn:aws…:mediapackagev2:…``); an ETag
+    must be printable ASCII. Either way nothing that could drive a terminal or a shell
+    it is pasted into gets through. On None, refuse the copy and show ``clean(text)``,
+    which makes the offending characters visible.
+    """
+    if not isinstance(text, str) or not text or len(text) > _MAX_COPY:
+        return None
+    if kind == "arn":
+        return text if _ARN.fullmatch(text) else None
+    if kind == "etag":
+        return text if text.isascii() and text.isprintable() else None
+    raise ValueError(f"unknown kind of copyable text: {kind!r}")

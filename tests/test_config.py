@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -566,13 +567,14 @@ def test_save_config_refuses_a_config_that_would_not_load(example, tmp_path):
     assert path.read_text(encoding="utf-8") == BRIEF_EXAMPLE
 
 
-def test_save_config_writes_through_a_symlink(example, tmp_path):
-    real = write(tmp_path, "", name="real.toml")
+def test_save_config_refuses_a_symlink(example, tmp_path):
+    real = write(tmp_path, "# mine\n", name="real.toml")
     link = tmp_path / "link.toml"
     link.symlink_to(real)
-    save_config(example, link)
+    with pytest.raises(ConfigError, match=r"link\.toml: it is a symbolic link"):
+        save_config(example, link)
     assert link.is_symlink()
-    assert "media-prod" in real.read_text(encoding="utf-8")
+    assert real.read_text(encoding="utf-8") == "# mine\n"
 
 
 regions = st.sampled_from(["us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1"])
@@ -606,3 +608,53 @@ def test_importing_and_loading_stays_free_of_boto3_and_textual():
         "sys.exit(f'imported {bad}' if bad else 0)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# Text from the file or the environment, as it comes back in messages
+
+
+def test_a_utf8_bom_is_accepted(tmp_path):
+    """Windows editors save UTF-8 with a byte order mark; tomllib alone refuses it."""
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + BRIEF_EXAMPLE.encode("utf-8"))
+    config = load_config(path, must_exist=True)
+    assert config is not None and config.default_profile == "prod"
+    assert list(config.profiles) == ["prod", "sandbox"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"ev\\u001b]0;pwned\\u0007il" = 1\n',
+        'default_profile = "\\u001b[2J"\n[profiles.p]\n',
+        '[profiles."p\\u001b[2J"]\nregions = ["mars-1"]\n',
+        '[profiles.p]\nregions = ["us-east-1\\u001b[2J"]\n',
+        '[settings]\n"bell\\u202e" = true\n',
+        "x = 1 # \x1b[2J\n",
+    ],
+)
+def test_messages_hold_no_control_characters(tmp_path, text):
+    message = error_for(tmp_path, text)
+    assert "\x1b" not in message and "\x07" not in message and "\u202e" not in message
+    assert all(c.isprintable() or c == "\n" for c in message), message
+
+
+def test_the_caret_points_at_the_column_past_escaped_characters(tmp_path):
+    message = error_for(tmp_path, 'a = "\x1b" x\n')
+    line, caret = message.splitlines()[-2:]
+    assert line == '    a = "\\x1b" x'
+    assert caret.index("^") == line.index("\\x1b")
+
+
+@pytest.mark.parametrize("region", ["us-east-1\n", "us-é-1", "us-east-\u0661", "US-EAST-1"])
+def test_regions_are_plain_ascii(tmp_path, region):
+    with pytest.raises(ConfigError, match="is not an AWS region"):
+        resolve(region=region)
+    text = f"[profiles.p]\nregions = [{json.dumps(region)}]\n"
+    assert "is not an AWS region" in error_for(tmp_path, text)
+
+
+def test_an_escape_in_an_environment_region_is_escaped():
+    with pytest.raises(ConfigError) as info:
+        resolve(environ={"AWS_REGION": "us-east-1\x1b[2J"})
+    assert "\x1b" not in str(info.value) and "\\u001b" in str(info.value)

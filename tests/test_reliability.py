@@ -490,6 +490,13 @@ def aws_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (home / ".aws" / "sso" / "cache").mkdir(parents=True)
     (home / ".aws" / "config").write_text(AWS_CONFIG)
     monkeypatch.setenv("HOME", str(home))
+    # botocore reads HOME for its SSO token cache once, when it is imported.
+    from botocore.credentials import SSOProvider
+    from botocore.tokens import SSOTokenProvider
+
+    for provider in (SSOProvider, SSOTokenProvider):
+        cache = str(home / ".aws" / "sso" / "cache")
+        monkeypatch.setattr(provider, "_SSO_TOKEN_CACHE_DIR", cache)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(home / ".aws" / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / ".aws" / "credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
@@ -530,7 +537,7 @@ STARTUP_CASES = [
         "sso-missing",
         "sso-legacy",
         None,
-        "SSOTokenExpired",
+        "SSOTokenMissing",
         "run aws sso login --profile sso-legacy",
     ),
     (
@@ -544,7 +551,7 @@ STARTUP_CASES = [
         "sso-session-missing",
         "sso-new",
         None,
-        "SSOTokenExpired",
+        "SSOTokenMissing",
         "run aws sso login --profile sso-new",
     ),
     (
