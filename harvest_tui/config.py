@@ -9,87 +9,34 @@ boto3 (botocore's region list is read as plain JSON), so `--help` and config err
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, fields, replace
 from pathlib import Path
-
-from harvest_tui.safe_text import clean
+from typing import Any
 
 APP_NAME = "harvest-tui"
 CONFIG_ENV = "HARVEST_TUI_CONFIG"
 # AWS_REGION first, as the AWS CLI v2 and the other SDKs do; botocore alone reads only the latter.
 REGION_ENVS = ("AWS_REGION", "AWS_DEFAULT_REGION")
 ENDPOINT_ENVS = ("AWS_ENDPOINT_URL_MEDIAPACKAGEV2", "AWS_ENDPOINT_URL")
-SECRET_WORDS = ("secret", "password", "token", "access_key")
-SECRETS_ADVICE = (
-    "Secrets do not belong in this file: keep credentials in ~/.aws/credentials or sign in "
-    "with SSO (aws sso login), and name that AWS profile here with aws_profile."
+from harvest_tui.profiles import (  # noqa: E402  (re-exported: the config's types)
+    SECRET_WORDS,
+    SECRETS_ADVICE,
+    ActiveProfile,
+    Config,
+    ConfigError,
+    Profile,
+    Settings,
 )
 
-
-class ConfigError(Exception):
-    """A config problem explained for a person: the CLI prints str(e) and exits with exit_code.
-
-    The message quotes the file's keys and values, so it is made terminal-safe here, once:
-    an escape sequence in a key shows as ``\\x1b`` wherever the message is printed.
-    """
-
-    exit_code = 2
-
-    def __init__(self, message: str) -> None:
-        super().__init__(clean(message, multiline=True))
-
-
-@dataclass(frozen=True)
-class Profile:
-    """One way to reach MediaPackage: whose credentials, which regions, which endpoint.
-
-    aws_profile None means botocore's default credential chain; empty regions mean the AWS
-    default region (environment, then ~/.aws/config).
-    """
-
-    name: str
-    aws_profile: str | None = None
-    regions: tuple[str, ...] = ()
-    endpoint_url: str | None = None
-    read_only: bool = False
-    production: bool = False
-
-
-@dataclass(frozen=True)
-class Settings:
-    """App-wide behaviour from the [settings] table."""
-
-    poll_interval_seconds: float = 2.0
-    poll_max_interval_seconds: float = 30.0
-    bell: bool = True
-    local_time: bool = False
-    debug_log: bool = False
-
-
-@dataclass(frozen=True)
-class Config:
-    """A loaded file; profiles keep the file's order because the switcher shows them that way."""
-
-    path: Path | None
-    default_profile: str | None = None
-    profiles: dict[str, Profile] = field(default_factory=dict)
-    settings: Settings = field(default_factory=Settings)
-
-
-@dataclass(frozen=True)
-class ActiveProfile(Profile):
-    """The profile in use once flags and AWS environment variables are applied.
-
-    source says where it came from (for the header and bug reports); from_config tells the
-    switcher that it stands for the file's profile of the same name.
-    """
-
-    source: str = field(kw_only=True)
-    from_config: bool = field(default=False, kw_only=True)
-
-    @property
-    def profile(self) -> Profile:
-        return Profile(**{f.name: getattr(self, f.name) for f in fields(Profile)})
+__all__ = [
+    "SECRETS_ADVICE",
+    "SECRET_WORDS",
+    "ActiveProfile",
+    "Config",
+    "ConfigError",
+    "Profile",
+    "Settings",
+]
 
 
 def default_config_path() -> Path:
@@ -145,7 +92,10 @@ def save_config(config: Config, path: Path) -> None:
         name: {k: v for k, v in asdict(p).items() if k != "name" and v is not None}
         for name, p in config.profiles.items()
     }
-    doc = {"default_profile": config.default_profile, "settings": asdict(config.settings)}
+    doc: dict[str, Any] = {
+        "default_profile": config.default_profile,
+        "settings": asdict(config.settings),
+    }
     doc = {k: v for k, v in doc.items() if v is not None} | {"profiles": profiles}
     Reader(path, "").config(doc)
     _write_private(path, tomli_w.dumps(doc))
@@ -206,7 +156,7 @@ def resolve_profile(
         if problem:
             where = origin if origin.startswith("--") else f"Environment variable {origin}"
             raise ConfigError(f"{where}: {problem}")
-        base = replace(base, **{attr: (value,) if attr == "regions" else value})
+        base = replace(base, **{attr: (value,) if attr == "regions" else value})  # type: ignore[arg-type]
         notes.append(origin)
     if notes:
         source += f" (with {', '.join(notes)})"

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NoReturn
 
-from harvest_tui.config import (
+from harvest_tui.profiles import (
     SECRET_WORDS,
     SECRETS_ADVICE,
     Config,
@@ -83,13 +83,13 @@ class Reader:
         regions = self.get(raw, "regions", list, table) or []
         for region in regions:
             if not isinstance(region, str):
-                problem = f"regions must hold strings, found {type_name(region)} {show(region)}."
-                self.fail(table, "regions", problem)
-            if problem := region_problem(region):
-                self.fail(table, "regions", f"regions: {problem}")
+                wrong = f"regions must hold strings, found {type_name(region)} {show(region)}."
+                self.fail(table, "regions", wrong)
+            if bad_region := region_problem(region):
+                self.fail(table, "regions", f"regions: {bad_region}")
         endpoint = self.get(raw, "endpoint_url", str, table)
-        if endpoint is not None and (problem := endpoint_problem(endpoint)):
-            self.fail(table, "endpoint_url", problem)
+        if endpoint is not None and (bad_url := endpoint_problem(endpoint)):
+            self.fail(table, "endpoint_url", bad_url)
         return Profile(
             name=name,
             aws_profile=aws_profile,

@@ -18,13 +18,17 @@ from typing import Any
 EMPTY_TAGS: Mapping[str, str] = MappingProxyType({})
 
 
-# Models cross from the service worker as pickles (service_worker.py); their read-only
+# Models cross from the service worker as pickles (worker/); their read-only
 # mappings go as a copy of their contents.
 def _read_only(contents: dict[Any, Any]) -> Mapping[Any, Any]:
     return MappingProxyType(contents)
 
 
-copyreg.pickle(MappingProxyType, lambda proxy: (_read_only, (dict(proxy),)))
+def _reduce_read_only(proxy: MappingProxyType[Any, Any]) -> Any:
+    return (_read_only, (dict(proxy),))
+
+
+copyreg.pickle(MappingProxyType, _reduce_read_only)
 
 
 class JobStatus(StrEnum):

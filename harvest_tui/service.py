@@ -119,7 +119,14 @@ def connections_for(
 
 # Errors of the credential or config setup rather than of the call (see _forget_client).
 _CLIENT_SETUP_CODES = frozenset(
-    {"NoCredentials", "SSOTokenExpired", "CredentialRetrievalError", "InvalidAWSConfig"}
+    {
+        "NoCredentials",
+        "SSOTokenExpired",
+        "SSOTokenMissing",
+        "SSOTokenInvalid",
+        "CredentialRetrievalError",
+        "InvalidAWSConfig",
+    }
 )
 _CLIENTS: dict[Connection, BaseClient] = {}
 _CLIENTS_LOCK = threading.RLock()  # re-entered when a failed Connect forgets the client

@@ -189,7 +189,7 @@ def _marks(job: HarvestJob, observations: Sequence[Observation], now: datetime) 
         event = f"seen {clean(status, max_len=40)}"
         marks.append(_Mark(obs.seen_at, "observed", glyph, style, name, glyph, 4, event))
     # Normalise to aware UTC: a naive datetime would make comparisons raise.
-    return [replace(m, at=utc(m.at)) for m in marks]
+    return [replace(m, at=utc(m.at) or m.at) for m in marks]
 
 
 def _columns(times: Sequence[datetime], width: int) -> dict[datetime, int]:

@@ -73,7 +73,7 @@ class ProfilePicker(ModalScreen[Entry | None]):
         self.fill("")
         self.query_one(Input).focus()
 
-    def is_current(self, profile: Any, region: str | None) -> bool:
+    def shows_current(self, profile: Any, region: str | None) -> bool:
         regions = tuple(self.active.regions)
         return profile.name == self.active.name and (
             region in regions or (region is None and not regions)
@@ -88,7 +88,7 @@ class ProfilePicker(ModalScreen[Entry | None]):
             if needle.lower() in haystack:
                 self.shown_entries.append((profile, region))
                 endpoint = self.endpoint_label(profile)
-                label = entry_label(profile, region, self.is_current(profile, region), endpoint)
+                label = entry_label(profile, region, self.shows_current(profile, region), endpoint)
                 options.add_option(Option(label))
         if self.shown_entries:
             options.highlighted = 0
