@@ -45,7 +45,7 @@ __all__ = [
 MAX_WINDOW = timedelta(hours=24)
 MANIFEST_KINDS = {"hls": "HLS", "ll-hls": "LL-HLS", "llhls": "LL-HLS", "dash": "DASH"}
 
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|min|s)", re.IGNORECASE)
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(min|d|h|m|s)", re.IGNORECASE)
 _UNIT_SECONDS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "min": 60.0, "s": 1.0}
 
 
@@ -431,7 +431,8 @@ def build_spec(
     problem = check_bucket(bucket) if bucket else "give the S3 bucket to write to"
     if problem:
         errors["bucket"] = problem
-    path = raw.path.strip() or default_path(raw.group, raw.channel, raw.endpoint, name)
+    valid_name = None if "name" in errors else name
+    path = raw.path.strip() or default_path(raw.group, raw.channel, raw.endpoint, valid_name)
     if not lim.path_min <= len(path) <= lim.path_max:
         errors["path"] = f"the S3 path is {lim.path_min} to {lim.path_max} characters long"
     elif not re.fullmatch(lim.path_pattern, path):

@@ -6,6 +6,9 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
+# The sandbox command's number checks (its cli module imports only the clock).
+from harvest_tui.sandbox.cli import _count, _positive
+
 FORMATS = ("table", "json", "jsonl", "csv")
 
 JOBS_EPILOG = """\
@@ -158,7 +161,7 @@ def add_jobs_parser(
         help="only jobs in this status (repeatable; active = QUEUED + IN_PROGRESS)",
     )
     ls.add_argument("--since", metavar="DURATION|ISO", help="only jobs created after this")
-    ls.add_argument("--limit", type=_positive_int, metavar="N", help="at most N jobs")
+    ls.add_argument("--limit", type=_count, metavar="N", help="at most N jobs")
 
     get = action("get", "show one harvest job with its tags", GET_EPILOG)
     get.add_argument("job", metavar="ARN|GROUP/CHANNEL/ENDPOINT/JOB")
@@ -196,33 +199,13 @@ def add_jobs_parser(
 def _watch_timing(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--interval",
-        type=_positive_float,
+        type=_positive,
         metavar="SECONDS",
         help="first poll interval (default: the config's poll_interval_seconds, 2)",
     )
     parser.add_argument(
         "--max-interval",
-        type=_positive_float,
+        type=_positive,
         metavar="SECONDS",
         help="longest poll interval while nothing changes (default 30)",
     )
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {text}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, not {text}")
-    return value
