@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -93,6 +94,16 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         super().__init__(prog, max_help_position=32, **kwargs)
 
 
+# Relative times and durations ("-1h", "-2h30m") are values, not options: argparse takes
+# only negative numbers for values unless told otherwise.
+_NEGATIVE_VALUE = re.compile(r"^-\d[\d.]*(?:min|[dhms])?(?:\d[\d.]*(?:min|[dhms]))*$")
+
+
+def _values_may_be_negative(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser._negative_number_matcher = _NEGATIVE_VALUE  # type: ignore[attr-defined]
+    return parser
+
+
 def _common() -> argparse.ArgumentParser:
     """Flags every jobs command takes after its name (they may also come before `jobs`)."""
     common = argparse.ArgumentParser(add_help=False)
@@ -141,7 +152,7 @@ def add_jobs_parser(
     actions = jobs.add_subparsers(dest="jobs_command", metavar="ACTION")
 
     def action(name: str, help: str, epilog: str) -> argparse.ArgumentParser:
-        return actions.add_parser(
+        parser = actions.add_parser(
             name,
             help=help,
             description=help[0].upper() + help[1:] + ".",
@@ -149,6 +160,7 @@ def add_jobs_parser(
             parents=[common],
             formatter_class=_Formatter,
         )
+        return _values_may_be_negative(parser)
 
     ls = action(
         "list", "list the harvest jobs of a channel group, channel or endpoint", LIST_EPILOG
