@@ -172,9 +172,13 @@ def limits() -> Limits:
     )
 
 
-def check_name(value: str, what: str = "name") -> str | None:
-    """Why `value` is not a valid resource name (the model's pattern and lengths), or None."""
-    lim = limits()
+def check_name(value: str, what: str = "name", *, lim: Limits | None = None) -> str | None:
+    """Why `value` is not a valid resource name (the model's pattern and lengths), or None.
+
+    `lim` defaults to the model's limits (reading the model costs ~20 ms, once); a caller
+    that only screens names before calling the service may pass Limits() instead.
+    """
+    lim = lim or limits()
     if not lim.name_min <= len(value) <= lim.name_max:
         return f"{what} must be {lim.name_min} to {lim.name_max} characters long"
     if not re.fullmatch(lim.name_pattern, value):

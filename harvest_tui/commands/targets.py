@@ -68,10 +68,12 @@ _JOB_ARN = re.compile(
 
 
 def _checked(names: list[str], text: str) -> list[str]:
-    from harvest_tui.job_spec import check_name
+    """The names, screened before any call (with the built-in limits: reading botocore's
+    model would cost every `jobs list` ~20 ms; the service has the last word)."""
+    from harvest_tui.job_spec import Limits, check_name
 
     for name in names:
-        problem = check_name(name, "a name")
+        problem = check_name(name, "a name", lim=Limits())
         if problem:
             raise UsageError(f"{text!r}: {problem}")
     return names
