@@ -205,6 +205,14 @@ def test_bad_usage_exits_2_with_one_line(
         assert run.err.count("\n") == 1 and run.err.startswith("harvest-tui: "), run.err
 
 
+def test_no_region_is_a_config_problem(
+    sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["jobs", "list", GROUP, "--endpoint-url", sandbox.endpoint_url])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("harvest-tui: NoRegion") and "--region" in err
+
+
 def test_an_aws_error_is_one_line_with_request_id_and_hint(
     sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:

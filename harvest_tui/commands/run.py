@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -11,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from harvest_tui.commands.output import Row, choose_format, write_job, write_jobs
 from harvest_tui.commands.targets import (
-    AWS_ERROR,
     FAILED,
     INTERRUPTED,
     OK,
@@ -55,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
         say("interrupted")
         return INTERRUPTED
     except BrokenPipeError:  # `| head`: the reader has all it wants
-        sys.stderr.close()
+        # Point stdout at /dev/null, so the flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return OK
 
 
@@ -149,8 +150,7 @@ def list_command(args: argparse.Namespace) -> int:
         try:
             jobs = _jobs_of(target, scope, statuses, since, left)
         except ServiceError as exc:
-            report(exc, context=target.label if several else "")
-            code = AWS_ERROR
+            code = max(code, report(exc, context=target.label if several else ""))
             continue
         label = (target.profile, target.region or "") if several else (None, None)
         rows += [(job, *label) for job in jobs]
@@ -182,8 +182,7 @@ def get_command(args: argparse.Namespace) -> int:
     try:
         job = read_job(target, ref)
     except ServiceError as exc:
-        report(exc)
-        return AWS_ERROR
+        return report(exc)
     write_job(job, fmt, sys.stdout)
     return OK
 
@@ -226,8 +225,7 @@ def create_command(args: argparse.Namespace) -> int:
     try:
         origin = service.get_origin_endpoint(group, channel, endpoint)
     except ServiceError as exc:
-        report(exc, context=f"origin endpoint {group}/{channel}/{endpoint}")
-        return AWS_ERROR
+        return report(exc, context=f"origin endpoint {group}/{channel}/{endpoint}")
     raw = SpecInput(
         group=group,
         channel=channel,
@@ -273,8 +271,7 @@ def create_command(args: argparse.Namespace) -> int:
             tags=spec.tags,
         )
     except ServiceError as exc:
-        report(exc)
-        return AWS_ERROR
+        return report(exc)
     if not args.wait:
         write_job(job, fmt, sys.stdout)
         return OK
@@ -298,8 +295,7 @@ def cancel_command(args: argparse.Namespace) -> int:
     try:
         job: HarvestJob = service.get_harvest_job(*ref.key)
     except ServiceError as exc:
-        report(exc)
-        return AWS_ERROR
+        return report(exc)
     if args.etag:
         job = replace(job, etag=args.etag)
     if not args.yes and sys.stdin.isatty():
@@ -320,8 +316,7 @@ def cancel_command(args: argparse.Namespace) -> int:
             )
         elif exc.subtype == "HARVEST_JOB_INELIGIBLE_FOR_CANCELLATION":
             hint = "only QUEUED and IN_PROGRESS jobs can be cancelled"
-        report(exc, hint=hint)
-        return AWS_ERROR
+        return report(exc, hint=hint)
     try:
         job = read_job(target, ref)
     except ServiceError:

@@ -215,8 +215,12 @@ def say(message: str) -> None:
     print(f"harvest-tui: {clean(message)}", file=sys.stderr, flush=True)
 
 
-def report(error: ServiceError, *, context: str = "", hint: str | None = None) -> None:
-    """A ServiceError as one line: code, message, request id, what to do."""
+# Failures of the local AWS setup rather than of a call: "bad config", not "AWS said no".
+CONFIG_CODES = frozenset({"NoRegion", "ProfileNotFound", "InvalidAWSConfig"})
+
+
+def report(error: ServiceError, *, context: str = "", hint: str | None = None) -> int:
+    """A ServiceError as one line (code, message, request id, what to do); its exit code."""
     parts = [f"{context}: " if context else "", f"{error.title}: {error.message}"]
     if error.request_id:
         parts.append(f" (request id {error.request_id})")
@@ -224,3 +228,4 @@ def report(error: ServiceError, *, context: str = "", hint: str | None = None) -
     if what:
         parts.append(f"; {what}")
     say("".join(parts))
+    return USAGE if error.code in CONFIG_CODES else AWS_ERROR

@@ -23,6 +23,7 @@ from harvest_tui.commands.targets import (
     FAILED,
     OK,
     TIMEOUT,
+    USAGE,
     JobRef,
     Target,
     UsageError,
@@ -38,12 +39,12 @@ if TYPE_CHECKING:
 
 BACKOFF = 1.5
 # Worst first: with several jobs the exit code is the worst of theirs.
-SEVERITY = (AWS_ERROR, TIMEOUT, FAILED, CANCELLED, OK)
+SEVERITY = (USAGE, AWS_ERROR, TIMEOUT, FAILED, CANCELLED, OK)
 EXIT_FOR = {JobStatus.COMPLETED: OK, JobStatus.FAILED: FAILED, JobStatus.CANCELLED: CANCELLED}
 
 
 def worst(codes: Sequence[int]) -> int:
-    """The exit code of several jobs: 5 > 4 > 1 > 3 > 0."""
+    """The exit code of several jobs: 5 > 4 > 1 > 3 > 0 (2, a config problem, above all)."""
     return min(codes, key=SEVERITY.index) if codes else OK
 
 
@@ -107,8 +108,7 @@ def watch_jobs(
                 w.interval = min(w.interval * BACKOFF, max_interval)
                 w.next_at = clock() + w.interval
                 continue
-            report(exc, context=w.ref.path if several else "")
-            w.code = AWS_ERROR
+            w.code = report(exc, context=w.ref.path if several else "")
             continue
         status = str(job.status)
         if status != w.status:
