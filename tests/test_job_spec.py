@@ -212,3 +212,15 @@ def test_the_aws_cli_commands_are_shell_quoted() -> None:
     assert words[-4:] == ["--region", "us-east-1", "--endpoint-url", "http://h:1"]
     get = shlex.split(get_harvest_job_command(("g", "c", "e", "j $(x)"), profile="p"))
     assert get[-3:] == ["j $(x)", "--profile", "p"]
+
+
+def test_job_spec_and_aws_cli_import_neither_textual_nor_boto3() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, harvest_tui.job_spec as s, harvest_tui.aws_cli; s.limits(); "
+        "print(sorted(m for m in ('textual', 'boto3', 'botocore') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
