@@ -13,10 +13,7 @@ message under its input.
 
 from __future__ import annotations
 
-import gzip
 import importlib.util
-import ipaddress
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -134,6 +131,9 @@ def _model_file() -> Path | None:
 @lru_cache(maxsize=1)
 def limits() -> Limits:
     """The limits from botocore's mediapackagev2 service-2.json (or defaults without it)."""
+    import gzip
+    import json
+
     path = _model_file()
     if path is None:
         return Limits()
@@ -203,6 +203,8 @@ def check_bucket(value: str) -> str | None:
         )
     if ".." in value:
         return "an S3 bucket name cannot contain two adjacent periods"
+    import ipaddress
+
     try:
         ipaddress.IPv4Address(value)
     except ValueError:

@@ -67,15 +67,18 @@ _JOB_ARN = re.compile(
 )
 
 
-def _checked(names: list[str], text: str) -> list[str]:
-    """The names, screened before any call (with the built-in limits: reading botocore's
-    model would cost every `jobs list` ~20 ms; the service has the last word)."""
-    from harvest_tui.job_spec import Limits, check_name
+# A screen of names before any call, with the model's pattern and lengths as of writing
+# (job_spec reads them from botocore's model, which would cost every `jobs list` ~20 ms;
+# the service has the last word).
+_NAME = re.compile(r"[a-zA-Z0-9_-]{1,256}")
 
+
+def _checked(names: list[str], text: str) -> list[str]:
     for name in names:
-        problem = check_name(name, "a name", lim=Limits())
-        if problem:
-            raise UsageError(f"{text!r}: {problem}")
+        if not _NAME.fullmatch(name):
+            raise UsageError(
+                f"{text!r}: a name is 1 to 256 letters, digits, '-' and '_' (not {name!r})"
+            )
     return names
 
 
