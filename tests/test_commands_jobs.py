@@ -4,13 +4,14 @@ AWS CLI, is in test_commands_subprocess.py."""
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -308,18 +309,6 @@ def test_watch_times_out_with_4_and_several_jobs_give_the_worst(
     assert run.code == 5 and "ResourceNotFoundException" in run.err
 
 
-def test_watch_backs_off_while_nothing_changes(
-    sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
-) -> None:
-    sandbox.reset_requests()
-    args = ("--interval", "0.05", "--max-interval", "10", "--timeout", "1s")
-    run = jobs(sandbox, capsys, "watch", QUEUED_JOB, *args)
-    assert run.code == 4
-    # 0.05 s growing by 1.5 each time: polls at 0, .05, .125, .24, .41, .66 (1 s: 6),
-    # against 20 at a fixed interval.
-    assert 2 <= sandbox.request_counts["GetHarvestJob"] <= 8  # fewer if the start is slow
-
-
 # -- create --------------------------------------------------------------------------
 
 
@@ -470,3 +459,76 @@ def test_several_profiles_are_listed_side_by_side(
     per_profile = {p: [r["Arn"] for r in rows if r["Profile"] == p] for p in ("blue", "green")}
     assert per_profile["blue"] == per_profile["green"] and per_profile["blue"]
     assert {r["Region"] for r in rows} == {"us-east-1"}
+
+
+def _watch_one(
+    sandbox: Sandbox, name: str, sleep: Callable[[float], None], now: list[float], **flags: Any
+) -> int:
+    from harvest_tui.commands.targets import JobRef, Target
+    from harvest_tui.commands.watch import watch_jobs
+    from harvest_tui.config import Settings
+
+    args = argparse.Namespace(**({"interval": None, "max_interval": None, "timeout": None,
+                                  "output": "jsonl"} | flags))  # fmt: skip
+    connection = Connection(region="us-east-1", endpoint_url=sandbox.endpoint_url)
+    target = Target("test", "us-east-1", connection)
+    ref = JobRef(*ENDPOINT, name)
+    return watch_jobs([(ref, target)], args, Settings(), clock=lambda: now[0], sleep=sleep)
+
+
+def test_watch_backs_off_by_half_each_quiet_poll_and_resets_on_a_change(
+    sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    job = sandbox.store.add_harvest_job(
+        *ENDPOINT, "slow", start=DEMO_NOW - timedelta(hours=2), end=DEMO_NOW - timedelta(hours=1),
+        bucket="acme-media-archive", path="slow/",
+    )  # fmt: skip
+    clock = sandbox.clock
+    assert isinstance(clock, FrozenClock)
+    now, slept = [0.0], []
+
+    def sleep(seconds: float) -> None:  # no real waiting: the sandbox's time moves instead
+        slept.append(round(seconds, 4))
+        now[0] += seconds
+        if len(slept) == 5:
+            clock.set(job.starts_at)
+        if len(slept) == 8:
+            clock.set(job.finishes_at)
+
+    code = _watch_one(sandbox, "slow", sleep, now, interval=2.0, max_interval=5.0)
+    assert code == 0
+    assert slept == [2.0, 3.0, 4.5, 5.0, 5.0, 2.0, 3.0, 4.5]
+    statuses = [json.loads(line)["Status"] for line in capsys.readouterr().out.splitlines()]
+    assert statuses == ["QUEUED", "IN_PROGRESS", "COMPLETED"]
+
+
+def test_watch_takes_a_last_look_at_the_deadline(
+    sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    job = sandbox.store.add_harvest_job(
+        *ENDPOINT, "late", start=DEMO_NOW - timedelta(hours=2), end=DEMO_NOW - timedelta(hours=1),
+        bucket="acme-media-archive", path="late/",
+    )  # fmt: skip
+    clock = sandbox.clock
+    assert isinstance(clock, FrozenClock)
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+        clock.set(job.finishes_at)
+
+    assert _watch_one(sandbox, "late", sleep, now, interval=10.0, timeout="4s") == 0
+    assert now[0] == 4.0  # polled at 0 (QUEUED), then at the deadline, not at 10
+    now[0] = 0.0
+    clock.set(DEMO_NOW)
+    sandbox.store.add_harvest_job(
+        *ENDPOINT, "later", start=DEMO_NOW - timedelta(hours=2), end=DEMO_NOW - timedelta(hours=1),
+        bucket="acme-media-archive", path="later/",
+    )  # fmt: skip
+
+    def wait(seconds: float) -> None:
+        now[0] += seconds
+
+    assert _watch_one(sandbox, "later", wait, now, interval=1.0, timeout="4s") == 4
+    assert now[0] == 4.0
+    assert "later: still QUEUED when --timeout 4s passed" in capsys.readouterr().err

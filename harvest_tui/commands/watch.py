@@ -88,13 +88,6 @@ def watch_jobs(
             break
         w = min(pending, key=lambda p: p.next_at)
         wait = w.next_at - clock()
-        if deadline is not None and clock() + max(wait, 0) >= deadline:
-            sleep(max(0.0, deadline - clock()))
-            for p in pending:
-                p.code = TIMEOUT
-                still = p.status or "unknown"
-                say(f"{p.ref.path}: still {still} when --timeout {args.timeout} passed")
-            break
         if wait > 0:
             sleep(wait)
         service = services.get(w.target)
@@ -103,23 +96,30 @@ def watch_jobs(
         try:
             job: HarvestJob = service.get_harvest_job(*w.ref.key)
         except ServiceError as exc:
-            if exc.retryable:  # outlasted the SDK's retries: keep watching, more slowly
-                report(exc, context=f"{w.ref.path} (still watching)")
-                w.interval = min(w.interval * BACKOFF, max_interval)
-                w.next_at = clock() + w.interval
+            if not exc.retryable:
+                w.code = report(exc, context=w.ref.path if several else "")
                 continue
-            w.code = report(exc, context=w.ref.path if several else "")
-            continue
-        status = str(job.status)
-        if status != w.status:
-            w.status = status
-            w.interval = interval
-            _print_change(job, lines)
-        else:
+            # It outlasted the SDK's retries: keep watching, more slowly.
+            report(exc, context=f"{w.ref.path} (still watching)")
             w.interval = min(w.interval * BACKOFF, max_interval)
-        if job.finished:
-            w.code = EXIT_FOR.get(JobStatus(job.status), OK)
+        else:
+            status = str(job.status)
+            if status != w.status:
+                w.status = status
+                w.interval = interval
+                _print_change(job, lines)
+            else:
+                w.interval = min(w.interval * BACKOFF, max_interval)
+            if job.finished:
+                w.code = EXIT_FOR.get(JobStatus(job.status), OK)
+                continue
         w.next_at = clock() + w.interval
+        if deadline is not None:
+            if clock() >= deadline:  # this was its last look, at the deadline
+                w.code = TIMEOUT
+                still = w.status or "unknown"
+                say(f"{w.ref.path}: still {still} when --timeout {args.timeout} passed")
+            w.next_at = min(w.next_at, deadline)
     return worst([w.code for w in watched if w.code is not None])
 
 

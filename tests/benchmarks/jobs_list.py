@@ -93,7 +93,7 @@ def rows(
 
 def paginate(url: str, group: str) -> None:
     """What a script would do: a client, one paginator, every item printed as JSON."""
-    import boto3
+    import boto3  # type: ignore[import-untyped]
 
     client = boto3.client("mediapackagev2", endpoint_url=url, region_name="us-east-1")
     pages = client.get_paginator("list_harvest_jobs").paginate(ChannelGroupName=group)
