@@ -20,6 +20,7 @@ import pytest
 
 from harvest_tui.cli import main
 from harvest_tui.sandbox import DEMO_NOW, LEGAL_HOLD_BUCKET, FrozenClock, Sandbox
+from harvest_tui.sandbox.records import JobRec
 from harvest_tui.service import Connection, MediaPackageService
 
 GROUP = "live-sports"
@@ -251,10 +252,10 @@ def test_get_a_missing_job_exits_5(sandbox: Sandbox, capsys: pytest.CaptureFixtu
 # -- watch ---------------------------------------------------------------------------
 
 
-def add_job(sandbox: Sandbox, name: str, bucket: str = "acme-media-archive") -> str:
-    """A fresh QUEUED job; the watcher's polls then move the clock through its life."""
+def queued(sandbox: Sandbox, name: str, bucket: str = "acme-media-archive") -> JobRec:
+    """A fresh job, QUEUED now on the sandbox's (frozen) clock."""
     now = sandbox.clock.now()
-    job = sandbox.store.add_harvest_job(
+    return sandbox.store.add_harvest_job(
         *ENDPOINT,
         name,
         start=now - timedelta(hours=1),
@@ -262,6 +263,11 @@ def add_job(sandbox: Sandbox, name: str, bucket: str = "acme-media-archive") -> 
         bucket=bucket,
         path=f"{name}/",
     )
+
+
+def add_job(sandbox: Sandbox, name: str, bucket: str = "acme-media-archive") -> str:
+    """A fresh QUEUED job; the watcher's polls then move the clock through its life."""
+    job = queued(sandbox, name, bucket)
     drive(sandbox, job.starts_at, job.finishes_at)
     return "/".join((*ENDPOINT, name))
 
@@ -479,10 +485,7 @@ def _watch_one(
 def test_watch_backs_off_by_half_each_quiet_poll_and_resets_on_a_change(
     sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    job = sandbox.store.add_harvest_job(
-        *ENDPOINT, "slow", start=DEMO_NOW - timedelta(hours=2), end=DEMO_NOW - timedelta(hours=1),
-        bucket="acme-media-archive", path="slow/",
-    )  # fmt: skip
+    job = queued(sandbox, "slow")
     clock = sandbox.clock
     assert isinstance(clock, FrozenClock)
     now, slept = [0.0], []
@@ -505,10 +508,7 @@ def test_watch_backs_off_by_half_each_quiet_poll_and_resets_on_a_change(
 def test_watch_takes_a_last_look_at_the_deadline(
     sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    job = sandbox.store.add_harvest_job(
-        *ENDPOINT, "late", start=DEMO_NOW - timedelta(hours=2), end=DEMO_NOW - timedelta(hours=1),
-        bucket="acme-media-archive", path="late/",
-    )  # fmt: skip
+    job = queued(sandbox, "late")
     clock = sandbox.clock
     assert isinstance(clock, FrozenClock)
     now = [0.0]
@@ -521,10 +521,7 @@ def test_watch_takes_a_last_look_at_the_deadline(
     assert now[0] == 4.0  # polled at 0 (QUEUED), then at the deadline, not at 10
     now[0] = 0.0
     clock.set(DEMO_NOW)
-    sandbox.store.add_harvest_job(
-        *ENDPOINT, "later", start=DEMO_NOW - timedelta(hours=2), end=DEMO_NOW - timedelta(hours=1),
-        bucket="acme-media-archive", path="later/",
-    )  # fmt: skip
+    queued(sandbox, "later")
 
     def wait(seconds: float) -> None:
         now[0] += seconds
