@@ -155,6 +155,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
         sandbox_cli.add_arguments(sandbox_parser)
 
+    from harvest_tui.commands import add_jobs_parser
+
+    add_jobs_parser(sub, argv)
     config_parser = sub.add_parser("config", help="the profiles file: init or path")
     config_sub = config_parser.add_subparsers(dest="config_command", metavar="ACTION")
     init = config_sub.add_parser("init", help="write a commented starter file")
@@ -182,6 +185,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "config":
             gc.enable()
             return _config_command(parser, args)
+        if args.command == "jobs":
+            from harvest_tui.commands import run_jobs
+
+            return run_jobs(args)
         # The service worker before anything else: its import of boto3 then runs on
         # another core while this process reads the config and starts Textual.
         from harvest_tui.worker.client import ServiceWorker

@@ -58,6 +58,7 @@ from harness import (
     now,
     run_script,
 )
+from jobs_list import rows as jobs_list_rows
 
 CLIENT = str(HERE / "boto3_client.py")
 DOWN, UP = "\x1b[B", "\x1b[A"
@@ -508,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["startup", "walk", "economy", "scale", "paging"],
+        choices=["startup", "walk", "economy", "scale", "paging", "jobs"],
         help="run only these measurements (repeatable)",
     )
     args = parser.parse_args(argv)
@@ -520,6 +521,7 @@ def main(argv: list[str] | None = None) -> int:
         "economy": lambda: group_economy(sizes),
         "scale": lambda: scale(sizes),
         "paging": lambda: sandbox_paging(sizes),
+        "jobs": lambda: [Row(**r) for r in jobs_list_rows(sizes.walk_reps, aws, alternate)],
     }
     rows: list[Row] = []
     crashed = False
