@@ -97,6 +97,7 @@ def make_app(
     settings: Settings = TEST_SETTINGS,
     worker: Any = SHARED,
     retry: RetryPolicy = FAST_RETRY,
+    deadline: float | None = None,
 ) -> HarvestApp:
     """The real app on the sandbox, as `harvest-tui --sandbox` builds it: calls go through
     a service worker process unless `worker=None` (in this process) is asked for."""
@@ -109,6 +110,7 @@ def make_app(
         clock=sandbox.clock.now,
         sandbox_url=sandbox.endpoint_url,
         retry=retry,
+        deadline=deadline,
         extra_profiles=(profile,),
     )
 

@@ -10,7 +10,16 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from pilotkit import TEAM_CONFIG, TEST_SETTINGS, make_app, open_path, sandbox_profile, settle
+from pilotkit import (
+    TEAM_CONFIG,
+    TEST_SETTINGS,
+    explorer,
+    make_app,
+    open_path,
+    sandbox_profile,
+    settle,
+    wait_for,
+)
 
 from harvest_tui.sandbox import Sandbox
 
@@ -68,3 +77,61 @@ class TestScreens:
 
         app = make_app(sandbox, settings=STILL, config=TEAM_CONFIG, active=sandbox_profile(sandbox))
         assert snap_compare(app, terminal_size=size, run_before=open_picker)
+
+
+class TestBeyondTheHappyPath:
+    """What a user sees when things are not fine: errors, questions, badges, emptiness."""
+
+    @pytest.mark.parametrize("size", SIZES, ids=size_id)
+    def test_error_node_with_its_explanation(
+        self, snap_compare: Any, sandbox: Sandbox, size: tuple[int, int]
+    ) -> None:
+        sandbox.faults.deny_groups = {"news-24x7"}
+
+        async def to_the_error(pilot: Any) -> None:
+            group = await open_path(pilot, "news-24x7")
+            explorer(pilot.app).resource_tree.move_cursor(group.children[0])
+            await settle(pilot)
+
+        app = make_app(sandbox, settings=STILL)
+        assert snap_compare(app, terminal_size=size, run_before=to_the_error)
+
+    @pytest.mark.parametrize("size", SIZES, ids=size_id)
+    def test_cancel_confirmation(
+        self, snap_compare: Any, sandbox: Sandbox, size: tuple[int, int]
+    ) -> None:
+        async def ask(pilot: Any) -> None:
+            await open_path(pilot, *JOBS["queued"])
+            await pilot.press("x")
+            await settle(pilot)
+
+        assert snap_compare(make_app(sandbox, settings=STILL), terminal_size=size, run_before=ask)
+
+    def test_read_only_production_header(self, snap_compare: Any, sandbox: Sandbox) -> None:
+        active = sandbox_profile(sandbox, name="prod", read_only=True, production=True)
+        app = make_app(sandbox, settings=STILL, active=active)
+        assert snap_compare(app, terminal_size=(120, 40), run_before=settle)
+
+    def test_an_empty_endpoint_and_an_empty_channel(
+        self, snap_compare: Any, sandbox: Sandbox
+    ) -> None:
+        sandbox.store.add_channel("events-popup", "zz-quiet-channel")
+        sandbox.store.add_origin_endpoint("events-popup", "keynote-live", "zz-no-jobs")
+
+        async def open_both(pilot: Any) -> None:
+            await open_path(pilot, "events-popup", "zz-quiet-channel")
+            await open_path(pilot, "events-popup", "keynote-live", "zz-no-jobs")
+
+        app = make_app(sandbox, settings=STILL)
+        assert snap_compare(app, terminal_size=(120, 40), run_before=open_both)
+
+    def test_loading_in_progress(self, snap_compare: Any, sandbox: Sandbox) -> None:
+        async def slow_expand(pilot: Any) -> None:
+            await settle(pilot)
+            sandbox.faults.latency_ms = 3000
+            await pilot.press("l")
+            await wait_for(pilot, lambda: explorer(pilot.app).calls_in_flight > 0)
+            await pilot.pause()
+
+        app = make_app(sandbox, settings=STILL)
+        assert snap_compare(app, terminal_size=(80, 24), run_before=slow_expand)

@@ -100,7 +100,7 @@ _NEGATIVE_VALUE = re.compile(r"^-\d[\d.]*(?:min|[dhms])?(?:\d[\d.]*(?:min|[dhms]
 
 
 def _values_may_be_negative(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    parser._negative_number_matcher = _NEGATIVE_VALUE  # type: ignore[attr-defined]
+    parser._negative_number_matcher = _NEGATIVE_VALUE
     return parser
 
 
@@ -134,7 +134,7 @@ def _common() -> argparse.ArgumentParser:
 
 
 def add_jobs_parser(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    sub: argparse._SubParsersAction[Any],
     argv: Sequence[str] | None = None,
 ) -> argparse.ArgumentParser:
     """Register `jobs` under the CLI's subcommands. Its own subcommands are built only when

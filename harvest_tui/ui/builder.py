@@ -24,11 +24,17 @@ def backends_for(
     worker: ServiceWorker | None,
     sandbox_url: str | None = None,
     retry: RetryPolicy | None = None,
+    deadline: float | None = None,
 ) -> dict[str, Backend]:
-    """One backend per region of `active` ("default" when it names none)."""
+    """One backend per region of `active` ("default" when it names none). `deadline`:
+    how long a call through the worker may show no sign of life (default: beyond every
+    retry botocore could make)."""
     connections = connections_for(active, sandbox_url=sandbox_url, retry=retry)
     if worker is not None:
-        return {region: WorkerBackend(c, worker) for region, c in connections.items()}
+        return {
+            region: WorkerBackend(c, worker, deadline=deadline)
+            for region, c in connections.items()
+        }
     from harvest_tui.service import MediaPackageService
 
     return {region: MediaPackageService(c) for region, c in connections.items()}
@@ -43,6 +49,7 @@ def build_app(
     clock: Callable[[], datetime] | None = None,
     sandbox_url: str | None = None,
     retry: RetryPolicy | None = None,
+    deadline: float | None = None,
     extra_profiles: Iterable[ActiveProfile] = (),
 ) -> HarvestApp:
     """The app for `active`. `sandbox_url`: the built-in sandbox's endpoint, which gets
@@ -54,7 +61,9 @@ def build_app(
         return profile.endpoint_url
 
     def connect(profile: ActiveProfile) -> Connected:
-        backends = backends_for(profile, worker=worker, sandbox_url=sandbox_url, retry=retry)
+        backends = backends_for(
+            profile, worker=worker, sandbox_url=sandbox_url, retry=retry, deadline=deadline
+        )
         return Connected(profile, backends, endpoint_label(profile))
 
     return HarvestApp(

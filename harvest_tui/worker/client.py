@@ -353,7 +353,7 @@ class WorkerBackend:
         self._region = region or self._region
         if isinstance(request, PagedRequest):
             assert isinstance(value, list)
-            return request.combine(value)  # type: ignore[no-any-return]
+            return request.combine(value)
         return value  # type: ignore[return-value]
 
     def _call(self, request: Request[T]) -> T:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from functools import partial
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -29,7 +29,7 @@ from harvest_tui.config import ActiveProfile, Settings
 from harvest_tui.errors import ServiceError
 from harvest_tui.history import JobHistory, WatchKey
 from harvest_tui.models import HarvestJob, Resource
-from harvest_tui.safe_text import clean
+from harvest_tui.safe_text import clean, copyable
 from harvest_tui.ui.calls import CallRetrying, CallsInFlight, begin_call
 from harvest_tui.ui.watcher import JobWatcher
 from harvest_tui.ui.widgets.app_footer import AppFooter
@@ -318,6 +318,18 @@ class ExplorerScreen(Screen[None]):
             f"Copied {what}: {shown}\n(v shows it, if your terminal lacks OSC 52)", markup=False
         )
 
+    def copy_checked(self, kind: Literal["arn", "etag"], what: str, text: str) -> None:
+        """Copy an ARN or ETag only if it is one: a value with control characters (a hostile
+        endpoint's names) could run commands when pasted into a shell."""
+        if copyable(kind, text) is None:
+            self.notify(
+                f"Not copied: this {what} has characters no {what} has: {clean(text, max_len=120)}",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.copy(what, text)
+
     def shown_resource(self) -> Resource | None:
         return self.detail.resource
 
@@ -326,7 +338,7 @@ class ExplorerScreen(Screen[None]):
         if resource is None:
             self.notify("Select a resource first", severity="warning")
             return
-        self.copy("ARN", resource.arn)
+        self.copy_checked("arn", "ARN", resource.arn)
 
     def action_copy_etag(self) -> None:
         job = self.job_to_copy("ETag")
@@ -335,7 +347,7 @@ class ExplorerScreen(Screen[None]):
         if not job.etag:
             self.notify("This job has no ETag yet", severity="warning")
             return
-        self.copy("ETag", job.etag)
+        self.copy_checked("etag", "ETag", job.etag)
 
     def action_copy_json(self) -> None:
         job = self.job_to_copy("JSON")

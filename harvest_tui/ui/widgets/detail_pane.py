@@ -97,7 +97,7 @@ def tags_rows(table: FieldTable, tags: object) -> None:
         table.row("Tags", Text("loading…", style="dim italic"))
         return
     assert isinstance(tags, dict) or hasattr(tags, "items")
-    items = sorted(tags.items())  # type: ignore[union-attr]
+    items = sorted(tags.items())
     if not items:
         table.row("Tags", Text("none", style="dim"))
     for i, (key, value) in enumerate(items):

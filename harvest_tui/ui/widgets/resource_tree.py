@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import partial
 from typing import ClassVar
 
@@ -169,7 +169,11 @@ class ResourceTree(Tree[NodeData]):
             self.on_cursor(node)
 
     def _cursor_node_changed(self) -> None:
-        """The node under the cursor changed in place (loaded, failed): show it again."""
+        """The node under the cursor may have changed in place (loaded, failed, replaced):
+        show it again once the tree's lines are rebuilt (the cursor keeps its line)."""
+        self.call_after_refresh(self._show_cursor_node)
+
+    def _show_cursor_node(self) -> None:
         node = self.cursor_node
         if node is not None and self.on_cursor is not None:
             self.on_cursor(node)
@@ -323,7 +327,7 @@ class ResourceTree(Tree[NodeData]):
         if self.has_resources(node):
             # A refresh that failed: keep what was loaded, and say it is stale.
             node.data.loading = False
-            node.data.stale = message.error
+            node.data.stale, node.data.stale_since = message.error, datetime.now(UTC)
             self.relabel(node)
             self.notify(
                 f"Could not refresh {clean(node.data.name) or 'the account'}: "
@@ -370,7 +374,7 @@ class ResourceTree(Tree[NodeData]):
                     self.populate(child, list(jobs))
             elif isinstance(error, ServiceError) and (child.is_expanded or child.data.loaded):
                 if self.has_resources(child):
-                    child.data.stale = error
+                    child.data.stale, child.data.stale_since = error, datetime.now(UTC)
                     self.relabel(child)
                 else:
                     self.show_error(child, error)

@@ -7,7 +7,7 @@ cheaply: a job's label is built for each of thousands of jobs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Literal
 
 from rich.text import Span, Text
@@ -53,6 +53,7 @@ class NodeData:
     counts: JobCounts | None = None  # endpoints: jobs per status, once known
     note: str = ""  # an "empty" placeholder's words
     stale: ServiceError | None = None  # the last refresh failed: the children are older
+    stale_since: datetime | None = None
     extra: dict[str, object] = field(default_factory=dict)
     # Kept by ResourceTree so that its queries need not visit every job node:
     by_name: dict[str, TreeNode[NodeData]] | None = field(
@@ -107,7 +108,10 @@ def node_label(data: NodeData, tz: tzinfo) -> Text:
         return Text(data.note, style="dim italic")
     label = _resource_label(data, tz)
     if data.stale is not None:
-        label.append(f"  ⚠ stale: {clean(data.stale.title)} (r to retry)", style="yellow")
+        since = in_tz(data.stale_since, tz).strftime("%H:%M:%S") if data.stale_since else "?"
+        label.append(
+            f"  ⚠ stale since {since}: {clean(data.stale.title)} (r to retry)", style="yellow"
+        )
     return label
 
 
