@@ -17,7 +17,7 @@ from typing import Any
 
 from harvest_tui.sandbox.clock import Clock
 from harvest_tui.sandbox.errors import not_found
-from harvest_tui.sandbox.pagination import Tokens, page
+from harvest_tui.sandbox.pagination import Tokens, bad_token, page
 from harvest_tui.sandbox.records import (
     ACTIVE,
     REGION,
@@ -262,6 +262,8 @@ class Store:
         after = None if next_token is None else self.tokens.decode(next_token, scope)
         if isinstance(after, list):
             after = tuple(after)
+        if after is not None and items and type(after) is not type(key(items[0])):
+            raise bad_token()  # a forged token: a key of another kind of list
         limit = max_results or 100
         found, more, scanned = page(items, key, after, limit, keep or (lambda _: True))
         self.page_scans.append(scanned)
