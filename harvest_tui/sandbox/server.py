@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import re
 import socket
 import sys
@@ -35,11 +36,11 @@ from urllib.parse import parse_qs
 
 from harvest_tui.sandbox import errors
 from harvest_tui.sandbox.clock import Clock, SystemClock
-from harvest_tui.sandbox.demo import populate_demo
+from harvest_tui.sandbox.demo import EU_REGION, populate_demo, populate_demo_eu
 from harvest_tui.sandbox.faults import Fault, Faults
 from harvest_tui.sandbox.handlers import HANDLERS, MISSING_OVERRIDES, channel_group_of
 from harvest_tui.sandbox.model import bind_input, match_route, serialization_error
-from harvest_tui.sandbox.records import ACCOUNT_ID, arn
+from harvest_tui.sandbox.records import ACCOUNT_ID, REGION, arn
 from harvest_tui.sandbox.shapes import check_input, serialize_error, serialize_output
 from harvest_tui.sandbox.store import Store
 
@@ -50,7 +51,12 @@ MAX_BODY_BYTES = 1 << 20  # far above any real request (a policy is at most 6 Ki
 REQUEST_LOG_SIZE = 10_000  # recent requests kept in Sandbox.requests
 LOGGED_TEXT_CHARS = 256  # names, tokens and ETags fit; documents and blobs don't
 INTERNAL_ERRORS_KEPT = 100
+MAX_STORES = 100  # (account, region) pairs served; each holds its own demo data
 _DIGITS = re.compile(r"[0-9]{1,19}", re.ASCII)
+_CREDENTIAL = re.compile(
+    r"Credential=([A-Za-z0-9]*)/[0-9]{8}/([a-z]{2}(?:-[a-z]+)+-[0-9]{1,2})/", re.ASCII
+)
+_ACCOUNT_SUFFIX = re.compile(r"[0-9]{12}\Z", re.ASCII)
 _HEX = re.compile(r"[0-9A-Fa-f]{1,16}", re.ASCII)
 
 
@@ -83,7 +89,11 @@ class Sandbox:
         self.debug_routes = debug_routes
         self.clock: Clock = clock or SystemClock()
         self.faults = faults or Faults(seed=seed)
-        self.store = Store(self.clock, secret=f"harvest-tui-sandbox-{seed}".encode())
+        if not (data in ("demo", "empty") or callable(data)):
+            raise ValueError(f"data must be 'demo', 'empty' or a callable, not {data!r}")
+        self.data = data
+        self._stores: dict[tuple[str, str], Store] = {}
+        self._stores_lock = threading.Lock()
         self.quiet = quiet
         self.host, self.port = host, port
         self.request_counts: Counter[str] = Counter()
@@ -92,12 +102,43 @@ class Sandbox:
         self._log_lock = threading.Lock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
-        if data == "demo":
-            populate_demo(self.store, seed)
-        elif callable(data):
-            data(self.store, seed)
-        elif data != "empty":
-            raise ValueError(f"data must be 'demo', 'empty' or a callable, not {data!r}")
+        self.store = self.store_for(ACCOUNT_ID, REGION)
+
+    # -- accounts and regions -------------------------------------------------------
+
+    def store_for(self, account: str, region: str) -> Store:
+        """The resources of `account` in `region`, made on first use: `data` fills each
+        account's us-east-1 (the demo account from `seed`, others from a hash of the
+        account, so each differs), demo data adds a small eu-west-1 set, and other
+        regions start empty."""
+        with self._stores_lock:
+            found = self._stores.get((account, region))
+            if found is not None:
+                return found
+            if len(self._stores) >= MAX_STORES:
+                raise errors.ApiError(
+                    "UnrecognizedClientException",
+                    f"The sandbox serves at most {MAX_STORES} account and region pairs.",
+                    status=403,
+                )
+            seed = self.seed if account == ACCOUNT_ID else _account_seed(self.seed, account)
+            secret = f"harvest-tui-sandbox-{seed}"
+            if (account, region) != (ACCOUNT_ID, REGION):
+                secret += f"-{account}-{region}"
+            store = Store(self.clock, secret=secret.encode(), region=region, account=account)
+            if region == REGION and self.data == "demo":
+                populate_demo(store, seed)
+            elif region == REGION and callable(self.data):
+                self.data(store, seed)
+            elif region == EU_REGION and self.data == "demo":
+                populate_demo_eu(store, seed)
+            self._stores[(account, region)] = store
+            return store
+
+    def stores(self) -> dict[tuple[str, str], Store]:
+        """Every (account, region) → Store made so far."""
+        with self._stores_lock:
+            return dict(self._stores)
 
     # -- lifecycle ----------------------------------------------------------------
 
@@ -159,16 +200,17 @@ class Sandbox:
         """TCP connections accepted so far (keep-alive makes this small)."""
         return self._server.accepted if self._server is not None else 0
 
-    def client(self, **config: Any) -> Any:
-        """A botocore mediapackagev2 client for this sandbox: dummy keys, retries off."""
+    def client(self, *, region: str = REGION, access_key: str = "sandbox", **config: Any) -> Any:
+        """A botocore mediapackagev2 client for this sandbox: dummy keys, retries off.
+        An `access_key` ending in 12 digits names another account."""
         from botocore.config import Config  # type: ignore[import-untyped]
 
         with _SESSION_LOCK:
             return _botocore_session().create_client(
                 "mediapackagev2",
                 endpoint_url=self.endpoint_url,
-                region_name="us-east-1",
-                aws_access_key_id="sandbox",
+                region_name=region,
+                aws_access_key_id=access_key,
                 aws_secret_access_key="sandbox",
                 config=Config(**{"retries": {"total_max_attempts": 1}, **config}),
             )
@@ -257,6 +299,7 @@ class Sandbox:
             raise errors.unknown_operation(method, path)
         op, labels = matched
         self._count(op.name)
+        account, region = caller_of(headers)
         params = bind_input(op, labels, query, headers, body)
         invalid = check_input(op, params, MISSING_OVERRIDES.get(op.name))
         if invalid is None:
@@ -268,9 +311,10 @@ class Sandbox:
         if fault is Fault.DROP:
             return None
         if fault is Fault.DENY:
-            resource = params.get("ResourceArn") or arn(f"channelGroup/{group}")
+            where = {"region": region, "account": account}
+            resource = params.get("ResourceArn") or arn(f"channelGroup/{group}", **where)
             raise errors.access_denied(
-                f"User: arn:aws:iam::{ACCOUNT_ID}:user/sandbox is not authorized to perform: "
+                f"User: arn:aws:iam::{account}:user/sandbox is not authorized to perform: "
                 f"mediapackagev2:{op.name} on resource: {resource} with an explicit deny "
                 "in an identity-based policy"
             )
@@ -283,9 +327,28 @@ class Sandbox:
         handler = HANDLERS.get(op.name)
         if handler is None:
             raise errors.not_implemented(op.name)
-        with self.store.lock:
-            result = handler(self.store, params)
+        store = self.store_for(account, region)
+        with store.lock:
+            result = handler(store, params)
         return serialize_output(op, result)
+
+
+def caller_of(headers: dict[str, str]) -> tuple[str, str]:
+    """(account, region) of a request, as the service reads them from its SigV4
+    Authorization header: the region from the credential scope, the account from an
+    access key that ends in 12 digits (else the demo account). Unsigned: the defaults."""
+    authorization = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+    found = _CREDENTIAL.search(authorization)
+    if found is None:
+        return ACCOUNT_ID, REGION
+    key, region = found.groups()
+    account = key[-12:] if _ACCOUNT_SUFFIX.search(key) else ACCOUNT_ID
+    return account, region
+
+
+def _account_seed(seed: int, account: str) -> int:
+    digest = hashlib.sha256(f"{seed}|{account}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
 
 
 class _Server(ThreadingHTTPServer):

@@ -46,7 +46,7 @@ def channel_summary(c: ChannelRec) -> dict[str, Any]:
 
 
 def channel_view(c: ChannelRec) -> dict[str, Any]:
-    ingest = domain_for(c.group, "ingest")
+    ingest = domain_for(c.group, "ingest", c.region)
     endpoints = [
         {
             "Id": str(i),
