@@ -42,6 +42,11 @@ class _Versioned:
     account: str = field(default=ACCOUNT_ID, kw_only=True)
     version: int = field(default=0, kw_only=True)
 
+    def touch(self, now: datetime) -> None:
+        """Record an update: ModifiedAt is now, and the ETag changes."""
+        self.modified_at = now  # type: ignore[attr-defined]
+        self.version += 1
+
     def _arn(self, *path: str) -> str:
         return arn(*path, region=self.region, account=self.account)
 
@@ -86,6 +91,9 @@ class ChannelRec(_Versioned):
     tags: dict[str, str] = field(default_factory=dict)
     endpoints: dict[str, EndpointRec] = field(default_factory=dict)
     job_names: set[str] = field(default_factory=set)  # unique within the channel
+    settings: dict[str, Any] = field(default_factory=dict)  # other members, as created
+    policy: str | None = None
+    reset_at: datetime | None = None
 
     @property
     def arn(self) -> str:
@@ -107,7 +115,13 @@ class EndpointRec(_Versioned):
     hls: tuple[str, ...] = ()
     ll_hls: tuple[str, ...] = ()
     dash: tuple[str, ...] = ()
+    mss: tuple[str, ...] = ()
     jobs: dict[str, JobRec] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)  # Segment etc., as created
+    manifest_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # by name
+    policy: str | None = None
+    cdn_auth: dict[str, Any] | None = None
+    reset_at: datetime | None = None
 
     @property
     def arn(self) -> str:

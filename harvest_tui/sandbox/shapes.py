@@ -118,6 +118,26 @@ def check_input(
     return validation(subtype, head + "; ".join(v.message() for v in found))
 
 
+def fit(shape: Shape, value: Any) -> Any:
+    """`value` without the members `shape` lacks, recursively: what was stored from an
+    input shape, shown through an output shape of this botocore's model."""
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        members = shape.members
+        return {k: fit(members[k], v) for k, v in value.items() if k in members}
+    if kind == "list" and isinstance(value, list):
+        return [fit(shape.member, v) for v in value]
+    if kind == "map" and isinstance(value, dict):
+        return {k: fit(shape.value, v) for k, v in value.items()}
+    return value
+
+
+def fit_output(operation: str, result: dict[str, Any]) -> dict[str, Any]:
+    """`result` fitted to the operation's output shape (a Get view as a Create answer)."""
+    shape = service_model().operation_model(operation).output_shape
+    return fit(shape, result) if shape is not None else {}
+
+
 class OutputError(Exception):
     """A handler's result does not fit its output shape: a bug in the sandbox."""
 

@@ -59,7 +59,8 @@ class Store:
         self.groups: dict[str, ChannelGroupRec] = {}
         self.tokens = Tokens(secret)
         self.unwritable_buckets: dict[str, str] = {}  # bucket → why jobs writing there fail
-        self.idempotency: dict[str, tuple[str, tuple[str, str, str, str]]] = {}
+        # (operation, ClientToken) → (the request's fingerprint, the path it created)
+        self.idempotency: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
         self.page_scans: list[int] = []  # items examined per list page, for tests
         self._seq = 0
 
