@@ -3,23 +3,34 @@
 Real boto3 and the AWS CLI talk to it over HTTP as to the service: routes,
 parameter locations, constraints and output shapes all come from botocore's
 mediapackagev2 model at run time (model.py, shapes.py); handlers.py holds only
-what each operation does. Implemented: ListChannelGroups, GetChannelGroup,
-ListChannels, GetChannel, ListOriginEndpoints, GetOriginEndpoint, ListHarvestJobs,
-GetHarvestJob, CreateHarvestJob, CancelHarvestJob, ListTagsForResource.
+what each operation does. All 30 operations of the model are served: handlers.py
+(lists, gets, harvest jobs) and changes.py (create/update/delete of groups, channels
+and endpoints, policies, tags, resets).
+
+Accounts and regions: the region comes from the SigV4 Authorization header's
+credential scope, the account from an access key ending in 12 digits (any other key
+is the demo account ACCOUNT_ID); unsigned requests are the demo account in
+us-east-1. Each (account, region) has its own Store (at most 100): us-east-1 holds
+`data` (other accounts seeded from a hash of the account), demo data adds a small
+eu-west-1 set (populate_demo_eu), other regions start empty.
 
 Public API
 ----------
 Sandbox(seed=7, clock=None, faults=None, data="demo", *, host="127.0.0.1", port=0,
         quiet=True, debug_routes=False)
+    .store is the demo account's us-east-1; .store_for(account, region), .stores().
     clock defaults to SystemClock(); faults to Faults(seed=seed); data is "demo",
     "empty" or a callable(store, seed), e.g. scale(jobs=10_000, endpoints=10).
     .start() -> self (daemon thread), .stop(), `with Sandbox(...) as sb:`;
     .bind() + .serve_forever() serve in the calling thread (the standalone command).
     .endpoint_url "http://127.0.0.1:PORT"; .store; .clock; .faults (mutable live);
     .request_counts (Counter by operation; "UnknownOperation" for unknown routes);
-    .requests (list of (operation, params)); .reset_requests();
+    .requests (a copy: the last 10,000 requests that passed validation, as
+    (operation, params) with only int and short str params; rejected ones are
+    counted, never kept); .reset_requests();
     .connections_accepted; .internal_errors (tracebacks of sandbox bugs, sent as 500);
-    .client(**botocore_config) -> boto3 client, dummy keys, retries off.
+    .client(region="us-east-1", access_key="sandbox", **botocore_config) -> boto3
+    client, dummy keys, retries off.
     debug_routes=True (standalone: --debug-routes) also serves, to loopback clients only
     and outside the MediaPackage API (no operation's path starts /__sandbox/), GET
     /__sandbox/requests -> {"counts": {operation: n}, "total": n} and POST
@@ -66,11 +77,29 @@ Demo account (fixed names; ~55 more jobs from the seed, <= 6 active per group):
     events-popup/keynote-live/cmaf-main/keynote-rehearsal CANCELLED.
     Buckets: LEGAL_HOLD_BUCKET "acme-media-legal-hold" fails (S3 AccessDenied, asks
     for a bucket policy grant), EU_BUCKET "acme-media-archive-eu" fails (wrong
-    region); ARCHIVE_BUCKET "acme-media-archive" and the other BUCKETS work.
+    region); ARCHIVE_BUCKET "acme-media-archive" and the other BUCKETS work. In any
+    store, a bucket whose name contains "denied" fails with S3 AccessDenied and one
+    containing "missing" with NoSuchBucket.
+    eu-west-1: eu-broadcast: sport-eu [cmaf-main, hls-ts], news-eu [cmaf-main,
+      cmaf-no-startover (no startover window: harvest jobs refused)]; jobs
+      derby-full-match COMPLETED, derby-highlights IN_PROGRESS, derby-archive-denied
+      and evening-news-missing-bucket FAILED, morning-news CANCELLED.
     generate_scale(store, seed, jobs=10_000, groups=1, channels=1, endpoints=10):
     scale-group-NN / scale-channel-NN / scale-endpoint-NN, jobs scale-job-NNNNNN.
 
 Choices where the service's exact answer is unknown: patterns match whole values;
+the 11th QUEUED/IN_PROGRESS job of a channel group answers ServiceQuotaExceededException
+(the quotas page; the model also has ValidationExceptionType
+TOO_MANY_IN_PROGRESS_HARVEST_JOBS); other quotas (groups, channels, endpoints) are
+not enforced; deleting a group with channels or a channel with endpoints answers
+ConflictException RESOURCE_IN_USE, deleting a missing resource succeeds (no 404 in
+the model for deletes), DeleteOriginEndpoint deletes its harvest jobs whatever their
+status (the model gives it no ConflictException); an update's ETag, if sent, must be
+current (ConflictException CONFLICTING_OPERATION), and an update moves ModifiedAt and
+the ETag; a member an update leaves out keeps its value; resets move ResetAt only;
+an endpoint created without StartoverWindowSeconds has none; a policy must be a JSON
+object with a Statement (INVALID_POLICY); GetChannelPolicy with none attached answers
+404; the window of a harvest job is at most 24 hours;
 maxResults outside 1..100 answers MEMBER_MIN_VALUE / MEMBER_MAX_VALUE (the generic
 range check); StartTime in the future, or before the endpoint's startover window,
 answers MEMBER_INVALID; an EndTime in the future is allowed (QUEUED until it
@@ -80,9 +109,12 @@ before any ETag check, a stale ETag ConflictException CONFLICTING_OPERATION;
 ListHarvestJobs with a channelName/originEndpointName that doesn't exist answers
 404; a malformed ARN answers INVALID_ARN, an unknown one 404; lists are sorted by
 name, jobs by CreatedAt (oldest first); a job created without HarvestJobName gets
-"harvest-<YYYYMMDDTHHMMSS>-<8 hex>"; bad JSON or non-numeric query values answer
-400 SerializationException; an unknown route 404 UnknownOperationException; a
-modeled but unimplemented operation 501 NotImplementedException.
+"harvest-<YYYYMMDDTHHMMSS>-<8 hex>"; bad JSON (also nested too deeply), query integers other than
+ASCII -?[0-9]+ within range, and bad framing (a Content-Length that is not digits or
+over 1 MiB, malformed chunks) answer 400 SerializationException (as Smithy's
+malformed-request protocol tests); any route or HTTP method no operation has answers
+404 UnknownOperationException; an operation a newer botocore adds answers 501
+NotImplementedException.
 
 Standalone: `python -m harvest_tui.sandbox --help` (also `harvest-tui sandbox`).
 """

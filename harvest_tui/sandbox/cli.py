@@ -8,19 +8,37 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import signal
 import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from harvest_tui.sandbox.clock import Clock, FrozenClock, ScaledClock, SystemClock
+from harvest_tui.sandbox.clock import (
+    Clock,
+    FrozenClock,
+    ScaledClock,
+    SystemClock,
+    check_speed,
+    check_start,
+)
 
 
 def _number(text: str) -> float:
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return value
+
+
+def _speed(text: str) -> float:
+    try:
+        return check_speed(_number(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _fraction(text: str) -> float:
@@ -34,13 +52,6 @@ def _non_negative(text: str) -> float:
     value = _number(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must not be negative, not {text}")
-    return value
-
-
-def _positive(text: str) -> float:
-    value = _non_negative(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
     return value
 
 
@@ -71,7 +82,10 @@ def _instant(text: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"not an ISO-8601 instant: {text!r} (e.g. 2026-11-02T14:30:00Z)"
         ) from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return check_start(value.replace(tzinfo=UTC) if value.tzinfo is None else value)
+    except (ValueError, OverflowError) as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -85,7 +99,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ISO-8601",
         help="freeze the clock at this instant (with --speed: start there and run)",
     )
-    clock.add_argument("--speed", type=_positive, help="run the clock X times faster")
+    clock.add_argument("--speed", type=_speed, help="run the clock X times faster (at most 1e6)")
     data = parser.add_argument_group("scale data (instead of the demo account)")
     data.add_argument("--jobs", type=_count, help="generate N jobs with the scale generator")
     data.add_argument("--groups", type=_count, default=1, help="channel groups (1)")

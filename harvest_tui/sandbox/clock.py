@@ -7,6 +7,7 @@ test advances), screenshots reproducible (frozen at DEMO_NOW), and demos lively
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,33 @@ from typing import Protocol
 
 DEMO_NOW = datetime(2026, 11, 2, 14, 30, tzinfo=UTC)
 """The default frozen instant for tests and screenshots."""
+
+MAX_SPEED = 1e6  # a day in 0.09 s: faster is no use, and datetime arithmetic overflows
+EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+"""The instants a clock may start from: the demo data reaches ~400 days back and a few
+hours ahead, and a ScaledClock stops at END_OF_TIME rather than overflow."""
+END_OF_TIME = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def check_speed(speed: float) -> float:
+    """`speed` if it is a usable clock speed, else ValueError saying why."""
+    if not math.isfinite(speed) or speed <= 0:
+        raise ValueError(f"clock speed must be a finite number greater than 0, not {speed}")
+    if speed > MAX_SPEED:
+        raise ValueError(f"clock speed must be at most {MAX_SPEED:g}, not {speed:g}")
+    return speed
+
+
+def check_start(instant: datetime) -> datetime:
+    """`instant` (UTC) if a clock may start there, else ValueError saying why."""
+    instant = _aware(instant)
+    if not EARLIEST <= instant <= LATEST:
+        raise ValueError(
+            f"the clock must start between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}, "
+            f"not {instant.isoformat()}"
+        )
+    return instant
 
 
 class Clock(Protocol):
@@ -68,15 +96,15 @@ class ScaledClock:
     """Time runs `speed` times faster than real time, from `start` (default: real now)."""
 
     def __init__(self, speed: float = 1.0, start: datetime | None = None) -> None:
-        if speed <= 0:
-            raise ValueError("clock speed must be positive")
-        self.speed = speed
-        self._origin = _aware(start) if start is not None else datetime.now(UTC)
+        self.speed = check_speed(speed)
+        self._origin = check_start(start) if start is not None else datetime.now(UTC)
+        self._room = (END_OF_TIME - self._origin).total_seconds()
         self._t0 = time.monotonic()
 
     def now(self) -> datetime:
+        """Runs on until END_OF_TIME, and stays there (never overflowing)."""
         elapsed = (time.monotonic() - self._t0) * self.speed
-        return self._origin + timedelta(seconds=elapsed)
+        return self._origin + timedelta(seconds=min(elapsed, self._room))
 
     def __repr__(self) -> str:
         return f"ScaledClock(speed={self.speed})"

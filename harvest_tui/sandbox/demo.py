@@ -19,6 +19,9 @@ ARCHIVE_BUCKET = "acme-media-archive"
 LEGAL_HOLD_BUCKET = "acme-media-legal-hold"  # unwritable: its policy lacks the grant
 EU_BUCKET = "acme-media-archive-eu"  # unwritable: in another region
 BUCKETS = (ARCHIVE_BUCKET, "acme-sports-highlights", "acme-news-clips", "acme-events-vod")
+EU_REGION = "eu-west-1"
+EU_DENIED_BUCKET = "acme-eu-archive-denied"  # its policy lacks the grant: AccessDenied
+EU_MISSING_BUCKET = "acme-eu-clips-missing"  # no such bucket: NoSuchBucket
 
 # (kind, container, HLS, LL-HLS, DASH manifest names): TS endpoints carry no DASH.
 _ENDPOINT_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
@@ -27,7 +30,9 @@ _ENDPOINT_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[st
     "dash-tv": ("CMAF", (), (), ("tv", "tv-hdr")),
     "llhls-mobile": ("CMAF", (), ("mobile",), ()),
     "onboard-cams": ("CMAF", ("cam-1", "cam-2", "cam-3"), (), ()),
+    "cmaf-no-startover": ("CMAF", ("index",), (), ("index",)),  # no startover window
 }
+_NO_STARTOVER = {"cmaf-no-startover"}
 
 DEMO_ACCOUNT: dict[str, dict[str, Any]] = {
     "live-sports": {
@@ -74,6 +79,18 @@ DEMO_ACTIVE_PER_GROUP = 6  # of the service's 10: room to create jobs in a demo
 _WINDOWS_MIN = (15, 30, 45, 60, 90, 120, 180, 240, 360, 720, 1440)
 
 
+DEMO_ACCOUNT_EU: dict[str, dict[str, Any]] = {
+    "eu-broadcast": {
+        "description": "European playout: football and news (eu-west-1)",
+        "tags": {"team": "eu-playout", "env": "prod"},
+        "channels": {
+            "sport-eu": ("CMAF", ["cmaf-main", "hls-ts"]),
+            "news-eu": ("HLS", ["cmaf-main", "cmaf-no-startover"]),
+        },
+    },
+}
+
+
 def populate_demo(store: Store, seed: int = 7) -> None:
     """Fill `store` with the demo account (3 groups, 8 channels, 20 endpoints, ~60 jobs)."""
     rng = random.Random(seed)
@@ -84,7 +101,22 @@ def populate_demo(store: Store, seed: int = 7) -> None:
         f"The S3 bucket '{EU_BUCKET}' is in eu-west-1, but harvest jobs can only write to "
         "buckets in the channel's region (us-east-1). Choose a bucket in us-east-1.",
     )
-    for g_index, (group, spec) in enumerate(DEMO_ACCOUNT.items()):
+    _resources(store, DEMO_ACCOUNT, now)
+    _named_jobs(store, now, _NAMED)
+    _random_jobs(store, rng, now)
+
+
+def populate_demo_eu(store: Store, seed: int = 7) -> None:
+    """The demo account's smaller eu-west-1 set: 1 group, 2 channels, 4 endpoints (one
+    without a startover window), 5 named jobs: COMPLETED, IN_PROGRESS, CANCELLED, and
+    FAILED twice (bucket access denied; no such bucket). Fixed for any seed."""
+    now = store.now()
+    _resources(store, DEMO_ACCOUNT_EU, now)
+    _named_jobs(store, now, _NAMED_EU)
+
+
+def _resources(store: Store, account: dict[str, dict[str, Any]], now: datetime) -> None:
+    for g_index, (group, spec) in enumerate(account.items()):
         created = now - timedelta(days=400 - 60 * g_index, hours=g_index * 3)
         store.add_channel_group(
             group,
@@ -120,9 +152,8 @@ def populate_demo(store: Store, seed: int = 7) -> None:
                     modified_at=e_created + timedelta(days=1 + e_index),
                     description=f"{container} origin for {channel}",
                     tags={"player": "web" if e_index % 2 == 0 else "tv"},
+                    **({"startover_window_seconds": None} if endpoint in _NO_STARTOVER else {}),
                 )
-    _named_jobs(store, now)
-    _random_jobs(store, rng, now)
 
 
 class _Named(NamedTuple):
@@ -147,11 +178,23 @@ _NAMED = (
     _Named(("events-popup", "keynote-live", "cmaf-main", "keynote-rehearsal"), 20 * _H, _H,
            "acme-events-vod", {"HlsManifests": ["index"]}, cancel_after=12),
 )  # fmt: skip
+_NAMED_EU = (
+    _Named(("eu-broadcast", "sport-eu", "cmaf-main", "derby-full-match"), 30 * _H, 2 * _H,
+           EU_BUCKET, {"HlsManifests": ["index"], "DashManifests": ["index"]}),
+    _Named(("eu-broadcast", "sport-eu", "cmaf-main", "derby-highlights"), 40 * _S, 3 * _H,
+           EU_BUCKET, {"HlsManifests": ["index"]}),
+    _Named(("eu-broadcast", "sport-eu", "hls-ts", "derby-archive-denied"), 5 * _H, _H,
+           EU_DENIED_BUCKET, {"HlsManifests": ["index"]}),
+    _Named(("eu-broadcast", "news-eu", "cmaf-main", "evening-news-missing-bucket"), 6 * _H,
+           _H / 2, EU_MISSING_BUCKET, {"HlsManifests": ["index"]}),
+    _Named(("eu-broadcast", "news-eu", "cmaf-main", "morning-news"), 20 * _H, _H,
+           EU_BUCKET, {"DashManifests": ["index"]}, cancel_after=12),
+)  # fmt: skip
 
 
-def _named_jobs(store: Store, now: datetime) -> None:
+def _named_jobs(store: Store, now: datetime, jobs: tuple[_Named, ...]) -> None:
     """A few jobs that keep their names and states for any seed (see the package doc)."""
-    for named in _NAMED:
+    for named in jobs:
         created = now - named.age
         end = created - timedelta(minutes=5)
         kinds = named.manifests

@@ -1,19 +1,27 @@
-"""The behaviour of each operation: a function from input params to output dict.
+"""The reads and the harvest jobs: what the service *does* for each of those operations.
 
 Routing, binding, validation and serialization are generic (model.py, shapes.py);
-what is left here is what the service *does*. Adding an operation means adding a
-function decorated with @handler("OperationName").
+what is left here is behaviour. Adding an operation means adding a function
+decorated with @handler("OperationName") (registry.py); changes.py holds the
+operations that create, update and delete the other resources.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from harvest_tui.sandbox import changes
 from harvest_tui.sandbox.errors import ApiError, conflict, validation
 from harvest_tui.sandbox.records import FINISHED, ChannelGroupRec, ChannelRec, EndpointRec, JobRec
+from harvest_tui.sandbox.registry import (
+    HANDLERS,
+    MISSING_OVERRIDES,
+    check_etag,
+    handler,
+    remember,
+    replayed,
+)
 from harvest_tui.sandbox.store import MAX_ACTIVE_JOBS_PER_GROUP, Store, job_key
 from harvest_tui.sandbox.views import (
     channel_summary,
@@ -25,22 +33,8 @@ from harvest_tui.sandbox.views import (
     job_view,
 )
 
-Handler = Callable[[Store, dict[str, Any]], dict[str, Any]]
-HANDLERS: dict[str, Handler] = {}
-MISSING_OVERRIDES: dict[str, dict[str, str]] = {}
+__all__ = ["HANDLERS", "MISSING_OVERRIDES", "changes", "channel_group_of"]
 MAX_WINDOW = timedelta(hours=24)
-
-
-def handler(operation: str, missing: dict[str, str] | None = None) -> Callable[[Handler], Handler]:
-    """Register a handler; `missing` remaps MEMBER_MISSING under a path prefix."""
-
-    def register(fn: Handler) -> Handler:
-        HANDLERS[operation] = fn
-        if missing:
-            MISSING_OVERRIDES[operation] = missing
-        return fn
-
-    return register
 
 
 def _page(
@@ -136,22 +130,11 @@ def create_harvest_job(store: Store, p: dict[str, Any]) -> dict[str, Any]:
     group, channel, name = p["ChannelGroupName"], p["ChannelName"], p.get("HarvestJobName")
     endpoint = store.origin_endpoint(group, channel, p["OriginEndpointName"])
     now = store.now()
-    token = p.get("ClientToken")
-    asked = {k: v for k, v in p.items() if k != "ClientToken"}
-    fingerprint = json.dumps(asked, default=str, sort_keys=True)
-    if token is not None and token in store.idempotency:
-        prior, path = store.idempotency[token]
-        if prior != fingerprint:
-            raise conflict(
-                "IDEMPOTENT_PARAMETER_MISMATCH",
-                "The client token was already used with different parameters.",
-            )
-        try:
-            return job_view(store.harvest_job(*path), now)
-        except ApiError:
-            del store.idempotency[token]  # that job was deleted since: create anew
+    again = replayed(store, "CreateHarvestJob", p, store.harvest_job)
+    if again is not None:
+        return job_view(again, now)
     if name is None:
-        name = store.generated_job_name(token)
+        name = store.generated_job_name(p.get("ClientToken"))
     if name in store.channel(group, channel).job_names:
         raise conflict(
             "RESOURCE_ALREADY_EXISTS",
@@ -162,10 +145,11 @@ def create_harvest_job(store: Store, p: dict[str, Any]) -> dict[str, Any]:
     end = p["ScheduleConfiguration"]["EndTime"]
     _check_schedule(endpoint, start, end, now)
     if len(store.active_jobs(group)) >= MAX_ACTIVE_JOBS_PER_GROUP:
-        raise validation(
-            "TOO_MANY_IN_PROGRESS_HARVEST_JOBS",
+        raise ApiError(
+            "ServiceQuotaExceededException",
             f"Channel group {group} already has {MAX_ACTIVE_JOBS_PER_GROUP} harvest jobs "
-            "queued or in progress. Wait for one to finish, or cancel one.",
+            "queued or in progress (the quota of active harvest jobs per channel group). "
+            "Wait for one to finish, or cancel one.",
         )
     s3 = p["Destination"]["S3Destination"]
     job = store.add_harvest_job(
@@ -182,8 +166,7 @@ def create_harvest_job(store: Store, p: dict[str, Any]) -> dict[str, Any]:
         description=p.get("Description"),
         tags=p.get("Tags") or {},
     )
-    if token is not None:
-        store.idempotency[token] = (fingerprint, (group, channel, endpoint.name, name))
+    remember(store, "CreateHarvestJob", p, (group, channel, endpoint.name, name))
     return job_view(job, now)
 
 
@@ -244,23 +227,10 @@ def cancel_harvest_job(store: Store, p: dict[str, Any]) -> dict[str, Any]:
             "HARVEST_JOB_INELIGIBLE_FOR_CANCELLATION",
             f"Harvest job {job.name} is {status} and can no longer be cancelled.",
         )
-    if p.get("ETag") is not None and p["ETag"] != job.etag(now):
-        raise conflict(
-            "CONFLICTING_OPERATION",
-            f"Harvest job {job.name} changed since its ETag was read (it is now {status}). "
-            "Get the job again and retry with its current ETag.",
-        )
+    check_etag(p.get("ETag"), job.etag(now), f"Harvest job {job.name} (now {status})")
     job.cancelled_at = now
     store.groups[job.group].active.discard(job)
     return {}
-
-
-@handler("ListTagsForResource")
-def list_tags_for_resource(store: Store, p: dict[str, Any]) -> dict[str, Any]:
-    arn = p["ResourceArn"]
-    if not arn.startswith("arn:aws:mediapackagev2:") or ":channelGroup/" not in arn:
-        raise validation("INVALID_ARN", f"{arn} is not a MediaPackage v2 resource ARN.")
-    return {"Tags": dict(store.by_arn(arn).tags)}
 
 
 def channel_group_of(p: dict[str, Any]) -> str | None:

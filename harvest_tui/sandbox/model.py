@@ -19,13 +19,20 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import unquote
 
-import botocore.loaders
-from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
+import botocore.loaders  # type: ignore[import-untyped]
+from botocore.model import (  # type: ignore[import-untyped]
+    OperationModel,
+    ServiceModel,
+    Shape,
+    StructureShape,
+)
 
 from harvest_tui.sandbox.errors import ApiError
 
 SERVICE_NAME = "mediapackagev2"
 _LABEL = re.compile(r"^\{([A-Za-z0-9_]+)(\+?)\}$")
+_INTEGER = re.compile(r"-?[0-9]+", re.ASCII)  # as Smithy servers parse: no "5_0", " 5", "٥"
+_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 
 
 @functools.cache
@@ -162,6 +169,19 @@ def _parse_body(body: bytes) -> Any:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise serialization_error(f"The request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise serialization_error("The request body is not valid JSON: nested too deeply") from None
+
+
+def _integer(kind: str, raw: str) -> int:
+    """A query, label or header integer: ASCII digits only, within the shape's range."""
+    if not _INTEGER.fullmatch(raw):
+        raise ValueError(raw)
+    value = int(raw)
+    low, high = _RANGES[kind]
+    if not low <= value <= high:
+        raise ValueError(raw)
+    return value
 
 
 def _from_query(member: Shape, query: Mapping[str, list[str]], wire: str) -> Any:
@@ -194,7 +214,7 @@ def _from_text(member: Shape, raw: str, wire: str) -> Any:
     kind = member.type_name
     try:
         if kind in ("integer", "long"):
-            return int(raw)
+            return _integer(kind, raw)
         if kind in ("float", "double"):
             return float(raw)
         if kind == "boolean":
@@ -203,7 +223,7 @@ def _from_text(member: Shape, raw: str, wire: str) -> Any:
             return raw == "true"
         if kind == "timestamp":
             return _timestamp(raw)
-    except ValueError:
+    except (ValueError, OverflowError, OSError):
         raise serialization_error(f"Value {raw!r} at '{wire}' is not a valid {kind}") from None
     return raw
 
@@ -248,6 +268,9 @@ def from_json(shape: Shape, value: Any, path: str) -> Any:
             raise serialization_error(f"Value at '{path}' is not a timestamp") from None
     if kind in ("integer", "long"):
         _expect(isinstance(value, int) and not isinstance(value, bool), path, "an integer", value)
+        low, high = _RANGES[kind]
+        if not low <= value <= high:
+            raise serialization_error(f"Value at '{path}' is out of range for {kind}")
     elif kind in ("float", "double"):
         number = isinstance(value, int | float) and not isinstance(value, bool)
         _expect(number, path, "a number", value)

@@ -23,8 +23,20 @@ T = TypeVar("T")
 _MAC_BYTES = 16
 
 
-def _bad_token() -> Exception:
-    return validation("INVALID_PAGINATION_TOKEN", "The pagination token is invalid or expired.")
+def bad_token() -> Exception:
+    return validation(
+        "INVALID_PAGINATION_TOKEN",
+        "Invalid nextToken: it was not returned by this list operation with these "
+        "parameters, or it has expired.",
+    )
+
+
+def _is_key(value: Any) -> bool:
+    """A sort key the lists use: a name, or a job's [created micros, sequence]."""
+    if isinstance(value, str):
+        return True
+    pair = isinstance(value, list) and len(value) == 2
+    return pair and all(type(part) is int for part in value)  # type(): bool is no key
 
 
 class Tokens:
@@ -45,13 +57,17 @@ class Tokens:
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         except (binascii.Error, ValueError):
-            raise _bad_token() from None
+            raise bad_token() from None
         payload, mac = raw[:-_MAC_BYTES], raw[-_MAC_BYTES:]
         if len(raw) <= _MAC_BYTES or not hmac.compare_digest(mac, self._mac(payload)):
-            raise _bad_token()
-        data = json.loads(payload)
-        if data.get("s") != scope:
-            raise _bad_token()
+            raise bad_token()
+        # The secret follows from the seed, so a token can be forged: trust nothing in it.
+        try:
+            data = json.loads(payload)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            raise bad_token() from None
+        if not isinstance(data, dict) or data.get("s") != scope or not _is_key(data.get("k")):
+            raise bad_token()
         return data["k"]
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-REGION = "us-east-1"
-ACCOUNT_ID = "111122223333"
+REGION = "us-east-1"  # the region of a request that names none (no SigV4 signature)
+ACCOUNT_ID = "111122223333"  # the demo account: any access key not ending in 12 digits
 QUEUED_SECONDS = 10.0
 MIN_RUN_SECONDS = 20.0
 RUN_FRACTION = 1 / 120  # a harvest runs for window/120: a 1 h window takes 30 s
@@ -23,9 +23,9 @@ ACTIVE = ("QUEUED", "IN_PROGRESS")
 FINISHED = ("COMPLETED", "FAILED", "CANCELLED")
 
 
-def arn(*path: str) -> str:
+def arn(*path: str, region: str = REGION, account: str = ACCOUNT_ID) -> str:
     """arn:aws:mediapackagev2:…:channelGroup/g/channel/c/… from (kind, name) pairs."""
-    return f"arn:aws:mediapackagev2:{REGION}:{ACCOUNT_ID}:" + "/".join(path)
+    return f"arn:aws:mediapackagev2:{region}:{account}:" + "/".join(path)
 
 
 def etag(*parts: Any) -> str:
@@ -33,12 +33,29 @@ def etag(*parts: Any) -> str:
     return base64.b64encode(digest).decode()
 
 
-class _ETagged:
-    """A record whose ETag follows from its ARN and when it was last modified."""
+@dataclass
+class _Versioned:
+    """A record whose ETag follows from its ARN, when it was last modified and how many
+    times (so two updates within one frozen instant still change it)."""
+
+    region: str = field(default=REGION, kw_only=True)
+    account: str = field(default=ACCOUNT_ID, kw_only=True)
+    version: int = field(default=0, kw_only=True)
+
+    def touch(self, now: datetime) -> None:
+        """Record an update: ModifiedAt is now, and the ETag changes."""
+        self.modified_at = now  # type: ignore[attr-defined]
+        self.version += 1
+
+    def _arn(self, *path: str) -> str:
+        return arn(*path, region=self.region, account=self.account)
 
     @property
     def etag(self) -> str:
-        return etag(self.arn, self.modified_at.isoformat())  # type: ignore[attr-defined]
+        modified = self.modified_at.isoformat()  # type: ignore[attr-defined]
+        if self.version == 0:  # as before versions existed: the demo's ETags stay put
+            return etag(self.arn, modified)  # type: ignore[attr-defined]
+        return etag(self.arn, modified, self.version)  # type: ignore[attr-defined]
 
 
 def run_seconds(start: datetime, end: datetime) -> float:
@@ -47,7 +64,7 @@ def run_seconds(start: datetime, end: datetime) -> float:
 
 
 @dataclass
-class ChannelGroupRec(_ETagged):
+class ChannelGroupRec(_Versioned):
     name: str
     created_at: datetime
     modified_at: datetime
@@ -60,11 +77,11 @@ class ChannelGroupRec(_ETagged):
 
     @property
     def arn(self) -> str:
-        return arn(f"channelGroup/{self.name}")
+        return self._arn(f"channelGroup/{self.name}")
 
 
 @dataclass
-class ChannelRec(_ETagged):
+class ChannelRec(_Versioned):
     group: str
     name: str
     created_at: datetime
@@ -74,14 +91,17 @@ class ChannelRec(_ETagged):
     tags: dict[str, str] = field(default_factory=dict)
     endpoints: dict[str, EndpointRec] = field(default_factory=dict)
     job_names: set[str] = field(default_factory=set)  # unique within the channel
+    settings: dict[str, Any] = field(default_factory=dict)  # other members, as created
+    policy: str | None = None
+    reset_at: datetime | None = None
 
     @property
     def arn(self) -> str:
-        return arn(f"channelGroup/{self.group}", f"channel/{self.name}")
+        return self._arn(f"channelGroup/{self.group}", f"channel/{self.name}")
 
 
 @dataclass
-class EndpointRec(_ETagged):
+class EndpointRec(_Versioned):
     group: str
     channel: str
     name: str
@@ -95,11 +115,17 @@ class EndpointRec(_ETagged):
     hls: tuple[str, ...] = ()
     ll_hls: tuple[str, ...] = ()
     dash: tuple[str, ...] = ()
+    mss: tuple[str, ...] = ()
     jobs: dict[str, JobRec] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)  # Segment etc., as created
+    manifest_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # by name
+    policy: str | None = None
+    cdn_auth: dict[str, Any] | None = None
+    reset_at: datetime | None = None
 
     @property
     def arn(self) -> str:
-        return arn(
+        return self._arn(
             f"channelGroup/{self.group}", f"channel/{self.channel}", f"originEndpoint/{self.name}"
         )
 
@@ -123,6 +149,8 @@ class JobRec:
     tags: dict[str, str] = field(default_factory=dict)
     fails_with: str | None = None
     cancelled_at: datetime | None = None
+    region: str = REGION
+    account: str = ACCOUNT_ID
 
     @property
     def sort_key(self) -> tuple[datetime, int]:
@@ -135,6 +163,8 @@ class JobRec:
             f"channel/{self.channel}",
             f"originEndpoint/{self.endpoint}",
             f"harvestJob/{self.name}",
+            region=self.region,
+            account=self.account,
         )
 
     def state(self, now: datetime) -> tuple[str, datetime]:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
 
-from botocore.model import OperationModel, Shape, StructureShape
+from botocore.model import OperationModel, Shape, StructureShape  # type: ignore[import-untyped]
 
 from harvest_tui.sandbox.errors import ApiError, validation
 from harvest_tui.sandbox.model import service_model
@@ -96,26 +96,46 @@ def violations(shape: Shape, value: Any, path: str = "") -> list[Violation]:
     return found
 
 
-def validate_input(
+def check_input(
     op: OperationModel, params: Mapping[str, Any], overrides: Mapping[str, str] | None = None
-) -> None:
-    """Raise the ValidationException the service would answer for these params.
+) -> ApiError | None:
+    """The ValidationException the service would answer for these params, or None.
 
     `overrides` maps a member path prefix to the subtype that a missing member
     there reports instead of MEMBER_MISSING (e.g. CreateHarvestJob's Destination).
     """
     if op.input_shape is None:
-        return
+        return None
     found = violations(op.input_shape, params)
     if not found:
-        return
+        return None
     subtype = found[0].subtype
     for prefix, special in (overrides or {}).items():
         if subtype == "MEMBER_MISSING" and found[0].path.startswith(prefix):
             subtype = special
     count = len(found)
     head = f"{count} validation error{'s' if count > 1 else ''} detected: "
-    raise validation(subtype, head + "; ".join(v.message() for v in found))
+    return validation(subtype, head + "; ".join(v.message() for v in found))
+
+
+def fit(shape: Shape, value: Any) -> Any:
+    """`value` without the members `shape` lacks, recursively: what was stored from an
+    input shape, shown through an output shape of this botocore's model."""
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        members = shape.members
+        return {k: fit(members[k], v) for k, v in value.items() if k in members}
+    if kind == "list" and isinstance(value, list):
+        return [fit(shape.member, v) for v in value]
+    if kind == "map" and isinstance(value, dict):
+        return {k: fit(shape.value, v) for k, v in value.items()}
+    return value
+
+
+def fit_output(operation: str, result: dict[str, Any]) -> dict[str, Any]:
+    """`result` fitted to the operation's output shape (a Get view as a Create answer)."""
+    shape = service_model().operation_model(operation).output_shape
+    return fit(shape, result) if shape is not None else {}
 
 
 class OutputError(Exception):

@@ -1,9 +1,10 @@
-"""The in-memory account: channel groups → channels → origin endpoints → jobs.
+"""One account's resources in one region: channel groups → channels → endpoints → jobs.
 
 It exists so that handlers, demo data and tests share one consistent, locked
-state. Tests may add or delete any resource at any moment (e.g. between a list
-and a get) with the add_*/delete_* methods; lookups raise the 404 the service
-would answer, naming the first missing level along the path.
+state; the server keeps one Store per account and region, as the service does.
+Tests may add or delete any resource at any moment (e.g. between a list and a
+get) with the add_*/delete_* methods; lookups raise the 404 the service would
+answer, naming the first missing level along the path.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from typing import Any
 
 from harvest_tui.sandbox.clock import Clock
 from harvest_tui.sandbox.errors import not_found
-from harvest_tui.sandbox.pagination import Tokens, page
+from harvest_tui.sandbox.pagination import Tokens, bad_token, page
 from harvest_tui.sandbox.records import (
+    ACCOUNT_ID,
     ACTIVE,
     REGION,
     ChannelGroupRec,
@@ -42,13 +44,23 @@ def job_key(job: JobRec) -> tuple[int, int]:
 class Store:
     """All resources, under one re-entrant lock (the server is multi-threaded)."""
 
-    def __init__(self, clock: Clock, *, secret: bytes = b"harvest-tui-sandbox") -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        secret: bytes = b"harvest-tui-sandbox",
+        region: str = REGION,
+        account: str = ACCOUNT_ID,
+    ) -> None:
         self.clock = clock
+        self.region = region
+        self.account = account
         self.lock = threading.RLock()
         self.groups: dict[str, ChannelGroupRec] = {}
         self.tokens = Tokens(secret)
         self.unwritable_buckets: dict[str, str] = {}  # bucket → why jobs writing there fail
-        self.idempotency: dict[str, tuple[str, tuple[str, str, str, str]]] = {}
+        # (operation, ClientToken) → (the request's fingerprint, the path it created)
+        self.idempotency: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
         self.page_scans: list[int] = []  # items examined per list page, for tests
         self._seq = 0
 
@@ -87,10 +99,16 @@ class Store:
         return found
 
     def by_arn(self, arn: str) -> Any:
-        """The resource an ARN names (for ListTagsForResource), or a 404."""
-        _, _, path = arn.partition(":channelGroup/")
+        """The resource an ARN names (for the tag operations), or a 404; an ARN of
+        another account or region names nothing here."""
+        prefix, _, path = arn.partition(":channelGroup/")
         parts = path.split("/")
         names = [parts[0], *parts[2::2]]
+        kinds = ["channel", "originEndpoint", "harvestJob"][: len(parts) // 2]
+        if prefix != f"arn:aws:mediapackagev2:{self.region}:{self.account}" or (
+            parts[1::2] != kinds
+        ):
+            path = ""
         lookups: list[Callable[..., Any]] = [
             self.channel_group,
             self.channel,
@@ -106,9 +124,10 @@ class Store:
     def add_channel_group(self, name: str, **fields: Any) -> ChannelGroupRec:
         with self.lock:
             created = fields.pop("created_at", None) or self.now()
-            domain = fields.pop("egress_domain", None) or domain_for(name, "egress")
+            domain = fields.pop("egress_domain", None) or domain_for(name, "egress", self.region)
+            modified = fields.pop("modified_at", created)
             rec = ChannelGroupRec(
-                name, created, fields.pop("modified_at", created), domain, **fields
+                name, created, modified, domain, **fields, region=self.region, account=self.account
             )
             self.groups[name] = rec
             return rec
@@ -117,7 +136,10 @@ class Store:
         with self.lock:
             parent = self.channel_group(group)
             created = fields.pop("created_at", None) or self.now()
-            rec = ChannelRec(group, name, created, fields.pop("modified_at", created), **fields)
+            modified = fields.pop("modified_at", created)
+            rec = ChannelRec(
+                group, name, created, modified, **fields, region=self.region, account=self.account
+            )
             parent.channels[name] = rec
             return rec
 
@@ -128,7 +150,16 @@ class Store:
             parent = self.channel(group, channel)
             created = fields.pop("created_at", None) or self.now()
             modified = fields.pop("modified_at", created)
-            rec = EndpointRec(group, channel, name, created, modified, **fields)
+            rec = EndpointRec(
+                group,
+                channel,
+                name,
+                created,
+                modified,
+                **fields,
+                region=self.region,
+                account=self.account,
+            )
             parent.endpoints[name] = rec
             return rec
 
@@ -163,7 +194,9 @@ class Store:
                 kind, names = next(((k, n) for k, n in kinds if n), ("HlsManifests", ()))
                 manifests = {kind: [{"ManifestName": n} for n in names[:1]]}
             if fields.get("fails_with") is None:
-                fields["fails_with"] = self.unwritable_buckets.get(bucket)
+                fields["fails_with"] = self.unwritable_buckets.get(bucket) or bucket_failure(
+                    bucket, self.region
+                )
             self._seq += 1
             job = JobRec(
                 group=group,
@@ -180,6 +213,8 @@ class Store:
                 starts_at=starts_at or default_start,
                 finishes_at=finishes_at or default_finish,
                 **fields,
+                region=self.region,
+                account=self.account,
             )
             self._insert(job)
             return job
@@ -262,6 +297,8 @@ class Store:
         after = None if next_token is None else self.tokens.decode(next_token, scope)
         if isinstance(after, list):
             after = tuple(after)
+        if after is not None and items and type(after) is not type(key(items[0])):
+            raise bad_token()  # a forged token: a key of another kind of list
         limit = max_results or 100
         found, more, scanned = page(items, key, after, limit, keep or (lambda _: True))
         self.page_scans.append(scanned)
@@ -269,10 +306,10 @@ class Store:
         return found, token
 
 
-def domain_for(group: str, kind: str) -> str:
+def domain_for(group: str, kind: str, region: str = REGION) -> str:
     """A stable, realistic service domain for a channel group ("egress" or "ingest")."""
     digest = hashlib.sha256(group.encode()).hexdigest()
-    return f"{digest[:6]}.{kind}.{digest[6:12]}.mediapackagev2.{REGION}.amazonaws.com"
+    return f"{digest[:6]}.{kind}.{digest[6:12]}.mediapackagev2.{region}.amazonaws.com"
 
 
 def unwritable_message(bucket: str) -> str:
@@ -282,3 +319,17 @@ def unwritable_message(bucket: str) -> str:
         "bucket policy to grant s3:PutObject and s3:GetBucketLocation to the service "
         "principal mediapackagev2.amazonaws.com."
     )
+
+
+def bucket_failure(bucket: str, region: str) -> str | None:
+    """Why a job writing to `bucket` fails, for buckets whose name says so: "denied"
+    (the bucket policy lacks the grant) or "missing" (no such bucket); else None."""
+    if "denied" in bucket:
+        return unwritable_message(bucket)
+    if "missing" in bucket:
+        return (
+            f"MediaPackage could not write to the S3 bucket '{bucket}': The specified bucket "
+            "does not exist (Service: Amazon S3; Status Code: 404; Error Code: NoSuchBucket). "
+            f"Create the bucket in {region}, or choose an existing one."
+        )
+    return None

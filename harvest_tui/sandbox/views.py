@@ -1,18 +1,47 @@
 """Records → output dicts shaped like the model's output shapes.
 
 Only long-standing members are filled, so the serializer (which rejects members
-its botocore model lacks) works with any botocore the package allows.
+its botocore model lacks) works with any botocore the package allows; what a
+client set at creation (settings, manifest options) is shown through `fit`, so
+members this botocore lacks are dropped rather than sent.
 """
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
+from botocore.model import Shape  # type: ignore[import-untyped]
+
+from harvest_tui.sandbox.model import service_model
 from harvest_tui.sandbox.records import ChannelGroupRec, ChannelRec, EndpointRec, JobRec
+from harvest_tui.sandbox.shapes import fit
 from harvest_tui.sandbox.store import domain_for
 
-_EXT = {"hls": "m3u8", "ll_hls": "m3u8", "dash": "mpd"}
+_EXT = {"hls": "m3u8", "ll_hls": "m3u8", "dash": "mpd", "mss": "ism/manifest"}
+MANIFEST_KINDS = {  # output member → EndpointRec attribute
+    "HlsManifests": "hls",
+    "LowLatencyHlsManifests": "ll_hls",
+    "DashManifests": "dash",
+    "MssManifests": "mss",
+}
+
+
+@functools.cache
+def _member(operation: str, name: str) -> Shape | None:
+    """The output member shape `name` of `operation`, if this botocore has it."""
+    return service_model().operation_model(operation).output_shape.members.get(name)
+
+
+def _settings(operation: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """Stored members that `operation`'s output has, fitted to its shapes."""
+    out = {}
+    for name, value in settings.items():
+        shape = _member(operation, name)
+        if shape is not None:
+            out[name] = fit(shape, value)
+    return out
 
 
 def _some(**fields: Any) -> dict[str, Any]:
@@ -46,7 +75,7 @@ def channel_summary(c: ChannelRec) -> dict[str, Any]:
 
 
 def channel_view(c: ChannelRec) -> dict[str, Any]:
-    ingest = domain_for(c.group, "ingest")
+    ingest = domain_for(c.group, "ingest", c.region)
     endpoints = [
         {
             "Id": str(i),
@@ -54,7 +83,14 @@ def channel_view(c: ChannelRec) -> dict[str, Any]:
         }
         for i in (1, 2)
     ]
-    return {**channel_summary(c), "IngestEndpoints": endpoints, "ETag": c.etag, "Tags": c.tags}
+    return {
+        **channel_summary(c),
+        **_settings("GetChannel", c.settings),
+        "IngestEndpoints": endpoints,
+        "ETag": c.etag,
+        "Tags": c.tags,
+        **_some(ResetAt=c.reset_at),
+    }
 
 
 def _url(e: EndpointRec, egress: str, kind: str, manifest: str) -> str:
@@ -70,6 +106,7 @@ def endpoint_summary(e: EndpointRec, egress: str) -> dict[str, Any]:
         ] or None
 
     dash = [{"ManifestName": n, "Url": _url(e, egress, "dash", n)} for n in e.dash]
+    mss = [{"ManifestName": n, "Url": _url(e, egress, "mss", n)} for n in e.mss]
     return _some(
         Arn=e.arn,
         ChannelGroupName=e.group,
@@ -82,6 +119,7 @@ def endpoint_summary(e: EndpointRec, egress: str) -> dict[str, Any]:
         HlsManifests=hls("hls"),
         LowLatencyHlsManifests=hls("ll_hls"),
         DashManifests=dash or None,
+        MssManifests=mss or None,
     )
 
 
@@ -103,6 +141,12 @@ def endpoint_view(e: EndpointRec, egress: str) -> dict[str, Any]:
             SegmentTemplateFormat="NUMBER_WITH_TIMELINE",
             PeriodTriggers=["AVAILS"],
         )
+    for kind in MANIFEST_KINDS:
+        shape = _member("GetOriginEndpoint", kind)
+        if shape is None:
+            continue
+        for item in view.get(kind, []):
+            item.update(fit(shape.member, e.manifest_settings.get(item["ManifestName"], {})))
     segment = {
         "SegmentDurationSeconds": e.segment_seconds,
         "SegmentName": "segment",
@@ -111,12 +155,16 @@ def endpoint_view(e: EndpointRec, egress: str) -> dict[str, Any]:
         "TsIncludeDvbSubtitles": False,
         "Scte": {"ScteFilter": ["SPLICE_INSERT", "BREAK"]},
     }
+    settings = _settings("GetOriginEndpoint", e.settings)
+    segment.update(settings.pop("Segment", {}))
     return _some(
         **view,
+        **settings,
         Segment=segment,
         StartoverWindowSeconds=e.startover_window_seconds,
         ETag=e.etag,
         Tags=e.tags,
+        ResetAt=e.reset_at,
     )
 
 

@@ -20,6 +20,8 @@ a standalone `harvest-tui sandbox` in another process.
                       cursor key → frame latency with every job loaded against the demo
                       tree; peak memory per job above the demo tree
     sandbox paging    ListHarvestJobs over 10,000 jobs, 100 a page: last page / first page
+    sandbox load      500 concurrent connections, 20,000 requests (sandbox_load.py):
+                      requests/second and p99 latency; every request answered 200
 
 `--quick` runs small sizes and few repetitions (for CI: it checks the suite works;
 nothing asserts timings). The exit status is 0 whether or not targets are met, and
@@ -59,6 +61,7 @@ from harness import (
     run_script,
 )
 from jobs_list import rows as jobs_list_rows
+from sandbox_load import run_load
 
 CLIENT = str(HERE / "boto3_client.py")
 DOWN, UP = "\x1b[B", "\x1b[A"
@@ -73,10 +76,13 @@ class Sizes:
     jobs: int  # jobs in the scale account
     keys: int  # cursor moves per key-latency run
     page_rounds: int
+    connections: int = 500  # sandbox load
+    load_requests: int = 20_000
 
 
 FULL = Sizes(reps=9, walk_reps=5, scale_reps=5, jobs=10_000, keys=120, page_rounds=3)
-QUICK = Sizes(reps=2, walk_reps=2, scale_reps=2, jobs=1_000, keys=20, page_rounds=1)
+QUICK = Sizes(reps=2, walk_reps=2, scale_reps=2, jobs=1_000, keys=20, page_rounds=1,
+              connections=50, load_requests=1_000)  # fmt: skip
 
 
 @dataclass
@@ -487,6 +493,17 @@ def sandbox_paging(sizes: Sizes) -> list[Row]:
     ]
 
 
+# -- 7: the sandbox under load -------------------------------------------------------
+
+
+def sandbox_load(sizes: Sizes) -> list[Row]:
+    with SandboxProcess() as sandbox:
+        r = run_load(sandbox.url, sizes.connections, sizes.load_requests)
+    target = f"all {r.requests:,} answered 200, none reset"
+    name = f"Sandbox: {r.connections} concurrent connections (requests/s)"
+    return [Row(name, round(r.rps), target, r.clean, r.summary(), r.figures())]
+
+
 # -- the table -----------------------------------------------------------------------
 
 
@@ -509,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["startup", "walk", "economy", "scale", "paging", "jobs"],
+        choices=["startup", "walk", "economy", "scale", "paging", "jobs", "load"],
         help="run only these measurements (repeatable)",
     )
     args = parser.parse_args(argv)
@@ -522,6 +539,7 @@ def main(argv: list[str] | None = None) -> int:
         "scale": lambda: scale(sizes),
         "paging": lambda: sandbox_paging(sizes),
         "jobs": lambda: [Row(**r) for r in jobs_list_rows(sizes.walk_reps, aws, alternate)],
+        "load": lambda: sandbox_load(sizes),
     }
     rows: list[Row] = []
     crashed = False

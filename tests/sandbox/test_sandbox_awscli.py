@@ -1,6 +1,8 @@
 """The real AWS CLI against a standalone sandbox process.
 
-Finds `aws` via $HARVEST_TUI_AWS_CLI or PATH and skips when there is none.
+Finds `aws` via $HARVEST_TUI_AWS_CLI or PATH and skips when there is none. Every
+one of the model's 30 operations is run through the CLI at least once
+(test_every_operation_through_the_cli checks it with the sandbox's request counts).
 """
 
 from __future__ import annotations
@@ -9,11 +11,14 @@ import json
 import os
 import shutil
 import subprocess
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sandbox_helpers import standalone
+
+from harvest_tui.sandbox.model import service_model
 
 pytestmark = pytest.mark.awscli
 
@@ -157,3 +162,69 @@ def test_wait_harvest_job_finished() -> None:
         assert cli.json("get-harvest-job", *JOB, "--harvest-job-name", "waited")["Status"] == (
             "COMPLETED"
         )
+
+
+def test_every_operation_through_the_cli() -> None:
+    """All 30 operations, each through `aws mediapackagev2 ...`, on resources of its own."""
+    if AWS is None:
+        pytest.skip("no AWS CLI")
+    with standalone("--frozen-at", FROZEN_AT, "--debug-routes") as (url, _):
+        cli = Cli(url)
+        g = ["--channel-group-name", "cli-group"]
+        c = [*g, "--channel-name", "cli-channel"]
+        e = [*c, "--origin-endpoint-name", "cli-endpoint"]
+        policy = json.dumps({"Version": "2012-10-17", "Statement": []})
+        group = cli.json("create-channel-group", *g, "--description", "made by the CLI")
+        cli.json("update-channel-group", *g, "--e-tag", group["ETag"], "--description", "2")
+        cli.json("create-channel", *c, "--input-type", "CMAF")
+        channel = cli.json("get-channel", *c)
+        cli.json("update-channel", *c, "--e-tag", channel["ETag"], "--description", "2")
+        cli.json("put-channel-policy", *c, "--policy", policy)
+        assert cli.json("get-channel-policy", *c)["Policy"] == policy
+        cli.json("delete-channel-policy", *c)
+        assert cli.json("reset-channel-state", *c)["ResetAt"]
+        endpoint = cli.json(
+            "create-origin-endpoint",
+            *e,
+            "--container-type",
+            "CMAF",
+            "--startover-window-seconds",
+            "86400",
+            "--hls-manifests",
+            "ManifestName=index",
+        )
+        cli.json(
+            "update-origin-endpoint",
+            *e,
+            "--container-type",
+            "CMAF",
+            "--e-tag",
+            endpoint["ETag"],
+            "--description",
+            "2",
+        )
+        cli.json("put-origin-endpoint-policy", *e, "--policy", policy)
+        assert cli.json("get-origin-endpoint-policy", *e)["Policy"] == policy
+        cli.json("delete-origin-endpoint-policy", *e)
+        assert cli.json("reset-origin-endpoint-state", *e)["ResetAt"]
+        cli.json("tag-resource", "--resource-arn", endpoint["Arn"], "--tags", "k=v")
+        tags = cli.json("list-tags-for-resource", "--resource-arn", endpoint["Arn"])["Tags"]
+        assert tags == {"k": "v"}
+        cli.json("untag-resource", "--resource-arn", endpoint["Arn"], "--tag-keys", "k")
+        assert cli.json("list-channel-groups")["Items"]
+        assert cli.json("get-channel-group", *g)["Description"] == "2"
+        assert len(cli.json("list-channels", *g)["Items"]) == 1
+        assert len(cli.json("list-origin-endpoints", *c)["Items"]) == 1
+        assert cli.json("get-origin-endpoint", *e)["Description"] == "2"
+        cli.json("create-harvest-job", *e, *CREATE, "--harvest-job-name", "cli-all")
+        assert cli.json("get-harvest-job", *e, "--harvest-job-name", "cli-all")["Status"]
+        assert len(cli.json("list-harvest-jobs", *g)["Items"]) == 1
+        cli.json("cancel-harvest-job", *e, "--harvest-job-name", "cli-all")
+        in_use = cli.run("delete-channel", *c)
+        assert in_use.returncode != 0 and "ConflictException" in in_use.stderr
+        cli.json("delete-origin-endpoint", *e)
+        cli.json("delete-channel", *c)
+        cli.json("delete-channel-group", *g)
+        with urllib.request.urlopen(f"{url}/__sandbox/requests", timeout=10) as response:
+            counts = json.loads(response.read())["counts"]
+    assert set(counts) == set(service_model().operation_names)

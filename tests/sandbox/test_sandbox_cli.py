@@ -47,6 +47,12 @@ def test_clock_flags() -> None:
         (["--throttle-rate", "1.5"], "between 0 and 1"),
         (["--error-rate", "lots"], "not a number"),
         (["--speed", "0"], "greater than 0"),
+        (["--speed", "1e15"], "at most"),
+        (["--speed", "nan"], "finite"),
+        (["--speed", "inf"], "finite"),
+        (["--latency-ms", "inf"], "finite"),
+        (["--frozen-at", "9999-12-31T23:59:59Z"], "between"),
+        (["--frozen-at", "0001-01-01T00:00:00Z"], "between"),
         (["--latency-ms", "-5"], "negative"),
         (["--port", "70000"], "65535"),
         (["--frozen-at", "yesterday"], "ISO-8601"),
@@ -57,7 +63,9 @@ def test_bad_values_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str], 
     with pytest.raises(SystemExit) as info:
         parse(*argv)
     assert info.value.code == 2
-    assert words in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err
+    assert len(err.strip().splitlines()[-1]) < 200  # one line of error after the usage
 
 
 def client(url: str):

@@ -295,11 +295,10 @@ def test_eleventh_active_job_in_a_group(sandbox: Sandbox, mp) -> None:
     args = create_args(ChannelGroupName=group, ChannelName="keynote-live")
     for n in range(MAX_ACTIVE_JOBS_PER_GROUP - active):
         mp.create_harvest_job(**args, HarvestJobName=f"fill-{n}")
-    message = invalid(
-        error_of(mp.create_harvest_job, **args, HarvestJobName="eleventh"),
-        "TOO_MANY_IN_PROGRESS_HARVEST_JOBS",
-    )
-    assert str(MAX_ACTIVE_JOBS_PER_GROUP) in message
+    response = error_of(mp.create_harvest_job, **args, HarvestJobName="eleventh")
+    assert response["Error"]["Code"] == "ServiceQuotaExceededException"
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 402
+    assert str(MAX_ACTIVE_JOBS_PER_GROUP) in response["Error"]["Message"]
     sandbox.clock.advance(hours=1)  # type: ignore[attr-defined]
     assert mp.create_harvest_job(**args, HarvestJobName="eleventh")["Status"] == "QUEUED"
 
@@ -338,10 +337,10 @@ def test_unknown_route(sandbox: Sandbox) -> None:
     assert sandbox.request_counts["UnknownOperation"] == 1
 
 
-def test_modeled_but_unimplemented_operation(sandbox: Sandbox) -> None:
+def test_deleting_a_group_with_channels_conflicts(sandbox: Sandbox) -> None:
     status, headers, body = _request(sandbox, "DELETE", "/channelGroup/live-sports")
-    assert status == 501 and "DeleteChannelGroup" in body["Message"]
-    assert headers["x-amzn-ErrorType"] == "NotImplementedException"
+    assert status == 409 and body["ConflictExceptionType"] == "RESOURCE_IN_USE"
+    assert headers["x-amzn-ErrorType"] == "ConflictException"
 
 
 def test_malformed_json_body(sandbox: Sandbox) -> None:

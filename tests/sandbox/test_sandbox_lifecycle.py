@@ -123,3 +123,15 @@ def test_waiter_with_a_sped_up_clock() -> None:
         waiter = mp.get_waiter("harvest_job_finished")
         waiter.wait(**ids, WaiterConfig={"Delay": 0.05, "MaxAttempts": 100})  # ~0.15 s real
         assert mp.get_harvest_job(**ids)["Status"] == "COMPLETED"
+
+
+def test_bucket_names_that_say_denied_or_missing_fail(clock: FrozenClock, mp) -> None:
+    cases = {"acme-denied-bucket": "AccessDenied", "acme-missing-bucket": "NoSuchBucket"}
+    created = []
+    for bucket in cases:
+        s3 = {"S3Destination": {"BucketName": bucket, "DestinationPath": "x/"}}
+        created.append(mp.create_harvest_job(**create_args(HarvestJobName=bucket, Destination=s3)))
+    clock.advance(hours=1)
+    for job, code in zip(created, cases.values(), strict=True):
+        now = mp.get_harvest_job(**ids_of(job))
+        assert now["Status"] == "FAILED" and code in now["ErrorMessage"]

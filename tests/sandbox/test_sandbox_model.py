@@ -13,19 +13,6 @@ from harvest_tui.sandbox.handlers import HANDLERS
 from harvest_tui.sandbox.model import bind_input, match_route, routes, service_model
 from harvest_tui.sandbox.shapes import violations
 
-IMPLEMENTED = {
-    "ListChannelGroups",
-    "GetChannelGroup",
-    "ListChannels",
-    "GetChannel",
-    "ListOriginEndpoints",
-    "GetOriginEndpoint",
-    "ListHarvestJobs",
-    "GetHarvestJob",
-    "CreateHarvestJob",
-    "CancelHarvestJob",
-    "ListTagsForResource",
-}
 STAMP = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 SAMPLES = {
     "ListHarvestJobs": {
@@ -63,12 +50,26 @@ SAMPLES = {
     },
     "GetChannel": {"ChannelGroupName": "g", "ChannelName": "c"},
     "ListChannelGroups": {"MaxResults": 3, "NextToken": "t"},
+    "UntagResource": {
+        "ResourceArn": "arn:aws:mediapackagev2:us-east-1:1:channelGroup/g",
+        "TagKeys": ["a", "b c"],
+    },
+    "TagResource": {
+        "ResourceArn": "arn:aws:mediapackagev2:us-east-1:1:channelGroup/g",
+        "Tags": {"a": "1"},
+    },
+    "PutOriginEndpointPolicy": {
+        "ChannelGroupName": "g",
+        "ChannelName": "c",
+        "OriginEndpointName": "e",
+        "Policy": '{"Statement": []}',
+    },
+    "UpdateChannelGroup": {"ChannelGroupName": "g", "ETag": "e", "Description": "d"},
 }
 
 
 def test_handlers_cover_the_operations() -> None:
-    assert set(HANDLERS) == IMPLEMENTED
-    assert set(service_model().operation_names) >= IMPLEMENTED
+    assert set(HANDLERS) == set(service_model().operation_names)
 
 
 @pytest.mark.parametrize("name", sorted(service_model().operation_names))
@@ -88,7 +89,10 @@ def test_routes_come_from_the_model() -> None:
 def test_binder_inverts_botocores_serializer(name: str) -> None:
     op = service_model().operation_model(name)
     request = create_serializer("rest-json").serialize_to_request(SAMPLES[name], op)
-    query = {k: [str(v)] for k, v in request["query_string"].items()}
+    query = {
+        k: [str(x) for x in v] if isinstance(v, list) else [str(v)]
+        for k, v in request["query_string"].items()
+    }
     target = request["url_path"] + ("?" + urlencode(query, doseq=True) if query else "")
     path, _, _ = target.partition("?")
     matched = match_route(request["method"], path, query)
