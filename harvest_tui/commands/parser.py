@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 # The sandbox command's number checks (its cli module imports only the clock).
-from harvest_tui.sandbox.cli import _count, _positive
+from harvest_tui.argtypes import count, positive
 
 FORMATS = ("table", "json", "jsonl", "csv")
 
@@ -173,7 +173,7 @@ def add_jobs_parser(
         help="only jobs in this status (repeatable; active = QUEUED + IN_PROGRESS)",
     )
     ls.add_argument("--since", metavar="DURATION|ISO", help="only jobs created after this")
-    ls.add_argument("--limit", type=_count, metavar="N", help="at most N jobs")
+    ls.add_argument("--limit", type=count, metavar="N", help="at most N jobs")
 
     get = action("get", "show one harvest job with its tags", GET_EPILOG)
     get.add_argument("job", metavar="ARN|GROUP/CHANNEL/ENDPOINT/JOB")
@@ -211,13 +211,13 @@ def add_jobs_parser(
 def _watch_timing(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--interval",
-        type=_positive,
+        type=positive,
         metavar="SECONDS",
         help="first poll interval (default: the config's poll_interval_seconds, 2)",
     )
     parser.add_argument(
         "--max-interval",
-        type=_positive,
+        type=positive,
         metavar="SECONDS",
         help="longest poll interval while nothing changes (default 30)",
     )

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import math
 import signal
 import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from harvest_tui.argtypes import count, fraction, non_negative, number, port
 from harvest_tui.sandbox.clock import (
     Clock,
     FrozenClock,
@@ -24,55 +24,11 @@ from harvest_tui.sandbox.clock import (
 )
 
 
-def _number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
-    return value
-
-
 def _speed(text: str) -> float:
     try:
-        return check_speed(_number(text))
+        return check_speed(number(text))
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _fraction(text: str) -> float:
-    value = _number(text)
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, not {text}")
-    return value
-
-
-def _non_negative(text: str) -> float:
-    value = _number(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, not {text}")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {text}")
-    return value
-
-
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 65535, not {text}")
-    return value
 
 
 def _instant(text: str) -> datetime:
@@ -90,7 +46,7 @@ def _instant(text: str) -> datetime:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The sandbox command's flags (shared by harvest-tui and python -m)."""
-    parser.add_argument("--port", type=_port, default=0, help="port on 127.0.0.1 (0: any free)")
+    parser.add_argument("--port", type=port, default=0, help="port on 127.0.0.1 (0: any free)")
     parser.add_argument("--seed", type=int, default=7, help="demo data and fault seed (7)")
     clock = parser.add_argument_group("clock")
     clock.add_argument(
@@ -101,15 +57,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     clock.add_argument("--speed", type=_speed, help="run the clock X times faster (at most 1e6)")
     data = parser.add_argument_group("scale data (instead of the demo account)")
-    data.add_argument("--jobs", type=_count, help="generate N jobs with the scale generator")
-    data.add_argument("--groups", type=_count, default=1, help="channel groups (1)")
-    data.add_argument("--channels", type=_count, default=1, help="channels per group (1)")
-    data.add_argument("--endpoints", type=_count, default=10, help="endpoints per channel (10)")
+    data.add_argument("--jobs", type=count, help="generate N jobs with the scale generator")
+    data.add_argument("--groups", type=count, default=1, help="channel groups (1)")
+    data.add_argument("--channels", type=count, default=1, help="channels per group (1)")
+    data.add_argument("--endpoints", type=count, default=10, help="endpoints per channel (10)")
     faults = parser.add_argument_group("fault injection")
-    faults.add_argument("--latency-ms", type=_non_negative, default=0.0, help="added latency")
-    faults.add_argument("--throttle-rate", type=_fraction, default=0.0, help="fraction → 429")
-    faults.add_argument("--error-rate", type=_fraction, default=0.0, help="fraction → 500")
-    faults.add_argument("--drop-rate", type=_fraction, default=0.0, help="fraction dropped")
+    faults.add_argument("--latency-ms", type=non_negative, default=0.0, help="added latency")
+    faults.add_argument("--throttle-rate", type=fraction, default=0.0, help="fraction → 429")
+    faults.add_argument("--error-rate", type=fraction, default=0.0, help="fraction → 500")
+    faults.add_argument("--drop-rate", type=fraction, default=0.0, help="fraction dropped")
     faults.add_argument(
         "--deny-group",
         action="append",

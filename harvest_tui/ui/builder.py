@@ -32,8 +32,7 @@ def backends_for(
     connections = connections_for(active, sandbox_url=sandbox_url, retry=retry)
     if worker is not None:
         return {
-            region: WorkerBackend(c, worker, deadline=deadline)
-            for region, c in connections.items()
+            region: WorkerBackend(c, worker, deadline=deadline) for region, c in connections.items()
         }
     from harvest_tui.service import MediaPackageService
 
