@@ -27,6 +27,7 @@ from pilotkit import (
 
 from harvest_tui.config import Config, Profile
 from harvest_tui.sandbox import DEMO_NOW, FrozenClock, Sandbox
+from harvest_tui.sandbox.records import ACCOUNT_ID
 from harvest_tui.ui.app import HarvestApp
 from harvest_tui.ui.builder import build_app
 from harvest_tui.ui.screens.help_screen import HelpScreen
@@ -314,7 +315,8 @@ class TestProfileSwitch:
         monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
         monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
         with Sandbox(seed=7, clock=FrozenClock(DEMO_NOW), data="empty") as other:
-            other.store.add_channel_group("other-account-group")
+            # The second profile is in eu-west-1: the sandbox keeps each region apart.
+            other.store_for(ACCOUNT_ID, "eu-west-1").add_channel_group("other-account-group")
             config = Config(
                 path=None,
                 default_profile="first",
@@ -468,13 +470,11 @@ class TestRegionsAndPalette:
             await settle(pilot)
             regions = app.explorer.resource_tree.root.children
             assert [r.data.name for r in regions] == ["us-east-1", "eu-west-1"]
-            for region in regions:
-                assert region.is_expanded
-                assert [c.data.name for c in region.children] == [
-                    "events-popup",
-                    "live-sports",
-                    "news-24x7",
-                ]
+            assert all(region.is_expanded for region in regions)
+            # Each region's own channel groups: the sandbox keeps a region's data apart.
+            us, eu = ([c.data.name for c in region.children] for region in regions)
+            assert us == ["events-popup", "live-sports", "news-24x7"]
+            assert eu == ["eu-broadcast"]
 
     async def test_command_palette_holds_every_action(self, sandbox: Sandbox) -> None:
         app = make_app(sandbox)

@@ -107,12 +107,6 @@ def test_every_flag_of_the_sandbox_command_parses_or_exits_2(
     check(argv_for(["sandbox"], flag, value, joined))
 
 
-@pytest.mark.xfail(
-    raises=OverflowError,
-    strict=False,
-    reason="harvest_tui/sandbox/cli.py _instant: 0001-01-01T00:00:00+01:00 overflows in "
-    "astimezone (that file belongs to the sandbox's developer)",
-)
 @settings(max_examples=100, deadline=None)
 @given(values, st.booleans())
 @example(value="0001-01-01T00:00:00+01:00", joined=False)

@@ -20,7 +20,7 @@ import pytest
 
 from harvest_tui.cli import main
 from harvest_tui.sandbox import DEMO_NOW, LEGAL_HOLD_BUCKET, FrozenClock, Sandbox
-from harvest_tui.sandbox.records import JobRec
+from harvest_tui.sandbox.records import ACCOUNT_ID, JobRec
 from harvest_tui.service import Connection, MediaPackageService
 
 GROUP = "live-sports"
@@ -162,6 +162,20 @@ def test_since_and_limit(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -
 def test_several_regions_add_profile_and_region(
     sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    eu = sandbox.store_for(ACCOUNT_ID, "eu-west-1")  # each region has its own data
+    eu.add_channel_group("events-popup")
+    eu.add_channel("events-popup", "eu-stage")
+    eu.add_origin_endpoint("events-popup", "eu-stage", "hls")
+    eu.add_harvest_job(
+        "events-popup",
+        "eu-stage",
+        "hls",
+        "eu-job",
+        start=DEMO_NOW - timedelta(hours=2),
+        end=DEMO_NOW - timedelta(hours=1),
+        bucket="acme-media-archive",
+        path="eu/",
+    )
     run = jobs(sandbox, capsys, "list", "events-popup", "-o", "json", region="us-east-1,eu-west-1")
     items = run.json()["Items"]
     assert {(i["Profile"], i["Region"]) for i in items} == {

@@ -8,6 +8,7 @@ network or endpoint would come and go.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from typing import Any
@@ -151,10 +152,8 @@ class TestHungWorker:
                     group.expand()
                     await wait_for(pilot, lambda: "football-main" in names(group), timeout=30)
                 finally:
-                    try:
+                    with contextlib.suppress(OSError):
                         os.kill(worker.proc.pid, signal.SIGCONT)
-                    except OSError:
-                        pass
                 assert not worker.alive and worker.stop_reason is not None
 
 

@@ -58,7 +58,7 @@ class TestClients:
     ) -> None:
         monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
         conn = Connection(
-            region="us-west-2", endpoint_url=sandbox.endpoint_url, static_credentials=CREDS
+            region="us-east-1", endpoint_url=sandbox.endpoint_url, static_credentials=CREDS
         )
         assert len(MediaPackageService(conn).list_channel_groups()) == 3
 
