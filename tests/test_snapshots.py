@@ -135,3 +135,8 @@ class TestBeyondTheHappyPath:
 
         app = make_app(sandbox, settings=STILL)
         assert snap_compare(app, terminal_size=(80, 24), run_before=slow_expand)
+
+    def test_two_regions_at_the_top_level(self, snap_compare: Any, sandbox: Sandbox) -> None:
+        active = sandbox_profile(sandbox, regions=("us-east-1", "eu-west-1"))
+        app = make_app(sandbox, settings=STILL, active=active)
+        assert snap_compare(app, terminal_size=(120, 40), run_before=settle)
