@@ -50,8 +50,13 @@ class HarvestApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark,f1", "help", "Help", key_display="?", id="help"),
-        Binding("t", "toggle_time", "UTC/local", id="toggle_time", tooltip="Times in UTC or local"),
-        Binding("p", "profiles", "Profile", id="profiles", tooltip="Switch profile and region"),
+        # Out of the footer (it must fit 80 columns); in help and the palette.
+        Binding(
+            "t", "toggle_time", "UTC/local", id="toggle_time", show=False, tooltip="UTC or local"
+        ),
+        Binding(
+            "p", "profiles", "Profile", id="profiles", show=False, tooltip="Switch profile/region"
+        ),
     ]
 
     def __init__(

@@ -65,7 +65,14 @@ class ExplorerScreen(Screen[None]):
         ),
         Binding("c", "copy_arn", "Copy ARN", id="copy_arn", tooltip="Copy the ARN (OSC 52)"),
         Binding("e", "copy_etag", "Copy ETag", id="copy_etag", tooltip="Copy the job's ETag"),
-        Binding("y", "copy_json", "Copy JSON", id="copy_json", show=False),
+        Binding(
+            "y",
+            "copy_json",
+            "Copy JSON",
+            id="copy_json",
+            show=False,
+            tooltip="Copy the job as JSON",
+        ),
         Binding(
             "v",
             "show_copy",
@@ -79,7 +86,6 @@ class ExplorerScreen(Screen[None]):
             "cancel_job",
             "Cancel job",
             id="cancel_job",
-            show=False,
             tooltip="Cancel the selected queued or in-progress job (asks first)",
         ),
         Binding("tab", "focus_next", "Next pane", show=False),
@@ -175,6 +181,20 @@ class ExplorerScreen(Screen[None]):
         self.resource_tree.relabel_all()
         self.detail.render_state()
         self.header.tz_label = "UTC" if tz is UTC else "local time"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Job keys are dimmed in the footer (and do nothing) unless a job is shown; cancel,
+        unless that job can still be cancelled on this profile."""
+        job = self.detail.resource if self.is_mounted else None
+        if action in ("copy_etag", "copy_json"):
+            return True if isinstance(job, HarvestJob) else None
+        if action == "cancel_job":
+            cancellable = isinstance(job, HarvestJob) and not job.finished
+            return True if cancellable and not self.connected.active.read_only else None
+        return True
+
+    def on_detail_pane_shown(self, message: DetailPane.Shown) -> None:
+        self.refresh_bindings()
 
     # Routing.
 

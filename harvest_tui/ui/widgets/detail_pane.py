@@ -224,6 +224,9 @@ class DetailPane(VerticalScroll):
         resource: Resource
         fetched_at: datetime
 
+    class Shown(Message):
+        """What the pane shows changed (another resource, or none): keys may apply or not."""
+
     @dataclass
     class _Answer(Message):
         key: tuple[str, ...]
@@ -253,6 +256,7 @@ class DetailPane(VerticalScroll):
         self.pending = False  # a fetch waits for the debounce
         self.node_error: tuple[ServiceError, str] | None = None
         self._timer: Timer | None = None
+        self._last_shown: object = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
@@ -392,6 +396,12 @@ class DetailPane(VerticalScroll):
     def render_state(self) -> None:
         """Show the current state: the resource, a tree error node, or nothing."""
         resource = self.resource
+        shown = None
+        if resource is not None:
+            shown = (resource_key(resource), type(resource), getattr(resource, "status", None))
+        if shown != self._last_shown:
+            self._last_shown = shown
+            self.post_message(self.Shown())
         if resource is None:
             if self.node_error is not None:
                 self.show_node_error(*self.node_error)
