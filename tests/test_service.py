@@ -12,7 +12,7 @@ from pilotkit import add_jobs
 from harvest_tui.errors import ServiceError
 from harvest_tui.models import HarvestedManifests, HarvestJob, JobStatus
 from harvest_tui.sandbox import DEMO_NOW, Sandbox
-from harvest_tui.service import Connection, MediaPackageService
+from harvest_tui.service import Connection, MediaPackageService, RetryPolicy
 
 CREDS = ("sandbox", "sandbox")
 
@@ -20,7 +20,10 @@ CREDS = ("sandbox", "sandbox")
 @pytest.fixture
 def service(sandbox: Sandbox) -> MediaPackageService:
     conn = Connection(
-        region="us-east-1", endpoint_url=sandbox.endpoint_url, static_credentials=CREDS
+        region="us-east-1",
+        endpoint_url=sandbox.endpoint_url,
+        static_credentials=CREDS,
+        retry=RetryPolicy(backoff_scale=0.001),  # the SDK's retries, in milliseconds
     )
     return MediaPackageService(conn)
 
@@ -234,3 +237,26 @@ class TestQuickLoader:
         loader = quick_loader(f"$EXTRA_MODELS{os.pathsep}~/models")
         assert str(tmp_path) in loader.search_paths
         assert os.path.expanduser("~/models") in loader.search_paths
+
+
+class TestRetryPolicy:
+    def test_the_policy_reaches_botocore(self, sandbox: Sandbox) -> None:
+        """Attempts and backoff come from the injected policy, not module constants."""
+        policy = RetryPolicy(max_attempts=3, backoff_scale=0.001)
+        conn = Connection(
+            region="us-east-1",
+            endpoint_url=sandbox.endpoint_url,
+            static_credentials=CREDS,
+            retry=policy,
+        )
+        sandbox.faults.throttle_rate = 1.0
+        seen: list[tuple[str, int, int]] = []
+        service = MediaPackageService(conn)
+        with service.retries_reported_to(lambda *a: seen.append(a)), pytest.raises(ServiceError):
+            service.list_channel_groups()
+        assert seen == [("ListChannelGroups", 2, 3), ("ListChannelGroups", 3, 3)]
+        assert sandbox.request_counts["ListChannelGroups"] == 3
+
+    def test_the_longest_call_bounds_the_worker_deadline(self) -> None:
+        policy = RetryPolicy(max_attempts=2, connect_timeout=1, read_timeout=2, backoff_scale=0.5)
+        assert policy.longest_call == 2 * 3 + 1 * 20 * 0.5

@@ -184,13 +184,12 @@ class ExplorerScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Job keys are dimmed in the footer (and do nothing) unless a job is shown; cancel,
-        unless that job can still be cancelled on this profile."""
+        unless that job can still be cancelled."""
         job = self.detail.resource if self.is_mounted else None
         if action in ("copy_etag", "copy_json"):
             return True if isinstance(job, HarvestJob) else None
-        if action == "cancel_job":
-            cancellable = isinstance(job, HarvestJob) and not job.finished
-            return True if cancellable and not self.connected.active.read_only else None
+        if action == "cancel_job":  # on a read-only profile, x says why it does nothing
+            return True if isinstance(job, HarvestJob) and not job.finished else None
         return True
 
     def on_detail_pane_shown(self, message: DetailPane.Shown) -> None:
