@@ -22,19 +22,21 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Input
 from textual.widgets.tree import TreeNode
 
 from harvest_tui.backend import Backend, CancelHarvestJob
 from harvest_tui.config import ActiveProfile, Settings
 from harvest_tui.errors import ServiceError
 from harvest_tui.history import JobHistory, WatchKey
-from harvest_tui.models import HarvestJob, Resource
+from harvest_tui.models import HarvestJob, JobStatus, Resource
 from harvest_tui.safe_text import clean, copyable
 from harvest_tui.ui.calls import CallRetrying, CallsInFlight, begin_call
 from harvest_tui.ui.watcher import JobWatcher
 from harvest_tui.ui.widgets.app_footer import AppFooter
 from harvest_tui.ui.widgets.app_header import AppHeader
 from harvest_tui.ui.widgets.detail_pane import DetailPane, with_tags
+from harvest_tui.ui.widgets.filter_results import FilterResults
 from harvest_tui.ui.widgets.resource_tree import ResourceTree, error_scope
 from harvest_tui.ui.widgets.tree_nodes import NodeData
 
@@ -88,6 +90,18 @@ class ExplorerScreen(Screen[None]):
             id="cancel_job",
             tooltip="Cancel the selected queued or in-progress job (asks first)",
         ),
+        Binding(
+            "slash", "filter", "Filter", id="filter", key_display="/", tooltip="Filter by name"
+        ),
+        Binding(
+            "s",
+            "status_filter",
+            "Status filter",
+            id="status_filter",
+            show=False,
+            tooltip="Show only jobs in a status (sent to the service)",
+        ),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("tab", "focus_next", "Next pane", show=False),
     ]
 
@@ -123,6 +137,9 @@ class ExplorerScreen(Screen[None]):
         self.resource_tree = ResourceTree(tz=tz, id="tree", on_cursor=self.show_node)
         self.detail = DetailPane(clock=clock, history=self.history, tz=tz, id="detail")
         self.header = AppHeader(id="header")
+        self.results = FilterResults(id="results", on_cursor=self.show_node)
+        self.filter_bar = Input(placeholder="filter: part of a name (Esc clears)", id="filter-bar")
+        self.filter_text = ""
         self.watcher = JobWatcher(
             history=self.history,
             settings=settings,
@@ -134,7 +151,9 @@ class ExplorerScreen(Screen[None]):
         yield self.header
         with Horizontal(id="main"):
             yield self.resource_tree
+            yield self.results
             yield self.detail
+        yield self.filter_bar
         yield AppFooter()
         yield self.watcher
 
@@ -301,6 +320,74 @@ class ExplorerScreen(Screen[None]):
             or self.detail.pending
             or any(w.is_running for w in self.app.workers)
         )
+
+    # Filters: by name (what is loaded), and by status (sent to the service).
+
+    def action_filter(self) -> None:
+        self.filter_bar.add_class("-shown")
+        self.filter_bar.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input is self.filter_bar:
+            self.apply_filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input is self.filter_bar:
+            (self.results if self.filter_text else self.resource_tree).focus()
+
+    def apply_filter(self, text: str) -> None:
+        """Narrow the tree to the loaded names containing `text` (case-insensitive)."""
+        self.filter_text = text.strip()
+        filtering = bool(self.filter_text)
+        self.resource_tree.display = not filtering
+        self.results.display = filtering
+        if filtering:
+            found = self.results.show_matches(self.resource_tree.root, self.filter_text)
+            note = f"/{self.filter_text}: {found.count} found"
+            if found.unloaded:
+                note += f" ({found.unloaded} unopened not searched)"
+            self.header.filter_note = note
+        else:
+            self.header.filter_note = ""
+        self.show_status_note()
+
+    def action_clear_filter(self) -> None:
+        if not self.filter_text and not self.filter_bar.has_class("-shown"):
+            return
+        self.filter_bar.value = ""
+        self.filter_bar.remove_class("-shown")
+        self.apply_filter("")
+        self.resource_tree.focus()
+
+    def on_filter_results_chosen(self, message: FilterResults.Chosen) -> None:
+        """Go to the chosen match in the tree itself, its ancestors expanded."""
+        source = message.source
+        self.action_clear_filter()
+        parent = source.parent
+        while parent is not None and parent is not self.resource_tree.root:
+            parent.expand()
+            parent = parent.parent
+        self.resource_tree.focus()
+        # Once the tree is back on screen and its lines are laid out again.
+        self.resource_tree.call_after_refresh(self.resource_tree.move_cursor, source)
+
+    def action_status_filter(self) -> None:
+        from harvest_tui.ui.screens.status_picker import StatusPicker
+
+        def chosen(choice: tuple[JobStatus, ...] | bool | None) -> None:
+            if choice is False:
+                return
+            statuses = choice if isinstance(choice, tuple) else None
+            self.resource_tree.set_status_filter(statuses)
+            self.show_status_note()
+
+        self.app.push_screen(StatusPicker(self.resource_tree.statuses), chosen)
+
+    def show_status_note(self) -> None:
+        from harvest_tui.ui.screens.status_picker import describe
+
+        status = describe(self.resource_tree.statuses)
+        self.header.status_note = f"status: {status}" if status else ""
 
     # Refresh.
 

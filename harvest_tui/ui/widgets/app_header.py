@@ -18,6 +18,8 @@ class AppHeader(Static):
 
     activity: reactive[str] = reactive("")
     tz_label: reactive[str] = reactive("UTC")
+    filter_note: reactive[str] = reactive("")  # the name filter and what it found
+    status_note: reactive[str] = reactive("")  # the status filter
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -50,6 +52,12 @@ class AppHeader(Static):
     def watch_tz_label(self) -> None:
         self.refresh_text()
 
+    def watch_filter_note(self) -> None:
+        self.refresh_text()
+
+    def watch_status_note(self) -> None:
+        self.refresh_text()
+
     def refresh_text(self) -> None:
         """Profile · region · endpoint, most important first so a narrow terminal keeps it."""
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -64,6 +72,10 @@ class AppHeader(Static):
             text.append(" READ-ONLY ", style="bold black on yellow")
         text.append(" · ", style="dim")
         text.append(clean(", ".join(self.regions) or "default region", max_len=60))
+        for note in (self.status_note, self.filter_note):
+            if note:
+                text.append("  ")
+                text.append(clean(note, max_len=80), style="bold reverse")
         if self.activity:
             text.append(f"  {self.activity}", style="italic yellow")
         text.append(f"  {self.tz_label}", style="dim")

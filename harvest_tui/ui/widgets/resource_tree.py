@@ -31,9 +31,17 @@ from harvest_tui.backend import (
     ListHarvestJobs,
     ListOriginEndpoints,
     Request,
+    jobs_by_name,
 )
 from harvest_tui.errors import ServiceError
-from harvest_tui.models import Channel, ChannelGroup, HarvestJob, JobCounts, OriginEndpoint
+from harvest_tui.models import (
+    Channel,
+    ChannelGroup,
+    HarvestJob,
+    JobCounts,
+    JobStatus,
+    OriginEndpoint,
+)
 from harvest_tui.safe_text import clean
 from harvest_tui.ui import bench
 from harvest_tui.ui.calls import begin_call
@@ -82,8 +90,6 @@ def children_request(data: NodeData) -> Request[list[object]] | None:
         request = ListChannels(r.name)  # type: ignore[assignment]
     elif data.kind == "channel" and isinstance(r, Channel):
         request = ListOriginEndpoints(r.group_name, r.name)  # type: ignore[assignment]
-    elif data.kind == "endpoint" and isinstance(r, OriginEndpoint):
-        request = ListHarvestJobs(r.group_name, r.channel_name, r.name)  # type: ignore[assignment]
     return request
 
 
@@ -156,6 +162,7 @@ class ResourceTree(Tree[NodeData]):
         self.tz = tz
         self.on_cursor = on_cursor
         self.backends: dict[str, Backend] = {}
+        self.statuses: tuple[JobStatus, ...] | None = None  # only jobs in these (None: all)
         self.first_frame_shown = False
         self._before_first_frame: list[Message] = []
 
@@ -233,18 +240,51 @@ class ResourceTree(Tree[NodeData]):
     def backend_of(self, data: NodeData) -> Backend | None:
         return self.backends.get(data.region)
 
+    def jobs_call(
+        self, backend: Backend, group: str, channel: str, endpoint: str | None = None
+    ) -> Callable[[], list[HarvestJob]]:
+        """Start the job list of a channel (or endpoint): one page chain, or one per status
+        of the status filter (the API takes one status), merged by name."""
+        statuses: tuple[JobStatus | None, ...] = self.statuses or (None,)
+        waits = [
+            begin_call(self, backend, ListHarvestJobs(group, channel, endpoint, status))
+            for status in statuses
+        ]
+        return lambda: jobs_by_name(wait() for wait in waits)
+
+    def set_status_filter(self, statuses: tuple[JobStatus, ...] | None) -> None:
+        """Show only jobs in `statuses` (None: all): every loaded job list is read again,
+        with the status sent to the service."""
+        self.statuses = statuses
+        stack = list(self.root.children)
+        while stack:
+            node = stack.pop()
+            data = node.data
+            if data is None:
+                continue
+            if data.kind == "channel" and data.loaded:
+                self.load_channel_jobs(node)
+            elif data.kind in ("region", "group"):
+                stack.extend(node.children)
+
     def load_children(self, node: TreeNode[NodeData], *, deep: bool = False) -> None:
         """Start the node's list call; the answer fills it (`deep`: and refreshes its
         expanded, loaded children once it has)."""
         data = node.data
         assert data is not None
         backend = self.backend_of(data)
+        resource = data.resource
         request = children_request(data)
-        if backend is None or request is None:
+        finish: Callable[[], list[object]]
+        if backend is not None and data.kind == "endpoint" and isinstance(resource, OriginEndpoint):
+            r = resource
+            finish = self.jobs_call(backend, r.group_name, r.channel_name, r.name)  # type: ignore[assignment]
+        elif backend is not None and request is not None:
+            finish = begin_call(self, backend, request)
+        else:
             return
         data.loading = True
         data.extra["deep"] = deep
-        finish = begin_call(self, backend, request)
         self.run_worker(
             partial(self._wait_for_children, node, finish),
             name="children",
@@ -253,19 +293,27 @@ class ResourceTree(Tree[NodeData]):
             exclusive=True,
             exit_on_error=False,
         )
-        resource = data.resource
-        if data.kind == "channel" and isinstance(resource, Channel):
+        if data.kind == "channel":
             # Alongside the endpoints, not after them: their job counts, and their jobs
             # once expanded, come from this one list.
-            jobs = begin_call(self, backend, ListHarvestJobs(resource.group_name, resource.name))
-            self.run_worker(
-                partial(self._wait_for_channel_jobs, node, jobs),
-                name="channel-jobs",
-                group=f"channel-jobs-{node.id}",
-                thread=True,
-                exclusive=True,
-                exit_on_error=False,
-            )
+            self.load_channel_jobs(node)
+
+    def load_channel_jobs(self, node: TreeNode[NodeData]) -> None:
+        """Every job of a channel in one list (per status filtered), for its endpoints."""
+        data = node.data
+        resource = data.resource if data is not None else None
+        backend = self.backend_of(data) if data is not None else None
+        if backend is None or not isinstance(resource, Channel):
+            return
+        jobs = self.jobs_call(backend, resource.group_name, resource.name)
+        self.run_worker(
+            partial(self._wait_for_channel_jobs, node, jobs),
+            name="channel-jobs",
+            group=f"channel-jobs-{node.id}",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
 
     def _wait_for_children(
         self, node: TreeNode[NodeData], finish: Callable[[], list[object]]
@@ -488,6 +536,8 @@ class ResourceTree(Tree[NodeData]):
         if not items:
             node.remove_children()
             note = _EMPTY_NOTE.get(kind, "nothing here")
+            if kind == "job" and self.statuses:
+                note = "no harvest jobs in " + " or ".join(str(s) for s in self.statuses)
             if node is self.root and kind in ("group", "region"):
                 note = self.empty_account_note(node.data.region)
             node.add_leaf(Text(note), NodeData("empty", node.data.region, note=note))

@@ -1,0 +1,99 @@
+"""Find a job fast: the name filter (`/`) over what is loaded, and the status filter
+(`s`), which the list calls send to the service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pilotkit import explorer, make_app, open_path, settle, wait_for
+
+from harvest_tui.sandbox import Sandbox
+from harvest_tui.ui.screens.status_picker import StatusPicker
+
+ENDPOINT = ("live-sports", "football-main", "cmaf-main")
+
+
+def shown_names(node: Any) -> list[str]:
+    out: list[str] = []
+    for child in node.children:
+        if child.data is not None and child.data.kind not in ("loading", "error", "empty"):
+            out.append(child.data.name)
+            out.extend(shown_names(child))
+    return out
+
+
+class TestNameFilter:
+    async def test_slash_and_part_of_a_name_finds_the_job(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_path(pilot, *ENDPOINT)
+            screen = explorer(app)
+            await pilot.press("slash", *"FINAL-HIGH")
+            await settle(pilot)
+            results = screen.results
+            assert results.display and not screen.resource_tree.display
+            # The match and its ancestors, nothing else.
+            assert shown_names(results.root) == [*ENDPOINT, "cup-final-highlights"]
+            assert "/FINAL-HIGH: 1 found" in str(screen.header.content)
+            # The first match is under the cursor and in the detail pane.
+            await wait_for(pilot, lambda: results.cursor_node is not None)
+            assert results.cursor_node.data.name == "cup-final-highlights"
+            assert screen.detail.resource.name == "cup-final-highlights"
+            label = results.cursor_node.label
+            assert any("reverse" in str(span.style) for span in label.spans)
+            # Enter goes to it in the tree; the filter is gone.
+            await pilot.press("enter", "enter")
+            await settle(pilot)
+            assert screen.resource_tree.display and not screen.results.display
+            assert screen.resource_tree.cursor_node.data.name == "cup-final-highlights"
+            assert "/FINAL" not in str(screen.header.content)
+
+    async def test_it_says_what_it_could_not_search_and_esc_clears(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            screen = explorer(app)
+            await pilot.press("slash", *"cup")
+            await settle(pilot)
+            header = str(screen.header.content)
+            assert "/cup: 0 found (3 unopened not searched)" in header
+            assert "nothing loaded matches" in str(screen.results.root.children[0].label)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert screen.resource_tree.display and not screen.results.display
+            assert screen.filter_text == "" and "/cup" not in str(screen.header.content)
+
+
+class TestStatusFilter:
+    async def test_failed_shows_only_failed_jobs_asked_of_the_service(
+        self, sandbox: Sandbox
+    ) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            endpoint = await open_path(pilot, "live-sports", "football-main", "hls-ts")
+            screen = explorer(app)
+            sandbox.reset_requests()
+            await pilot.press("s")
+            await wait_for(pilot, lambda: isinstance(app.screen, StatusPicker))
+            await pilot.press(*["down"] * 5, "enter")  # All, Active, QUEUED, …, FAILED
+            await settle(pilot)
+            jobs = [c.data.resource for c in endpoint.children if c.data.resource]
+            assert jobs and {str(j.status) for j in jobs} == {"FAILED"}
+            sent = [p for op, p in sandbox.requests if op == "ListHarvestJobs"]
+            assert sent and all(p.get("Status") == "FAILED" for p in sent)
+            assert "status: FAILED" in str(screen.header.content)
+
+    async def test_active_merges_two_lists(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            endpoint = await open_path(pilot, *ENDPOINT)
+            sandbox.reset_requests()
+            await pilot.press("s")
+            await wait_for(pilot, lambda: isinstance(app.screen, StatusPicker))
+            await pilot.press("down", "enter")
+            await settle(pilot)
+            statuses = {str(c.data.resource.status) for c in endpoint.children if c.data.resource}
+            assert statuses == {"QUEUED", "IN_PROGRESS"}
+            sent = {p.get("Status") for op, p in sandbox.requests if op == "ListHarvestJobs"}
+            assert sent == {"QUEUED", "IN_PROGRESS"}
+            assert "status: Active" in str(explorer(app).header.content)
