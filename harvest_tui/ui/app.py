@@ -22,7 +22,7 @@ from textual.screen import Screen
 from harvest_tui.config import ActiveProfile, Config, Profile, Settings
 from harvest_tui.safe_text import clean
 from harvest_tui.ui import bench
-from harvest_tui.ui.screens.explorer import Connected, ExplorerScreen
+from harvest_tui.ui.screens.explorer import LONG_NAMES, Connected, ExplorerScreen
 
 BELL_COALESCE_SECONDS = 3.0
 STARTUP_GC_SECONDS = 1.0  # after the first frame: see end_startup_gc
@@ -136,7 +136,7 @@ class HarvestApp(App[int]):
         ]
         for binding in self.all_bindings():
             keys = binding.key_display or binding.key.replace(",", "  ")
-            rows.append((keys, binding.description))
+            rows.append((keys, LONG_NAMES.get(binding.id or "", binding.description)))
         rows.append(("ctrl+p", "Command palette: every action by name"))
         return rows
 
@@ -196,7 +196,7 @@ class HarvestApp(App[int]):
                 continue
             seen.add(binding.description)
             yield SystemCommand(
-                binding.description,
+                LONG_NAMES.get(binding.id or "", binding.description),
                 binding.tooltip or binding.description,
                 lambda action=binding.action: self.run_action(action, self.explorer),
             )

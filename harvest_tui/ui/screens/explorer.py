@@ -41,6 +41,8 @@ from harvest_tui.ui.widgets.resource_tree import ResourceTree, error_scope
 from harvest_tui.ui.widgets.tree_nodes import NodeData
 
 RETRY_NOTE_SECONDS = 3.0
+# The footer's words are short (it must fit 80 columns); help and the palette say more.
+LONG_NAMES = {"copy_arn": "Copy ARN", "copy_etag": "Copy ETag", "cancel_job": "Cancel job"}
 
 
 @dataclass
@@ -65,8 +67,8 @@ class ExplorerScreen(Screen[None]):
             show=False,
             tooltip="Reload every region and channel group, keeping what is expanded",
         ),
-        Binding("c", "copy_arn", "Copy ARN", id="copy_arn", tooltip="Copy the ARN (OSC 52)"),
-        Binding("e", "copy_etag", "Copy ETag", id="copy_etag", tooltip="Copy the job's ETag"),
+        Binding("c", "copy_arn", "ARN", id="copy_arn", tooltip="Copy the ARN (OSC 52)"),
+        Binding("e", "copy_etag", "ETag", id="copy_etag", tooltip="Copy the job's ETag"),
         Binding(
             "y",
             "copy_json",
@@ -86,7 +88,7 @@ class ExplorerScreen(Screen[None]):
         Binding(
             "x",
             "cancel_job",
-            "Cancel job",
+            "Cancel",
             id="cancel_job",
             tooltip="Cancel the selected queued or in-progress job (asks first)",
         ),
