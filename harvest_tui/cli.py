@@ -175,8 +175,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     worker: ServiceWorker | None = None
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
+        from harvest_tui.deep_link import TargetError, parse_target, split_target
+
+        argv, target_text = split_target(argv)
         parser = build_parser(argv)
         args = parser.parse_args(argv)
+        args.target = None
+        if target_text is not None:
+            try:
+                args.target = parse_target(target_text)
+            except TargetError as exc:
+                return fail(exc)
         if args.command == "sandbox":
             gc.enable()  # a long-running server
             from harvest_tui.sandbox import cli as sandbox_cli
@@ -237,7 +246,8 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
             active = resolve_profile(
                 config,
                 profile=args.profile,
-                region=args.region,
+                # An ARN names its region; --region, given, still wins.
+                region=args.region or (args.target.region if args.target else None),
                 endpoint_url=args.endpoint_url,
                 environ=os.environ,
             )
@@ -294,6 +304,7 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
             clock=clock,
             sandbox_url=sandbox_url,
             extra_profiles=(active,) if sandbox is not None else (),
+            target=args.target,
         )
         app.run()
     finally:

@@ -239,7 +239,9 @@ class PtyApp:
     """The real `harvest-tui` command in a pseudo-terminal (Textual's real driver), on
     the sandbox: what it writes is collected in `out`; keys are bytes written to it."""
 
-    def __init__(self, sandbox: Sandbox, size: tuple[int, int] = (200, 50)) -> None:
+    def __init__(
+        self, sandbox: Sandbox, size: tuple[int, int] = (200, 50), args: tuple[str, ...] = ()
+    ) -> None:
         self.master, slave = pty.openpty()
         cols, lines = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, cols, 0, 0))
@@ -251,7 +253,7 @@ class PtyApp:
             "TEXTUAL_ANIMATIONS": "none",
         }
         command = [sys.executable, "-m", "harvest_tui.cli", "--endpoint-url"]
-        command += [sandbox.endpoint_url, "--region", "us-east-1"]
+        command += [sandbox.endpoint_url, "--region", "us-east-1", *args]
         self.proc = subprocess.Popen(
             command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
         )

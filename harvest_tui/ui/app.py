@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from harvest_tui.config import ActiveProfile, Config, Profile, Settings
+from harvest_tui.deep_link import Target
 from harvest_tui.safe_text import clean
 from harvest_tui.ui import bench
 from harvest_tui.ui.screens.explorer import LONG_NAMES, Connected, ExplorerScreen
@@ -69,8 +70,10 @@ class HarvestApp(App[int]):
         clock: Callable[[], datetime] | None = None,
         extra_profiles: Iterable[ActiveProfile] = (),
         endpoint_label: Callable[[Profile], str | None] = lambda p: p.endpoint_url,
+        target: Target | None = None,
     ) -> None:
         super().__init__()
+        self.target = target  # where to open (harvest-tui TARGET)
         self.endpoint_label = endpoint_label  # how the header and switcher name an endpoint
         self.active = active
         self.connect_to = connect
@@ -88,7 +91,11 @@ class HarvestApp(App[int]):
 
     def get_default_screen(self) -> Screen[None]:
         return ExplorerScreen(
-            self.connect_to(self.active), settings=self.settings, clock=self.clock, tz=self.tz
+            self.connect_to(self.active),
+            settings=self.settings,
+            clock=self.clock,
+            tz=self.tz,
+            target=self.target,
         )
 
     @property

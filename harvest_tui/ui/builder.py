@@ -12,6 +12,7 @@ from datetime import datetime
 
 from harvest_tui.backend import Backend
 from harvest_tui.config import ActiveProfile, Config, Profile, Settings
+from harvest_tui.deep_link import Target
 from harvest_tui.service import RetryPolicy, connections_for
 from harvest_tui.ui.app import HarvestApp
 from harvest_tui.ui.screens.explorer import Connected
@@ -50,6 +51,7 @@ def build_app(
     retry: RetryPolicy | None = None,
     deadline: float | None = None,
     extra_profiles: Iterable[ActiveProfile] = (),
+    target: Target | None = None,
 ) -> HarvestApp:
     """The app for `active`. `sandbox_url`: the built-in sandbox's endpoint, which gets
     fixed credentials and is named so in the header."""
@@ -73,4 +75,5 @@ def build_app(
         clock=clock,
         extra_profiles=extra_profiles,
         endpoint_label=endpoint_label,
+        target=target,
     )

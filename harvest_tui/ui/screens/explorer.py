@@ -27,6 +27,7 @@ from textual.widgets.tree import TreeNode
 
 from harvest_tui.backend import Backend, CancelHarvestJob
 from harvest_tui.config import ActiveProfile, Settings
+from harvest_tui.deep_link import Target
 from harvest_tui.errors import ServiceError
 from harvest_tui.history import JobHistory, WatchKey
 from harvest_tui.models import HarvestJob, JobStatus, Resource
@@ -125,8 +126,10 @@ class ExplorerScreen(Screen[None]):
         settings: Settings,
         clock: Callable[[], datetime],
         tz: tzinfo,
+        target: Target | None = None,
     ) -> None:
         super().__init__()
+        self.target = target
         self.connected = connected
         self.settings = settings
         self.clock = clock
@@ -163,6 +166,8 @@ class ExplorerScreen(Screen[None]):
         self.resource_tree.focus()
         self.show_connection()
         self.resource_tree.connect(self.connected.backends)
+        if self.target is not None:
+            self.resource_tree.reveal(self.target.names, self.target.region)
 
     def connect(self, connected: Connected) -> None:
         """Show another profile (or region): everything loads afresh."""

@@ -33,6 +33,7 @@ from harvest_tui.backend import (
     Request,
     jobs_by_name,
 )
+from harvest_tui.deep_link import LEVELS
 from harvest_tui.errors import ServiceError
 from harvest_tui.models import (
     Channel,
@@ -165,6 +166,9 @@ class ResourceTree(Tree[NodeData]):
         self.statuses: tuple[JobStatus, ...] | None = None  # only jobs in these (None: all)
         self.first_frame_shown = False
         self._before_first_frame: list[Message] = []
+        # A deep link being opened: the names still to find, under which node.
+        self._reveal: list[str] = []
+        self._reveal_at: TreeNode[NodeData] | None = None
 
     def watch_cursor_line(self, previous_line: int, line: int) -> None:
         """As Tree's, and `on_cursor` at once with the new cursor node: whatever it shows
@@ -233,6 +237,8 @@ class ResourceTree(Tree[NodeData]):
             return
         if data.kind == "endpoint":
             self.fill_endpoint(node)
+            if self._reveal:
+                self._advance_reveal()
             return
         self.show_loading(node)
         self.load_children(node)
@@ -365,6 +371,8 @@ class ResourceTree(Tree[NodeData]):
                 if child.is_expanded and child.data and child.data.loaded:
                     self.refresh_node(child)
         self._cursor_node_changed()
+        if self._reveal:
+            self._advance_reveal()
 
     def _on_resource_tree__children_failed(self, message: _ChildrenFailed) -> None:
         if self._held(message) or not self.contains(message.node):
@@ -390,6 +398,8 @@ class ResourceTree(Tree[NodeData]):
             # detail pane explains it at once.
             self.move_cursor(node.children[0])
         self._cursor_node_changed()
+        if self._reveal:
+            self._advance_reveal()
 
     def _on_resource_tree__channel_jobs(self, message: _ChannelJobs) -> None:
         node = message.channel_node
@@ -406,6 +416,8 @@ class ResourceTree(Tree[NodeData]):
             self.post_message(self.JobsListed(node.data.region, message.jobs))
         self.fill_endpoints_from_cache(node)
         self._cursor_node_changed()
+        if self._reveal:
+            self._advance_reveal()
 
     def fill_endpoints_from_cache(self, channel_node: TreeNode[NodeData]) -> None:
         assert channel_node.data is not None
@@ -458,6 +470,58 @@ class ResourceTree(Tree[NodeData]):
     def has_resources(self, node: TreeNode[NodeData]) -> bool:
         """Whether `node` shows loaded children (not only a placeholder)."""
         return any(c.data is not None and c.data.kind not in PLACEHOLDERS for c in node.children)
+
+    # Deep links: open the path level by level, as each level's list arrives.
+
+    def reveal(self, names: tuple[str, ...], region: str | None = None) -> None:
+        """Expand down `names` (group, channel, endpoint, job) and select the last one.
+        Only the lists on the path are asked for; a name that is not there is said."""
+        self._reveal = list(names)
+        self._reveal_at = self.root
+        first = self.root.children[0].data if self.root.children else None
+        if first is not None and first.kind == "region":  # several regions: pick one
+            wanted = region or first.name
+            self._reveal_at = self.child_named(self.root, wanted)
+            if self._reveal_at is None:
+                self._reveal_failed(f"region {wanted} is not one of this profile's")
+                return
+        self._advance_reveal()
+
+    def _advance_reveal(self) -> None:
+        node = self._reveal_at
+        while self._reveal and node is not None and node.data is not None:
+            if node.data.loading or not node.data.loaded:
+                if node is not self.root and not node.is_expanded:
+                    node.expand()  # its list is asked for; the answer calls us again
+                return
+            if any(c.data is not None and c.data.kind == "error" for c in node.children):
+                self._reveal_failed("its list could not be read (see the error in the tree)")
+                return
+            name = self._reveal[0]
+            child = self.child_named(node, name)
+            if child is None:
+                level = LEVELS[min(len(self._path_done(node)), len(LEVELS) - 1)]
+                where = clean(node.data.name) or "this region"
+                self._reveal_failed(f"there is no {level} {clean(name)} in {where}")
+                return
+            self._reveal.pop(0)
+            node = self._reveal_at = child
+            self.call_after_refresh(self.move_cursor, child)
+            if self._reveal and child.data is not None and not child.is_expanded:
+                child.expand()
+        if not self._reveal:
+            self._reveal_at = None
+
+    def _path_done(self, node: TreeNode[NodeData]) -> list[str]:
+        names: list[str] = []
+        while node is not self.root and node.data is not None and node.data.kind != "region":
+            names.append(node.data.name)
+            node = node.parent  # type: ignore[assignment]
+        return names
+
+    def _reveal_failed(self, why: str) -> None:
+        self._reveal, self._reveal_at = [], None
+        self.notify(f"Could not open the link: {why}.", severity="error", markup=False)
 
     # Building. Thousands of job nodes: no per-node work beyond the label itself.
 

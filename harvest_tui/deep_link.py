@@ -1,0 +1,90 @@
+"""Deep links: `harvest-tui TARGET` opens the app at a channel group, channel, origin
+endpoint or harvest job, named by ARN (its region too) or by GROUP[/CHANNEL[/ENDPOINT[/JOB]]].
+
+Pure: no Textual, no boto3.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from harvest_tui.safe_text import clean
+
+LEVELS = ("channel group", "channel", "origin endpoint", "harvest job")
+_ARN = re.compile(r"arn:aws[a-z-]*:mediapackagev2:(?P<region>[a-z0-9-]+):\d{12}:(?P<rest>.+)")
+_ARN_KEYS = ("channelGroup", "channel", "originEndpoint", "harvestJob")
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# The command line: the flags that take a value, and the subcommands.
+VALUE_FLAGS = frozenset(
+    {"--profile", "--region", "--endpoint-url", "--config", "--seed", "--speed"}
+)
+COMMANDS = frozenset({"sandbox", "config", "jobs"})
+
+
+class TargetError(ValueError):
+    """A target that names nothing: the message says what is wrong and the forms accepted."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Names from the channel group down (1 to 4), and the region an ARN named."""
+
+    names: tuple[str, ...]
+    region: str | None = None
+
+    def describe(self) -> str:
+        return " / ".join(self.names)
+
+
+def parse_target(text: str) -> Target:
+    """`text` as a Target. Raises TargetError naming what is wrong."""
+    shown = clean(text, max_len=200)
+    match = _ARN.fullmatch(text)
+    if match:
+        parts = match["rest"].split("/")
+        keys, names = parts[0::2], parts[1::2]
+        if not names or len(keys) != len(names) or tuple(keys) != _ARN_KEYS[: len(keys)]:
+            raise TargetError(f"{shown}: not the ARN of a channel group, channel, origin "
+                              "endpoint or harvest job")  # fmt: skip
+        return Target(_checked(names, shown), match["region"])
+    if text.startswith("arn:"):
+        raise TargetError(f"{shown}: not a MediaPackage v2 ARN (arn:aws:mediapackagev2:…)")
+    names = text.strip("/").split("/")
+    if not 1 <= len(names) <= 4:
+        raise TargetError(f"{shown}: give GROUP[/CHANNEL[/ENDPOINT[/JOB]]] or an ARN")
+    return Target(_checked(names, shown))
+
+
+def _checked(names: Sequence[str], shown: str) -> tuple[str, ...]:
+    for level, name in zip(LEVELS, names, strict=False):
+        if not _NAME.fullmatch(name):
+            raise TargetError(
+                f"{shown}: a {level} name is 1 to 256 letters, digits, '-' and '_' "
+                f"(not {clean(name, max_len=60)!r})"
+            )
+    return tuple(names)
+
+
+def split_target(argv: Sequence[str]) -> tuple[list[str], str | None]:
+    """(argv without the target, the target): the first word that is neither a flag, a
+    flag's value, nor a subcommand (whose own arguments are left alone)."""
+    out: list[str] = []
+    target: str | None = None
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word in VALUE_FLAGS:
+            out.extend(argv[i : i + 2])
+            i += 2
+            continue
+        if word in COMMANDS:
+            out.extend(argv[i:])
+            break
+        if target is None and not word.startswith("-"):
+            target = word
+        else:
+            out.append(word)
+        i += 1
+    return out, target

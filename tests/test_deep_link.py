@@ -1,0 +1,116 @@
+"""Deep links: `harvest-tui TARGET` opens at a group, channel, endpoint or job."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import pytest
+from pilotkit import TEST_SETTINGS, explorer, make_app, settle, wait_for
+
+from harvest_tui.deep_link import Target, TargetError, parse_target, split_target
+from harvest_tui.sandbox import Sandbox
+from harvest_tui.ui.builder import build_app
+
+STILL = replace(TEST_SETTINGS, poll_interval_seconds=3600, poll_max_interval_seconds=3600)
+JOB = ("live-sports", "football-main", "cmaf-main", "cup-final-highlights")
+ARN = (
+    "arn:aws:mediapackagev2:eu-west-1:111122223333:channelGroup/live-sports/channel/"
+    "football-main/originEndpoint/cmaf-main/harvestJob/cup-final-highlights"
+)
+
+
+class TestParsing:
+    def test_an_arn_names_the_path_and_its_region(self) -> None:
+        assert parse_target(ARN) == Target(JOB, "eu-west-1")
+        group_arn = "arn:aws:mediapackagev2:us-east-1:111122223333:channelGroup/news-24x7"
+        assert parse_target(group_arn) == Target(("news-24x7",), "us-east-1")
+
+    def test_a_path_of_one_to_four_names(self) -> None:
+        assert parse_target("live-sports/football-main") == Target(JOB[:2])
+        assert parse_target("/".join(JOB)) == Target(JOB)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "a/b/c/d/e",
+            "arn:aws:s3:::bucket",
+            "arn:aws:mediapackagev2:us-east-1:111122223333:channel/x",
+            "live sports",
+            "x/\x1b[2J",
+        ],
+    )
+    def test_bad_targets_say_why(self, text: str) -> None:
+        with pytest.raises(TargetError) as info:
+            parse_target(text)
+        assert "\x1b" not in str(info.value)
+
+    def test_the_target_is_the_first_word_that_is_not_a_flag_value_or_command(self) -> None:
+        argv = ["--region", "us-east-1", "live-sports/x", "--profile", "p"]
+        assert split_target(argv) == (["--region", "us-east-1", "--profile", "p"], "live-sports/x")
+        assert split_target(["jobs", "list", "g"]) == (["jobs", "list", "g"], None)
+        assert split_target(["--sandbox"]) == (["--sandbox"], None)
+
+
+class TestOpening:
+    async def test_a_job_path_opens_with_its_detail(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox, settings=STILL)  # no polls: only the walk's requests
+        app.target = Target(JOB)
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = explorer(app)
+            await wait_for(pilot, lambda: screen.detail.resource is not None
+                           and screen.detail.resource.name == JOB[3])  # fmt: skip
+            await settle(pilot)
+            assert screen.resource_tree.cursor_node.data.name == JOB[3]
+            # Only the lists on the path, and one Get.
+            counts = sandbox.request_counts
+            assert counts["ListChannelGroups"] == 1 and counts["ListChannels"] == 1
+            assert counts["ListOriginEndpoints"] == 1 and counts["GetHarvestJob"] == 1
+
+    async def test_a_name_that_is_not_there_is_said_and_the_tree_stays_usable(
+        self, sandbox: Sandbox
+    ) -> None:
+        app = make_app(sandbox)
+        app.target = Target(("live-sports", "no-such-channel"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            notes = [n.message for n in app._notifications]
+            assert any("there is no channel no-such-channel in live-sports" in m for m in notes)
+            await pilot.press("j")
+            assert explorer(app).resource_tree.cursor_node is not None
+
+    async def test_an_arn_picks_its_region_among_several(self, sandbox: Sandbox) -> None:
+        from pilotkit import FAST_RETRY, sandbox_profile, shared_worker
+
+        active = sandbox_profile(sandbox, regions=("us-east-1", "eu-west-1"))
+        target = parse_target(
+            "arn:aws:mediapackagev2:eu-west-1:111122223333:channelGroup/eu-broadcast"
+        )
+        app = build_app(
+            active,
+            worker=shared_worker(),
+            clock=sandbox.clock.now,
+            sandbox_url=sandbox.endpoint_url,
+            retry=FAST_RETRY,
+            target=target,
+        )
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            cursor = explorer(app).resource_tree.cursor_node
+            assert cursor.data.name == "eu-broadcast" and cursor.data.region == "eu-west-1"
+
+
+def test_the_command_opens_at_an_arn(sandbox: Sandbox) -> None:
+    """`harvest-tui --endpoint-url URL --region us-east-1 ARN`, in a real terminal."""
+    from pilotkit import PtyApp
+
+    arn = ARN.replace("eu-west-1", "us-east-1")
+    with PtyApp(sandbox, args=(arn,)) as app:
+        app.wait_for(b"Harvest job")
+        app.wait_for(JOB[3].encode())
+        app.wait_for(b"Demo: cup final highlights")  # its detail, on screen
+        app.press(b"q")
+        deadline = time.monotonic() + 30
+        while app.proc.poll() is None and time.monotonic() < deadline:
+            app.pump(0.1)  # drain the terminal, or the app blocks writing to it
+        assert app.proc.returncode == 0
