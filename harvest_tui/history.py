@@ -30,6 +30,10 @@ class JobHistory:
         status = str(job.status)
         last = self._last.get(key)
         self._last[key] = status
+        if last is None and status == "IN_PROGRESS":
+            # Seen running: the timeline then knows it ran, whatever it ends as.
+            self._seen.setdefault(key, []).append(Observation(status, self.clock()))
+            return False
         if last is not None and last != status:
             self._seen.setdefault(key, []).append(Observation(status, self.clock()))
             return True

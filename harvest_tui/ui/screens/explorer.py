@@ -293,6 +293,8 @@ class ExplorerScreen(Screen[None]):
         self.calls_in_flight += message.delta
         if self.calls_in_flight <= 0:
             self._retry_note = ""  # nothing in flight: nothing is being retried
+            if "default" in self.connected.backends:
+                self.show_connection()  # the region the AWS config resolved is known now
         self.show_activity()
 
     def on_call_retrying(self, message: CallRetrying) -> None:

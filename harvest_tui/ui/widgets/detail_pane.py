@@ -49,6 +49,7 @@ from harvest_tui.ui.calls import begin_call
 from harvest_tui.ui.widgets.status_timeline import StatusTimeline
 
 DETAIL_DEBOUNCE = 0.15  # seconds the cursor rests on a node before its Get is sent
+AGE_SECONDS = 10.0  # how often the shown ages are brought up to date
 KIND_NAMES = {
     ChannelGroup: "Channel group",
     Channel: "Channel",
@@ -267,6 +268,12 @@ class DetailPane(VerticalScroll):
 
     def on_mount(self) -> None:
         self.render_state()
+        self.set_interval(AGE_SECONDS, self._age)
+
+    def _age(self) -> None:
+        """Ages ("2 min ago") and "Last refreshed" move on while the pane is read."""
+        if self.resource is not None and not self.loading:
+            self.render_state()
 
     # What to show: the tree says.
 
