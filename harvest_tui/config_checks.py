@@ -29,6 +29,7 @@ _TYPES = {bool: "boolean", int: "integer", float: "float", str: "string", list: 
 # kind -> (Python types accepted, what the message says is expected)
 _KINDS: dict[type, tuple[Any, str]] = {
     bool: (bool, "a boolean (true or false)"),
+    int: (int, "a whole number"),
     float: ((int, float), "a number"),
     str: (str, "a string"),
     list: ((list, tuple), 'an array like ["us-east-1"]'),
@@ -50,9 +51,9 @@ class Reader:
         self.check_keys(raw, tuple(f.name for f in fields(Settings)), ("settings",))
         values: dict[str, Any] = {}
         for key, fallback in asdict(Settings()).items():
-            kind = bool if isinstance(fallback, bool) else float
+            kind = type(fallback) if isinstance(fallback, bool | int) else float
             value = self.get(raw, key, kind, ("settings",))
-            if kind is float and value is not None and not 0 < value < float("inf"):
+            if kind is not bool and value is not None and not 0 < value < float("inf"):
                 self.fail(("settings",), key, f"{key} must be more than 0, found {value}.")
             values[key] = fallback if value is None else value
         settings = Settings(**values)
@@ -90,6 +91,12 @@ class Reader:
         endpoint = self.get(raw, "endpoint_url", str, table)
         if endpoint is not None and (bad_url := endpoint_problem(endpoint)):
             self.fail(table, "endpoint_url", bad_url)
+        bucket = self.get(raw, "default_bucket", str, table)
+        if bucket is not None and (bad_bucket := bucket_problem(bucket)):
+            self.fail(table, "default_bucket", f"default_bucket {show(bucket)}: {bad_bucket}.")
+        path = self.get(raw, "default_path", str, table)
+        if path is not None and (bad_path := path_problem(path)):
+            self.fail(table, "default_path", f"default_path {show(path)}: {bad_path}.")
         return Profile(
             name=name,
             aws_profile=aws_profile,
@@ -97,6 +104,8 @@ class Reader:
             endpoint_url=endpoint,
             read_only=bool(self.get(raw, "read_only", bool, table)),
             production=bool(self.get(raw, "production", bool, table)),
+            default_bucket=bucket,
+            default_path=path,
         )
 
     def refuse_secrets(self, value: Any, table: tuple[str, ...]) -> None:
@@ -184,6 +193,38 @@ def known_regions() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
                 regions = frozenset(r for p in partitions for r in p.get("regions", {}))
                 return regions, tuple(re.compile(p["regionRegex"]) for p in partitions)
     return frozenset(), (re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$"),)
+
+
+PATH_PLACEHOLDERS = ("group", "channel", "endpoint", "job")
+
+
+def bucket_problem(bucket: str) -> str | None:
+    """S3's bucket-name rules, as the create form and `jobs create` check them."""
+    from harvest_tui.job_spec import check_bucket  # reads botocore's model: only when set
+
+    return check_bucket(bucket)
+
+
+def path_problem(path: str) -> str | None:
+    """An S3 path template: no whitespace, and only the placeholders the form fills in."""
+    import string
+
+    if not path.strip() or any(ch.isspace() for ch in path):
+        return "an S3 path is not empty and has no spaces"
+    try:
+        names = [field for _, field, _, _ in string.Formatter().parse(path) if field is not None]
+    except ValueError as exc:
+        return f"{exc} (write {{{{ and }}}} for literal braces)"
+    unknown = [n for n in names if n not in PATH_PLACEHOLDERS]
+    if unknown:
+        known = ", ".join(f"{{{n}}}" for n in PATH_PLACEHOLDERS)
+        return f"unknown placeholder {{{unknown[0]}}} (known: {known})"
+    return None
+
+
+def fill_path(template: str, *, group: str, channel: str, endpoint: str, job: str) -> str:
+    """The path a template names for one job (a template path_problem accepted)."""
+    return template.format(group=group, channel=channel, endpoint=endpoint, job=job)
 
 
 def endpoint_problem(url: str) -> str | None:

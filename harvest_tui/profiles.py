@@ -45,6 +45,8 @@ class Profile:
     endpoint_url: str | None = None
     read_only: bool = False
     production: bool = False
+    default_bucket: str | None = None  # the create form's bucket
+    default_path: str | None = None  # the create form's path: {group}, {channel}, {endpoint}, {job}
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Settings:
     bell: bool = True
     local_time: bool = False
     debug_log: bool = False
+    active_job_quota: int = 10  # queued + in-progress harvest jobs per channel group
 
 
 @dataclass(frozen=True)

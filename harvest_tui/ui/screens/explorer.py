@@ -30,7 +30,7 @@ from harvest_tui.config import ActiveProfile, Settings
 from harvest_tui.deep_link import Target
 from harvest_tui.errors import ServiceError
 from harvest_tui.history import JobHistory, WatchKey
-from harvest_tui.models import HarvestJob, JobStatus, Resource
+from harvest_tui.models import HarvestJob, JobStatus, OriginEndpoint, Resource
 from harvest_tui.safe_text import clean, copyable
 from harvest_tui.ui.calls import CallRetrying, CallsInFlight, begin_call
 from harvest_tui.ui.watcher import JobWatcher
@@ -105,6 +105,11 @@ class ExplorerScreen(Screen[None]):
             tooltip="Show only jobs in a status (sent to the service)",
         ),
         Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding(
+            "n", "new_job", "New job", id="new_job", show=False, tooltip="Create a harvest job"
+        ),
+        Binding("R", "rerun_job", "Re-run", id="rerun_job", show=False, tooltip="Re-run this job"),
+        Binding("C", "copy_menu", "Copy…", id="copy_menu", show=False, tooltip="Copy menu"),
         Binding("tab", "focus_next", "Next pane", show=False),
     ]
 
@@ -520,9 +525,14 @@ class ExplorerScreen(Screen[None]):
         question.append(
             f"{clean(job.endpoint_name)}\nstatus {clean(str(job.status))}, ETag {clean(job.etag)}"
         )
-        if active.production:
-            question.append("\n\nThis is a PRODUCTION profile.", style="bold red")
         backend = self.backend_for(self.detail.aws_region)
+        region = self.detail.aws_region
+        region = backend.region or region if backend and region == "default" else region
+        account = job.arn.split(":")[4] if job.arn.count(":") >= 5 else "unknown"
+        question.append(f"\naccount {clean(account)} · region {clean(region)}")
+        typed = (job.name, job.name[-4:]) if active.production else ()
+        if active.production:
+            question.append(f"\n\nPRODUCTION profile {clean(active.name)}.", style="bold red")
 
         def answered(yes: bool | None) -> None:
             if yes and backend is not None:
@@ -530,7 +540,8 @@ class ExplorerScreen(Screen[None]):
 
         from harvest_tui.ui.screens.confirm_screen import ConfirmScreen
 
-        self.app.push_screen(ConfirmScreen(question), answered)
+        prompt = "Type the job's name (or its last 4 characters) and Enter to cancel it:"
+        self.app.push_screen(ConfirmScreen(question, typed=typed, prompt=prompt), answered)
 
     def cancel(self, backend: Backend, job: HarvestJob) -> None:
         finish = begin_call(self, backend, CancelHarvestJob(job))
@@ -568,3 +579,63 @@ class ExplorerScreen(Screen[None]):
                 markup=False,
             )
         self.detail.fetch(immediate=True)
+
+    # Acting on jobs: create (n), re-run (R), the copy menu (C).
+
+    def action_new_job(self) -> None:
+        self.open_job_form(rerun=False)
+
+    def action_rerun_job(self) -> None:
+        self.open_job_form(rerun=True)
+
+    def open_job_form(self, *, rerun: bool) -> None:
+        from harvest_tui.ui.screens.confirm_screen import ConfirmScreen
+        from harvest_tui.ui.screens.job_form import open_form
+
+        def confirm(question: Text, answered: Callable[[bool | None], None]) -> None:
+            self.app.push_screen(ConfirmScreen(question), answered)
+
+        form, endpoint_node, problem = open_form(
+            self.resource_tree.cursor_node,
+            rerun=rerun,
+            active=self.connected.active,
+            backend_for=self.backend_for,
+            quota=self.settings.active_job_quota,
+            clock=self.clock,
+            copy=self.copy,
+            confirm=confirm,
+        )
+        if form is None or endpoint_node is None:
+            self.notify(problem, severity="warning", markup=False)
+            return
+
+        def created(job: HarvestJob | None) -> None:
+            if job is None:
+                return
+            if self.resource_tree.contains(endpoint_node):
+                self.resource_tree.refresh_node(endpoint_node)
+            self.notify(f"Created harvest job {clean(job.name)} ({job.status})", markup=False)
+
+        self.app.push_screen(form, created)
+
+    def action_copy_menu(self) -> None:
+        from harvest_tui.ui.screens.copy_menu import CopyItem, CopyMenu, copy_items
+
+        job = self.job_to_copy("The copy menu")
+        if job is None:
+            return
+        region, backend = self.detail.aws_region, self.backend_for(self.detail.aws_region)
+        region = backend.region or "" if backend and region == "default" else region
+        node = self.resource_tree.job_node(self.detail.aws_region, job.key)
+        parent = node.parent.data.resource if node and node.parent and node.parent.data else None
+        endpoint = parent if isinstance(parent, OriginEndpoint) else None
+        items = copy_items(job, endpoint=endpoint, active=self.connected.active, region=region)
+
+        def chosen(item: CopyItem | None) -> None:
+            if item is not None and item.text is not None:
+                if item.check:
+                    self.copy_checked(item.check, item.what, item.text)
+                else:
+                    self.copy(item.what, item.text)
+
+        self.app.push_screen(CopyMenu(items, job.name), chosen)

@@ -33,6 +33,7 @@ from harvest_tui.backend import (
     Request,
 )
 from harvest_tui.errors import ServiceError
+from harvest_tui.explain import explain_job
 from harvest_tui.history import JobHistory
 from harvest_tui.models import (
     Channel,
@@ -176,6 +177,23 @@ def format_duration_s(seconds: int) -> str:
     from datetime import timedelta
 
     return format_duration(timedelta(seconds=seconds))
+
+
+def explanation(job: HarvestJob, region: str) -> Text:
+    """What the failure means and what to do (explain.py), after the service's message;
+    nothing more when the message is not one it knows."""
+    why = explain_job(job, "" if region == "default" else region)
+    text = Text()
+    if why is None or not why.known:
+        return text
+    text.append("\n\nWhy: ", style="bold")
+    text.append(clean(why.summary))
+    text.append("\nWhat to do: ", style="bold")
+    text.append(clean(why.advice))
+    if why.policy:
+        text.append("\n\nBucket policy statement (C then p copies it):\n", style="bold")
+        text.append(clean(why.policy, multiline=True), style="cyan")
+    return text
 
 
 def error_panel(error: ServiceError) -> Text:
@@ -461,6 +479,7 @@ class DetailPane(VerticalScroll):
             # A failed refresh must not hide why the job itself failed: show both.
             failed = Text("✖ The job failed\n", style="bold")
             failed.append(clean(resource.error_message, multiline=True))
+            failed.append_text(explanation(resource, self.aws_region))
             if banner_text is None:
                 banner_text = failed
             else:
