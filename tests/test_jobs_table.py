@@ -143,7 +143,11 @@ class TestSortAndFilter:
             shown = table.shown_jobs
             assert 0 < len(shown) < total
             assert all("tennis" in f"{j.name} {j.channel_name} {j.endpoint_name}" for j in shown)
+            await pilot.press("enter")  # keeps the filter, hides the box
+            assert not app.screen.query_one("#jobs-filter").display
             assert '"TENNIS"' in text_of(app, "#jobs-status-bar")
+            await pilot.press("slash")
+            assert "Esc clears" in text_of(app, "#jobs-status-bar")
             await pilot.press("escape")
             assert table.row_count == total and not app.screen.query_one("#jobs-filter").display
             assert pilot.app.screen is jobs_screen(pilot)  # esc closed the filter only

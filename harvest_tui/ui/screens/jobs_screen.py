@@ -42,6 +42,11 @@ from harvest_tui.ui.widgets.jobs_table import (
 )
 
 FILTER_DEBOUNCE = 0.12  # seconds of no typing before 10,000 rows are filtered again
+PROMPTS = {
+    "jobs-filter": "Filter: Enter keeps it, Esc clears it",
+    "jobs-status-picker": "Show the jobs in: Enter picks, Esc keeps the filter as it is",
+    "jobs-export-path": "Export the rows shown to (.csv or .jsonl): Enter writes, Esc cancels",
+}
 
 __all__ = ["JobsScreen", "jobs_scope"]
 
@@ -91,15 +96,17 @@ class JobsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         title = Text("Harvest jobs  ", style="bold")
         title.append(self.scope.label)
-        title.append(f"  {clean(self.scope.region)}", style="dim")
+        title.append(f" · {clean(self.scope.region)}", style="dim")
         yield Static(title, id="jobs-title")
         with Horizontal(id="jobs-main"):
             yield self.table
             yield self.detail
-        yield Input(placeholder="filter job, channel or endpoint names", id="jobs-filter")
+        yield Input(
+            placeholder="part of a job, channel or endpoint name", id="jobs-filter", compact=True
+        )
         status_options = [Option(Text(label), id=label) for label in STATUS_CHOICES]
         yield OptionList(*status_options, id="jobs-status-picker")
-        yield Input(id="jobs-export-path")
+        yield Input(id="jobs-export-path", compact=True)
         yield Static(id="jobs-status-bar")
         yield AppFooter()
 
@@ -111,6 +118,7 @@ class JobsScreen(Screen[None]):
         """Whether anything loads or is about to (for tests that wait for quiet)."""
         return (
             self.table.reading
+            or bool(self.table.pending)
             or self.detail.pending
             or self.detail.loading
             or any(w.is_running for w in self.app.workers)
@@ -130,6 +138,11 @@ class JobsScreen(Screen[None]):
         self.show_status_bar()
 
     def show_status_bar(self) -> None:
+        """Counts, sort and filters; while a prompt is open, what it asks."""
+        prompt = PROMPTS.get(self.focused.id or "") if self.focused is not None else None
+        if prompt is not None:
+            self.query_one("#jobs-status-bar", Static).update(Text(prompt, style="bold"))
+            return
         table, progress = self.table, self.progress
         text = Text()
         if progress.shown != progress.loaded or not progress.done:
@@ -145,6 +158,9 @@ class JobsScreen(Screen[None]):
         if self._retry_note:
             text.append(f"  {self._retry_note}", style="yellow")
         self.query_one("#jobs-status-bar", Static).update(text)
+
+    def on_descendant_focus(self) -> None:
+        self.call_after_refresh(self.show_status_bar)
 
     # Detail.
 
@@ -194,7 +210,7 @@ class JobsScreen(Screen[None]):
             if self._filter_timer is not None:
                 self._filter_timer.stop()
             self.apply_filter()
-            event.input.display = bool(event.value)
+            event.input.display = False  # the status bar shows the filter; / edits it
             self.table.focus()
         elif event.input.id == "jobs-export-path":
             self.export_to(event.value)

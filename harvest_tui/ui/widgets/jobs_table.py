@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any, ClassVar
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
@@ -94,32 +95,44 @@ COLUMNS: tuple[Column, ...] = (
 )
 DEFAULT_SORT = 7  # CreatedAt,
 DEFAULT_REVERSE = True  # newest first
+ROWS_PER_FRAME = 1000  # rows added between two frames: each frame repaints the visible rows
 
 
-class JobCell(Text):
-    """The job-name cell: it carries its job, so DataTable.sort can order rows by any
-    field of the job without a rebuild."""
+class Cell:
+    """A cell: cleaned one-line Text, drawn as it is; the job-name cell carries its job,
+    so DataTable.sort orders rows by any field of the job without a rebuild.
 
-    __slots__ = ("job",)
-    job: HarvestJob
+    It has no `__rich_measure__`, so DataTable does not measure it (a ConsoleOptions per
+    cell: seconds over 10,000 rows of 9 cells); the table sizes its columns itself, from
+    the widths it knows (`JobsTable.widths`).
+    """
+
+    __slots__ = ("job", "text")
+
+    def __init__(self, text: Text, job: HarvestJob | None = None) -> None:
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        self.text = text
+        self.job = job
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.text
 
 
-def job_cells(job: HarvestJob, now: datetime, tz: tzinfo) -> list[Text]:
+def job_cells(job: HarvestJob, now: datetime, tz: tzinfo) -> list[Cell]:
     """One row: every remote string cleaned, never parsed as markup."""
     status = clean(str(job.status), max_len=20)
     style = STATUS_STYLE.get(status, UNKNOWN_STYLE)
-    name = JobCell(clean(job.name, max_len=80))
-    name.job = job
     return [
-        Text(f"{STATUS_GLYPH.get(status, UNKNOWN_GLYPH)} {status}", style=style),
-        name,
-        Text(clean(job.channel_name, max_len=60)),
-        Text(clean(job.endpoint_name, max_len=60)),
-        Text(format_instant(job.schedule.start, tz)),
-        Text(format_instant(job.schedule.end, tz)),
-        Text(format_duration(job.schedule.duration)),
-        Text(format_age(job.created_at, now)),
-        Text(format_age(job.modified_at, now), style="dim"),
+        Cell(Text(f"{STATUS_GLYPH.get(status, UNKNOWN_GLYPH)} {status}", style=style)),
+        Cell(Text(clean(job.name, max_len=80)), job),
+        Cell(Text(clean(job.channel_name, max_len=60))),
+        Cell(Text(clean(job.endpoint_name, max_len=60))),
+        Cell(Text(format_instant(job.schedule.start, tz))),
+        Cell(Text(format_instant(job.schedule.end, tz))),
+        Cell(Text(format_duration(job.schedule.duration))),
+        Cell(Text(format_age(job.created_at, now))),
+        Cell(Text(format_age(job.modified_at, now), style="dim")),
     ]
 
 
@@ -127,7 +140,7 @@ def row_key_of(key: JobKey) -> str:
     return "\x00".join(key)  # names hold no NUL: one key per job
 
 
-class JobsTable(DataTable[Text]):
+class JobsTable(DataTable[Cell]):
     """The jobs of a scope: loaded page by page, sorted, filtered, chosen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -200,10 +213,13 @@ class JobsTable(DataTable[Text]):
         self.error: ServiceError | None = None
         self._generation = 0
         self._fresh = False  # a load has begun and its first page has not arrived
+        self._cells: dict[JobKey, list[Cell]] = {}  # built once per job, reused by rebuilds
+        self.pending: list[HarvestJob] = []  # matching jobs not yet added, in sort order
+        self._draining = False
 
     def on_mount(self) -> None:
         for column in COLUMNS:
-            self.add_column(column.title, key=column.key)
+            self.add_column(column.title, key=column.key, width=len(column.title) + 2)
         self.show_sort()
         self.load()
 
@@ -254,9 +270,7 @@ class JobsTable(DataTable[Text]):
         if message.generation != self._generation:
             return
         if self._fresh:  # a reload: its first page replaces what was shown
-            self._fresh = False
-            self.jobs = {}
-            self.clear()
+            self.forget_rows()
         new = []
         for job in message.jobs:
             if job.key not in self.jobs:
@@ -271,9 +285,7 @@ class JobsTable(DataTable[Text]):
         self.reading = False
         self.error = message.error
         if self._fresh and message.error is None:  # an empty scope
-            self._fresh = False
-            self.jobs = {}
-            self.clear()
+            self.forget_rows()
         self.post_progress()
         if message.error is not None:
             self.notify(
@@ -298,25 +310,65 @@ class JobsTable(DataTable[Text]):
     def sort_key(self, job: HarvestJob) -> tuple[Any, JobKey]:
         return (COLUMNS[self.sort_column].sort_key(job), job.key)
 
+    def forget_rows(self) -> None:
+        self._fresh = False
+        self.jobs = {}
+        self._cells = {}
+        self.pending = []
+        self.clear()
+
     def add_jobs(self, jobs: Iterable[HarvestJob]) -> None:
-        """Add the jobs that pass the filters as one batch of rows; reorder the rows only
-        if the batch sorts among those already shown."""
-        batch = sorted(
-            (j for j in jobs if self.matches(j)), key=self.sort_key, reverse=self.sort_reverse
-        )
-        if not batch:
-            return
-        last = self.last_shown()
-        in_order = last is None or (
-            self.sort_key(batch[0]) >= self.sort_key(last)
-            if not self.sort_reverse
-            else self.sort_key(batch[0]) <= self.sort_key(last)
-        )
-        now = self.clock()
-        for job in batch:
-            self.add_row(*job_cells(job, now, self.tz), key=row_key_of(job.key))
-        if not in_order:
-            self.reorder()
+        """Queue the jobs that pass the filters, in sort order; they are added as rows
+        ROWS_PER_FRAME at a time, so 10,000 jobs arriving at once never freeze a key."""
+        batch = [j for j in jobs if self.matches(j)]
+        if batch:
+            self.pending = sorted(
+                [*self.pending, *batch], key=self.sort_key, reverse=self.sort_reverse
+            )
+            self._drain_soon()
+
+    def _drain_soon(self) -> None:
+        if self.pending and not self._draining:
+            self._draining = True
+            self.call_later(self._drain)
+
+    def _drain(self) -> None:
+        """The one chain that adds the queue, a frame apart."""
+        self._add_chunk()
+        if self.pending:
+            self.call_after_refresh(self._drain)
+        else:
+            self._draining = False
+
+    def _add_chunk(self) -> None:
+        """Add the next rows of the queue; reorder only if they sort among those shown."""
+        chunk, self.pending = self.pending[:ROWS_PER_FRAME], self.pending[ROWS_PER_FRAME:]
+        if chunk:
+            last = self.last_shown()
+            first = self.sort_key(chunk[0])
+            in_order = last is None or (
+                first <= self.sort_key(last) if self.sort_reverse else first >= self.sort_key(last)
+            )
+            widths = [self.columns[ColumnKey(c.key)].width for c in COLUMNS]
+            for job in chunk:
+                cells = self.cells_of(job)
+                widths = [max(w, cell.text.cell_len) for w, cell in zip(widths, cells, strict=True)]
+                self.add_row(*cells, key=row_key_of(job.key))
+            self.fit_columns(widths)
+            if not in_order:
+                self.reorder()
+        self.post_progress()
+
+    def cells_of(self, job: HarvestJob) -> list[Cell]:
+        cells = self._cells.get(job.key)
+        if cells is None or cells[1].job is not job:
+            cells = self._cells[job.key] = job_cells(job, self.clock(), self.tz)
+        return cells
+
+    def fit_columns(self, widths: list[int]) -> None:
+        """Columns as wide as their widest cell (DataTable does not measure ours)."""
+        for column, width in zip(COLUMNS, widths, strict=True):
+            self.columns[ColumnKey(column.key)].width = width
 
     def last_shown(self) -> HarvestJob | None:
         if not self.row_count:
@@ -327,7 +379,7 @@ class JobsTable(DataTable[Text]):
         if not self.is_valid_row_index(row):
             return None
         cell = self.get_cell_at(Coordinate(row, 1))
-        return cell.job if isinstance(cell, JobCell) else None
+        return cell.job if isinstance(cell, Cell) else None
 
     @property
     def cursor_job(self) -> HarvestJob | None:
@@ -339,7 +391,7 @@ class JobsTable(DataTable[Text]):
         out = []
         for row in self.ordered_rows:
             cell = self.get_cell(row.key, "job")
-            if isinstance(cell, JobCell):
+            if isinstance(cell, Cell) and cell.job is not None:
                 out.append(cell.job)
         return out
 
@@ -358,7 +410,11 @@ class JobsTable(DataTable[Text]):
         """Every row again, from the loaded jobs: once per filter change."""
         followed = self.cursor_job
         self.clear()
-        self.add_jobs(self.jobs.values())
+        self.fit_columns([len(c.title) + 2 for c in COLUMNS])
+        matching = (j for j in self.jobs.values() if self.matches(j))
+        self.pending = sorted(matching, key=self.sort_key, reverse=self.sort_reverse)
+        self._add_chunk()  # the first rows now, so the cursor can stay on its job
+        self._drain_soon()
         if followed is not None and row_key_of(followed.key) in self.rows:
             self.move_cursor(row=self.get_row_index(row_key_of(followed.key)), animate=False)
         else:
@@ -382,8 +438,13 @@ class JobsTable(DataTable[Text]):
         key = row_key_of(job.key)
         if key not in self.rows:
             return
-        for column, cell in zip(COLUMNS, job_cells(job, self.clock(), self.tz), strict=True):
+        cells = self.cells_of(job)
+        for column, cell in zip(COLUMNS, cells, strict=True):
             self.update_cell(key, column.key, cell)
+        widths = [self.columns[ColumnKey(c.key)].width for c in COLUMNS]
+        self.fit_columns(
+            [max(w, cell.text.cell_len) for w, cell in zip(widths, cells, strict=True)]
+        )
 
     # Sorting.
 
@@ -395,7 +456,10 @@ class JobsTable(DataTable[Text]):
             self.sort_column = column
             self.sort_reverse = column in (4, 5, 6, 7, 8)  # times: newest (longest) first
         self.show_sort()
-        self.reorder()
+        if self.pending:  # rows still to come: queue them all again in the new order
+            self.rebuild()
+        else:
+            self.reorder()
         self.post_progress()
 
     def action_sort_next(self) -> None:
@@ -427,11 +491,14 @@ class JobsTable(DataTable[Text]):
 
     def post_progress(self) -> None:
         self.post_message(
-            self.Progress(len(self.jobs), self.row_count, not self.reading, self.error)
+            self.Progress(
+                len(self.jobs), self.row_count, not self.reading and not self.pending, self.error
+            )
         )
 
     def set_tz(self, tz: tzinfo) -> None:
         self.tz = tz
+        self._cells = {}
         self.rebuild()
 
 
