@@ -110,6 +110,13 @@ class ExplorerScreen(Screen[None]):
         ),
         Binding("R", "rerun_job", "Re-run", id="rerun_job", show=False, tooltip="Re-run this job"),
         Binding("C", "copy_menu", "Copy…", id="copy_menu", show=False, tooltip="Copy menu"),
+        Binding(
+            "J",
+            "jobs_table",
+            "Jobs table",
+            id="jobs_table",
+            tooltip="Every job of the selected group, channel or endpoint in one table",
+        ),
         Binding("tab", "focus_next", "Next pane", show=False),
     ]
 
@@ -402,6 +409,19 @@ class ExplorerScreen(Screen[None]):
 
         status = describe(self.resource_tree.statuses)
         self.header.status_note = f"status: {status}" if status else ""
+
+    def action_jobs_table(self) -> None:
+        """Every job below the cursor's group, channel or endpoint, in one table."""
+        from harvest_tui.ui.screens.jobs_screen import JobsScreen, jobs_scope
+
+        data = self.resource_tree.cursor_data
+        scope = jobs_scope(data.region, data.resource) if data is not None else None
+        backend = self.backend_for(scope.region) if scope is not None else None
+        if scope is None or backend is None:
+            self.notify("Select a channel group, channel or origin endpoint", severity="warning")
+            return
+        screen = JobsScreen(scope, backend, clock=self.clock, tz=self.tz, history=self.history)
+        self.app.push_screen(screen)
 
     # Refresh.
 

@@ -271,7 +271,7 @@ class DetailPane(VerticalScroll):
         self.backend: Backend | None = None
         self.fetched_at: datetime | None = None
         self.error: ServiceError | None = None
-        self.loading = False
+        self.fetching = False
         self.pending = False  # a fetch waits for the debounce
         self.node_error: tuple[ServiceError, str] | None = None
         self._timer: Timer | None = None
@@ -290,7 +290,7 @@ class DetailPane(VerticalScroll):
 
     def _age(self) -> None:
         """Ages ("2 min ago") and "Last refreshed" move on while the pane is read."""
-        if self.resource is not None and not self.loading:
+        if self.resource is not None and not self.fetching:
             self.render_state()
 
     # What to show: the tree says.
@@ -320,7 +320,7 @@ class DetailPane(VerticalScroll):
         self._stop_timer()
         self.resource = None
         self.error = None
-        self.loading = False
+        self.fetching = False
         self.node_error = (error, scope)
         self.render_state()
 
@@ -329,7 +329,7 @@ class DetailPane(VerticalScroll):
         self.resource = None
         self.node_error = None
         self.error = None
-        self.loading = False
+        self.fetching = False
         self.render_state()
 
     # Fetching.
@@ -355,7 +355,7 @@ class DetailPane(VerticalScroll):
         resource, backend = self.resource, self.backend
         if resource is None or backend is None:
             return
-        self.loading = True
+        self.fetching = True
         self.render_state()
         finish = begin_call(self, backend, get_request(resource))
         self.run_worker(
@@ -382,7 +382,7 @@ class DetailPane(VerticalScroll):
         current = self.resource
         if current is None or resource_key(current) != message.key:
             return  # the user has moved on
-        self.loading = False
+        self.fetching = False
         if message.resource is None:
             self.error = message.error
             self.render_state()
@@ -413,7 +413,7 @@ class DetailPane(VerticalScroll):
     def job_gone(self, region: str, key: tuple[str, str, str, str], error: ServiceError) -> None:
         if self.shows_job(region, key):
             self.error = error
-            self.loading = False
+            self.fetching = False
             self.render_state()
 
     # Rendering.
@@ -443,7 +443,7 @@ class DetailPane(VerticalScroll):
             fetched_at=self.fetched_at,
             observations=observations,
             error=self.error,
-            loading=self.loading,
+            loading=self.fetching,
         )
 
     def show_empty(self) -> None:

@@ -1,0 +1,315 @@
+"""JobsScreen: every job below a tree node in one table, its detail beside it.
+
+`J` on a channel group, channel or origin endpoint opens it. The table loads itself
+(JobsTable); the screen routes: a chosen row to the detail pane, the table's progress
+and filters to the status bar, `/` and `s` to the filters, `E` to an export. Esc
+closes what is open, then returns to the tree as it was left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from harvest_tui.backend import Backend
+from harvest_tui.export import ExportFormat, default_filename, export_text, format_of
+from harvest_tui.history import JobHistory
+from harvest_tui.models import HarvestJob
+from harvest_tui.safe_files import write_private_file
+from harvest_tui.safe_text import clean
+from harvest_tui.ui.calls import CallRetrying
+from harvest_tui.ui.widgets.app_footer import AppFooter
+from harvest_tui.ui.widgets.detail_pane import DetailPane
+from harvest_tui.ui.widgets.jobs_table import (
+    STATUS_CHOICES,
+    JobsScope,
+    JobsTable,
+    jobs_scope,
+    loaded_summary,
+)
+
+FILTER_DEBOUNCE = 0.12  # seconds of no typing before 10,000 rows are filtered again
+PROMPTS = {
+    "jobs-filter": "Filter: Enter keeps it, Esc clears it",
+    "jobs-status-picker": "Show the jobs in: Enter picks, Esc keeps the filter as it is",
+    "jobs-export-path": "Export the rows shown to (.csv or .jsonl): Enter writes, Esc cancels",
+}
+
+__all__ = ["JobsScreen", "jobs_scope"]
+
+
+class JobsScreen(Screen[None]):
+    """The jobs of a scope: sort, filter, detail, export."""
+
+    AUTO_FOCUS = "#jobs-table"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="jobs_back", tooltip="Close what is open, or go back"),
+        Binding("slash", "filter", "Filter", key_display="/", id="jobs_filter"),
+        Binding("s", "pick_status", "Status", id="jobs_status", tooltip="Show one status only"),
+        Binding(
+            "E", "export", "Export", id="jobs_export", tooltip="Write the rows to CSV or JSONL"
+        ),
+        Binding("r", "reload", "Reload", id="jobs_reload", tooltip="List the jobs again"),
+        Binding("tab", "focus_next", "Next pane", show=False),
+    ]
+
+    @dataclass
+    class _Exported(Message):
+        path: Path
+        rows: int
+        error: OSError | None
+
+    def __init__(
+        self,
+        scope: JobsScope,
+        backend: Backend,
+        *,
+        clock: Callable[[], datetime],
+        tz: tzinfo,
+        history: JobHistory,
+    ) -> None:
+        super().__init__()
+        self.scope = scope
+        self.backend = backend
+        self.clock = clock
+        self.history = history
+        self.table = JobsTable(scope, backend, clock=clock, tz=tz, id="jobs-table")
+        self.detail = DetailPane(clock=clock, history=history, tz=tz, id="jobs-detail")
+        self.progress = JobsTable.Progress(0, 0, False, None)
+        self._retry_note = ""
+        self._filter_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        title = Text("Harvest jobs  ", style="bold")
+        title.append(self.scope.label)
+        title.append(f" · {clean(self.scope.region)}", style="dim")
+        yield Static(title, id="jobs-title")
+        with Horizontal(id="jobs-main"):
+            yield self.table
+            yield self.detail
+        yield Input(
+            placeholder="part of a job, channel or endpoint name", id="jobs-filter", compact=True
+        )
+        status_options = [Option(Text(label), id=label) for label in STATUS_CHOICES]
+        yield OptionList(*status_options, id="jobs-status-picker")
+        yield Input(id="jobs-export-path", compact=True)
+        yield Static(id="jobs-status-bar")
+        yield AppFooter()
+
+    def on_mount(self) -> None:
+        self.show_status_bar()
+
+    @property
+    def busy(self) -> bool:
+        """Whether anything loads or is about to (for tests that wait for quiet)."""
+        return (
+            self.table.reading
+            or bool(self.table.pending)
+            or self.detail.pending
+            or self.detail.loading
+            or any(w.is_running for w in self.app.workers)
+        )
+
+    # The status bar: counts, sort, filters.
+
+    def on_jobs_table_progress(self, message: JobsTable.Progress) -> None:
+        self.progress = message
+        if message.done:
+            self._retry_note = ""
+        self.show_status_bar()
+
+    def on_call_retrying(self, message: CallRetrying) -> None:
+        operation = clean(message.operation, max_len=40)
+        self._retry_note = f"⟳ retrying {operation} ({message.attempt}/{message.max_attempts})"
+        self.show_status_bar()
+
+    def show_status_bar(self) -> None:
+        """Counts, sort and filters; while a prompt is open, what it asks."""
+        prompt = PROMPTS.get(self.focused.id or "") if self.focused is not None else None
+        if prompt is not None:
+            self.query_one("#jobs-status-bar", Static).update(Text(prompt, style="bold"))
+            return
+        table, progress = self.table, self.progress
+        text = Text()
+        if progress.shown != progress.loaded or not progress.done:
+            text.append(f"{progress.shown:,} shown · ")
+        text.append(loaded_summary(progress), style="bold" if progress.done else "italic")
+        text.append(f" · sorted by {table.sort_description}", style="dim")
+        if table.text_filter:
+            text.append(" · filter ")
+            text.append(f'"{clean(table.text_filter, max_len=40)}"', style="bold cyan")
+        if table.status_filter != "All":
+            text.append(" · status ")
+            text.append(table.status_filter, style="bold cyan")
+        if self._retry_note:
+            text.append(f"  {self._retry_note}", style="yellow")
+        self.query_one("#jobs-status-bar", Static).update(text)
+
+    def on_descendant_focus(self) -> None:
+        self.call_after_refresh(self.show_status_bar)
+
+    # Detail.
+
+    def on_jobs_table_job_chosen(self, message: JobsTable.JobChosen) -> None:
+        self.show_detail(message.job)
+
+    def show_detail(self, job: HarvestJob) -> None:
+        self.detail.display = True
+        self.detail.show_resource(self.scope.region, job, self.backend)
+
+    def on_data_table_row_highlighted(self, event: JobsTable.RowHighlighted) -> None:
+        """The open detail follows the cursor, as the tree's does."""
+        job = self.table.cursor_job
+        if self.detail.display and job is not None:
+            self.detail.show_resource(self.scope.region, job, self.backend)
+
+    def on_detail_pane_fetched(self, message: DetailPane.Fetched) -> None:
+        if isinstance(message.resource, HarvestJob):
+            self.history.observe(message.region, message.resource)
+            self.table.update_job(message.resource)
+
+    def action_hide_detail(self) -> None:
+        self.detail.display = False
+        self.table.focus()
+
+    # Filters.
+
+    def action_filter(self) -> None:
+        box = self.query_one("#jobs-filter", Input)
+        box.display = True
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "jobs-filter":
+            return
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DEBOUNCE, self.apply_filter)
+
+    def apply_filter(self) -> None:
+        self._filter_timer = None
+        self.table.set_filters(text=self.query_one("#jobs-filter", Input).value)
+        self.show_status_bar()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "jobs-filter":
+            if self._filter_timer is not None:
+                self._filter_timer.stop()
+            self.apply_filter()
+            event.input.display = False  # the status bar shows the filter; / edits it
+            self.table.focus()
+        elif event.input.id == "jobs-export-path":
+            self.export_to(event.value)
+
+    def clear_filter(self) -> None:
+        box = self.query_one("#jobs-filter", Input)
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        box.value = ""
+        box.display = False
+        self.table.set_filters(text="")
+        self.table.focus()
+        self.show_status_bar()
+
+    def action_pick_status(self) -> None:
+        picker = self.query_one("#jobs-status-picker", OptionList)
+        picker.display = True
+        picker.highlighted = list(STATUS_CHOICES).index(self.table.status_filter)
+        picker.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.option_list.display = False
+        if event.option.id is not None:
+            self.table.set_filters(status=event.option.id)
+        self.table.focus()
+        self.show_status_bar()
+
+    # Export.
+
+    def action_export(self) -> None:
+        box = self.query_one("#jobs-export-path", Input)
+        box.value = default_filename(self.scope.group, self.clock())
+        box.display = True
+        box.focus()
+        box.cursor_position = len(box.value)
+
+    def export_to(self, value: str) -> None:
+        """Write the rows as shown (filters and sort applied), off the UI thread."""
+        if not value.strip():
+            self.notify("Give a file name ending in .csv or .jsonl", severity="warning")
+            return
+        path = Path(value.strip()).expanduser()
+        fmt = format_of(path)
+        if fmt is None:
+            self.notify(
+                f"{clean(path.name)}: the name must end in .csv or .jsonl",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.query_one("#jobs-export-path", Input).display = False
+        self.table.focus()
+        jobs = self.table.shown_jobs
+        self.run_worker(
+            lambda: self._write(path, jobs, fmt),
+            name="jobs-export",
+            group="jobs-export",
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def _write(self, path: Path, jobs: list[HarvestJob], fmt: ExportFormat) -> None:
+        """In a thread worker: serialise and write atomically, user-only."""
+        try:
+            written = write_private_file(path, export_text(jobs, fmt))
+        except OSError as error:  # UnsafeFileError (a symlink, a device…) is one
+            self.post_message(self._Exported(path, len(jobs), error))
+            return
+        self.post_message(self._Exported(written.absolute(), len(jobs), None))
+
+    def _on_jobs_screen__exported(self, message: _Exported) -> None:
+        if message.error is not None:
+            self.notify(
+                f"Not exported: {clean(str(message.error), max_len=200)}",
+                severity="error",
+                markup=False,
+            )
+            return
+        noun = "job" if message.rows == 1 else "jobs"
+        self.notify(
+            f"Exported {message.rows:,} {noun} to {clean(str(message.path), max_len=200)}",
+            markup=False,
+        )
+
+    # Leaving.
+
+    def action_reload(self) -> None:
+        self.table.load()
+
+    def action_back(self) -> None:
+        """Esc: close the innermost thing open; with nothing open, back to the tree."""
+        focused = self.focused
+        if focused is not None and focused.id == "jobs-filter":
+            self.clear_filter()
+        elif focused is not None and focused.id in ("jobs-status-picker", "jobs-export-path"):
+            focused.display = False
+            self.table.focus()
+        elif self.detail.display:
+            self.action_hide_detail()
+        else:
+            self.dismiss(None)

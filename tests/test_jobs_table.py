@@ -1,0 +1,259 @@
+"""The jobs table (J), driven by Pilot through the real app and service worker, on the
+frozen sandbox; and the export's serialisation, pure."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pilotkit import add_jobs, explorer, make_app, open_path, plain, wait_for
+from textual.pilot import Pilot
+
+from harvest_tui.export import default_filename, format_of, to_csv, to_jsonl
+from harvest_tui.models import HarvestJob
+from harvest_tui.sandbox import Sandbox
+from harvest_tui.service import Connection, MediaPackageService
+from harvest_tui.ui.screens.jobs_screen import JobsScreen
+from harvest_tui.ui.widgets.jobs_table import JobsTable
+
+
+@pytest.fixture(autouse=True)
+def _credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "sandbox")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "sandbox")
+    monkeypatch.chdir(tmp_path)  # the export's default file lands here
+
+
+def truth(sandbox: Sandbox, group: str, **scope: str) -> list[HarvestJob]:
+    """What ListHarvestJobs answers, every page, read by a service of the test's own."""
+    service = MediaPackageService(Connection(region="us-east-1", endpoint_url=sandbox.endpoint_url))
+    return [job for page in service.iter_harvest_job_pages(group, **scope) for job in page]  # type: ignore[arg-type]
+
+
+def jobs_screen(pilot: Pilot[Any]) -> JobsScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, JobsScreen)
+    return screen
+
+
+async def open_jobs(pilot: Pilot[Any], *path: str) -> JobsTable:
+    """Walk the tree to `path`, press J, and wait until every page is in."""
+    await open_path(pilot, *path)
+    await pilot.press("J")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, JobsScreen))
+    screen = jobs_screen(pilot)
+    await wait_for(pilot, lambda: not screen.table.reading and screen.progress.done)
+    await pilot.pause()
+    return screen.table
+
+
+def text_of(app: Any, selector: str) -> str:
+    """A widget's text on the screen on top."""
+    return plain(app.screen.query_one(selector).content)
+
+
+def names(table: JobsTable) -> list[str]:
+    return [job.name for job in table.shown_jobs]
+
+
+class TestListing:
+    async def test_j_on_a_group_lists_every_job_newest_first(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = await open_jobs(pilot, "live-sports")
+            expected = truth(sandbox, "live-sports")
+            assert len(table.jobs) == table.row_count == len(expected) > 10
+            assert sorted(names(table)) == sorted(j.name for j in expected)
+            created = [job.created_at for job in table.shown_jobs]
+            assert created == sorted(created, reverse=True)
+            bar = text_of(app, "#jobs-status-bar")
+            assert f"{len(expected)} jobs" in bar and "created ▼" in bar
+            # One page chain for the group: the channel and endpoint filters do not apply.
+            assert {j.group_name for j in table.shown_jobs} == {"live-sports"}
+
+    async def test_j_on_an_endpoint_uses_its_filters(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = await open_jobs(pilot, "live-sports", "football-main", "cmaf-main")
+            expected = truth(sandbox, "live-sports", channel="football-main", endpoint="cmaf-main")
+            assert sorted(names(table)) == sorted(j.name for j in expected)
+            assert "live-sports / football-main / cmaf-main" in text_of(app, "#jobs-title")
+
+    async def test_j_on_a_job_explains_instead(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_path(pilot, "live-sports", "football-main", "cmaf-main")
+            await pilot.press("down")  # the endpoint's first job
+            await pilot.press("J")
+            await pilot.pause()
+            assert pilot.app.screen is explorer(app)
+            assert any("Select a channel group" in str(n.message) for n in app._notifications)
+
+    async def test_paging_with_250_more_jobs(self, sandbox: Sandbox) -> None:
+        add_jobs(sandbox, 260, prefix="bulk")
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            before = sandbox.request_counts["ListHarvestJobs"]
+            table = await open_jobs(pilot, "events-popup")
+            expected = truth(sandbox, "events-popup")
+            assert len(expected) > 260
+            assert table.row_count == len(expected)
+            assert len(set(names(table))) == len(expected)  # nothing twice
+            # Every page of the group's one chain was read (100 a page).
+            assert sandbox.request_counts["ListHarvestJobs"] - before >= 3
+            assert f"{len(expected):,} jobs" in text_of(app, "#jobs-status-bar")
+
+
+class TestSortAndFilter:
+    async def test_sorting_by_a_column_and_reversing(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = await open_jobs(pilot, "live-sports")
+            await pilot.press("2")  # the job column, A to Z
+            assert names(table) == sorted(names(table))
+            assert "job ▲" in text_of(app, "#jobs-status-bar")
+            await pilot.press("2")  # again: Z to A
+            assert names(table) == sorted(names(table), reverse=True)
+            await pilot.press("o")  # the next column: channel
+            channels = [j.channel_name for j in table.shown_jobs]
+            assert channels == sorted(channels)
+
+    async def test_clicking_a_header_sorts(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(160, 40)) as pilot:
+            table = await open_jobs(pilot, "live-sports")
+            x = sum(c.get_render_width(table) for c in table.ordered_columns[:3]) + 2
+            await pilot.click(JobsTable, offset=(x, 0))  # the fourth header: Endpoint
+            endpoints = [j.endpoint_name for j in table.shown_jobs]
+            assert table.sort_column == 3 and endpoints == sorted(endpoints)
+
+    async def test_slash_filters_and_escape_clears(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = await open_jobs(pilot, "live-sports")
+            total = table.row_count
+            await pilot.press("slash", *"TENNIS")
+            await wait_for(pilot, lambda: table.text_filter == "TENNIS")
+            shown = table.shown_jobs
+            assert 0 < len(shown) < total
+            assert all("tennis" in f"{j.name} {j.channel_name} {j.endpoint_name}" for j in shown)
+            await pilot.press("enter")  # keeps the filter, hides the box
+            assert not app.screen.query_one("#jobs-filter").display
+            assert '"TENNIS"' in text_of(app, "#jobs-status-bar")
+            await pilot.press("slash")
+            assert "Esc clears" in text_of(app, "#jobs-status-bar")
+            await pilot.press("escape")
+            assert table.row_count == total and not app.screen.query_one("#jobs-filter").display
+            assert pilot.app.screen is jobs_screen(pilot)  # esc closed the filter only
+
+    async def test_status_picker_shows_only_failed(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = await open_jobs(pilot, "news-24x7")
+            failed = [j for j in truth(sandbox, "news-24x7") if str(j.status) == "FAILED"]
+            assert 0 < len(failed) < table.row_count
+            await pilot.press("s")
+            for _ in range(5):  # All, Active, QUEUED, IN_PROGRESS, COMPLETED, FAILED
+                await pilot.press("down")
+            await pilot.press("enter")
+            assert sorted(names(table)) == sorted(j.name for j in failed)
+            assert "status FAILED" in text_of(app, "#jobs-status-bar")
+
+
+class TestDetailAndBack:
+    async def test_enter_shows_the_detail_and_escape_returns_to_the_tree(
+        self, sandbox: Sandbox
+    ) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            group = await open_path(pilot, "live-sports")
+            tree = explorer(app).resource_tree
+            await pilot.press("J")
+            await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen))
+            screen = jobs_screen(pilot)
+            await wait_for(pilot, lambda: screen.progress.done)
+            await pilot.press("down", "enter")
+            job = screen.table.cursor_job
+            assert job is not None and screen.detail.display
+            await wait_for(pilot, lambda: not screen.busy)
+            assert screen.detail.resource is not None
+            assert screen.detail.resource.name == job.name
+            assert job.name in text_of(app, "#jobs-detail #detail-title")
+            await pilot.press("escape")  # closes the detail
+            assert not screen.detail.display and app.screen is screen
+            await pilot.press("escape")  # back to the tree, the cursor where it was
+            assert app.screen is explorer(app)
+            assert tree.cursor_node is group and tree.has_focus
+
+
+class TestExport:
+    async def test_e_writes_a_csv_of_the_rows_shown(self, sandbox: Sandbox, tmp_path: Path) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = await open_jobs(pilot, "live-sports")
+            await pilot.press("s", "down", "enter")  # Active
+            shown = names(table)
+            await pilot.press("E")
+            box = app.screen.query_one("#jobs-export-path")
+            expected_name = default_filename("live-sports", sandbox.clock.now())
+            assert box.value == expected_name  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            path = tmp_path / expected_name
+            await wait_for(pilot, lambda: path.exists())
+            with path.open(newline="") as f:
+                rows = list(csv.DictReader(f))
+            assert [r["HarvestJobName"] for r in rows] == shown
+            assert {r["Status"] for r in rows} <= {"QUEUED", "IN_PROGRESS"}
+            assert os.stat(path).st_mode & 0o777 == 0o600
+            await wait_for(
+                pilot, lambda: any("Exported" in str(n.message) for n in app._notifications)
+            )
+
+    async def test_e_refuses_a_symlink(self, sandbox: Sandbox, tmp_path: Path) -> None:
+        target = tmp_path / "elsewhere.csv"
+        target.write_text("keep me\n")
+        (tmp_path / "link.csv").symlink_to(target)
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_jobs(pilot, "live-sports")
+            await pilot.press("E")
+            box = app.screen.query_one("#jobs-export-path")
+            box.value = "link.csv"  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            await wait_for(
+                pilot, lambda: any("Not exported" in str(n.message) for n in app._notifications)
+            )
+            assert target.read_text() == "keep me\n"
+            assert (tmp_path / "link.csv").is_symlink()
+
+
+class TestExportFormat:
+    def test_csv_and_jsonl(self, sandbox: Sandbox) -> None:
+        jobs = truth(sandbox, "news-24x7")
+        rows = list(csv.DictReader(io.StringIO(to_csv(jobs))))
+        assert [r["Arn"] for r in rows] == [j.arn for j in jobs]
+        assert rows[0]["CreatedAt"].endswith("+00:00")
+        lines = [json.loads(line) for line in to_jsonl(jobs).splitlines()]
+        assert lines == [j.to_json_dict() for j in jobs]
+
+    def test_formula_cells_are_neutralised_in_csv_only(self, sandbox: Sandbox) -> None:
+        from dataclasses import replace
+
+        job = replace(truth(sandbox, "news-24x7")[0], description="=HYPERLINK(1)")
+        assert next(csv.DictReader(io.StringIO(to_csv([job]))))["Description"] == "'=HYPERLINK(1)"
+        assert json.loads(to_jsonl([job]))["Description"] == "=HYPERLINK(1)"
+
+    def test_names(self) -> None:
+        now = datetime(2026, 11, 2, 14, 30, 5, tzinfo=UTC)
+        assert (
+            default_filename("live-sports", now) == "harvest-jobs-live-sports-20261102-143005.csv"
+        )
+        assert default_filename("../x/\x1b", now) == "harvest-jobs-x-20261102-143005.csv"
+        assert format_of("a.CSV") == "csv" and format_of("a.jsonl") == "jsonl"
+        assert format_of("a.json") is None and format_of("a") is None
