@@ -115,6 +115,7 @@ class ExplorerScreen(Screen[None]):
             "jobs_table",
             "Jobs table",
             id="jobs_table",
+            show=False,  # the footer must fit 80 columns: in help, the palette and README
             tooltip="Every job of the selected group, channel or endpoint in one table",
         ),
         Binding("tab", "focus_next", "Next pane", show=False),
