@@ -19,8 +19,10 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import unquote
 
-import botocore.loaders  # type: ignore[import-untyped]
-from botocore.model import (  # type: ignore[import-untyped]
+import botocore.loaders
+from botocore.model import (
+    ListShape,
+    MapShape,
     OperationModel,
     ServiceModel,
     Shape,
@@ -191,12 +193,14 @@ def _from_query(member: Shape, query: Mapping[str, list[str]], wire: str) -> Any
     if not values:
         return None
     if member.type_name == "list":
+        assert isinstance(member, ListShape)
         return [_from_text(member.member, v, wire) for v in values]
     return _from_text(member, values[0], wire)
 
 
 def _from_header(member: Shape, raw: str, wire: str) -> Any:
     if member.type_name == "list":
+        assert isinstance(member, ListShape)
         items = [v.strip() for v in raw.split(",")]
         return [_from_text(member.member, v, wire) for v in items]
     if member.type_name == "timestamp":
@@ -255,10 +259,12 @@ def from_json(shape: Shape, value: Any, path: str) -> Any:
         return out
     if kind == "list":
         _expect(isinstance(value, list), path, "an array", value)
+        assert isinstance(shape, ListShape)
         item = shape.member
         return [from_json(item, v, f"{path}[{i}]") for i, v in enumerate(value)]
     if kind == "map":
         _expect(isinstance(value, dict), path, "an object", value)
+        assert isinstance(shape, MapShape)
         item = shape.value
         return {str(k): from_json(item, v, f"{path}.{k}") for k, v in value.items()}
     if kind == "timestamp":

@@ -44,7 +44,7 @@ class _Versioned:
 
     def touch(self, now: datetime) -> None:
         """Record an update: ModifiedAt is now, and the ETag changes."""
-        self.modified_at = now  # type: ignore[attr-defined]
+        self.modified_at = now
         self.version += 1
 
     def _arn(self, *path: str) -> str:
@@ -52,7 +52,7 @@ class _Versioned:
 
     @property
     def etag(self) -> str:
-        modified = self.modified_at.isoformat()  # type: ignore[attr-defined]
+        modified = self.modified_at.isoformat()
         if self.version == 0:  # as before versions existed: the demo's ETags stay put
             return etag(self.arn, modified)  # type: ignore[attr-defined]
         return etag(self.arn, modified, self.version)  # type: ignore[attr-defined]

@@ -65,7 +65,7 @@ _SESSION_LOCK = threading.Lock()
 
 @functools.cache
 def _botocore_session() -> Any:
-    import botocore.session  # type: ignore[import-untyped]
+    import botocore.session
 
     return botocore.session.get_session()
 
@@ -203,7 +203,7 @@ class Sandbox:
     def client(self, *, region: str = REGION, access_key: str = "sandbox", **config: Any) -> Any:
         """A botocore mediapackagev2 client for this sandbox: dummy keys, retries off.
         An `access_key` ending in 12 digits names another account."""
-        from botocore.config import Config  # type: ignore[import-untyped]
+        from botocore.config import Config
 
         with _SESSION_LOCK:
             return _botocore_session().create_client(

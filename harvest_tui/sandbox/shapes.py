@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
 
-from botocore.model import OperationModel, Shape, StructureShape  # type: ignore[import-untyped]
+from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
 from harvest_tui.sandbox.errors import ApiError, validation
 from harvest_tui.sandbox.model import service_model
@@ -88,9 +88,11 @@ def violations(shape: Shape, value: Any, path: str = "") -> list[Violation]:
             text = f"have value less than or equal to {meta['max']}"
             found.append(Violation("MEMBER_MAX_VALUE", path, shown, text))
     elif kind == "list":
+        assert isinstance(shape, ListShape)
         for i, item in enumerate(value):
             found += violations(shape.member, item, f"{path}[{i}]")
     elif kind == "map":
+        assert isinstance(shape, MapShape)
         for key, item in value.items():
             found += violations(shape.value, item, f"{path}.{key}")
     return found
@@ -123,11 +125,14 @@ def fit(shape: Shape, value: Any) -> Any:
     input shape, shown through an output shape of this botocore's model."""
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict):
+        assert isinstance(shape, StructureShape)
         members = shape.members
         return {k: fit(members[k], v) for k, v in value.items() if k in members}
     if kind == "list" and isinstance(value, list):
+        assert isinstance(shape, ListShape)
         return [fit(shape.member, v) for v in value]
     if kind == "map" and isinstance(value, dict):
+        assert isinstance(shape, MapShape)
         return {k: fit(shape.value, v) for k, v in value.items()}
     return value
 
@@ -164,8 +169,10 @@ def to_json(shape: Shape, value: Any, path: str) -> Any:
             if value.get(name) is not None
         }
     if kind == "list":
+        assert isinstance(shape, ListShape)
         return [to_json(shape.member, v, f"{path}[]") for v in value]
     if kind == "map":
+        assert isinstance(shape, MapShape)
         item = shape.value
         return {k: to_json(item, v, f"{path}.{k}") for k, v in value.items()}
     if kind == "timestamp":

@@ -12,7 +12,7 @@ import functools
 from datetime import datetime
 from typing import Any
 
-from botocore.model import Shape  # type: ignore[import-untyped]
+from botocore.model import ListShape, Shape
 
 from harvest_tui.sandbox.model import service_model
 from harvest_tui.sandbox.records import ChannelGroupRec, ChannelRec, EndpointRec, JobRec
@@ -31,7 +31,9 @@ MANIFEST_KINDS = {  # output member → EndpointRec attribute
 @functools.cache
 def _member(operation: str, name: str) -> Shape | None:
     """The output member shape `name` of `operation`, if this botocore has it."""
-    return service_model().operation_model(operation).output_shape.members.get(name)
+    output = service_model().operation_model(operation).output_shape
+    assert output is not None
+    return output.members.get(name)
 
 
 def _settings(operation: str, settings: dict[str, Any]) -> dict[str, Any]:
@@ -145,6 +147,7 @@ def endpoint_view(e: EndpointRec, egress: str) -> dict[str, Any]:
         shape = _member("GetOriginEndpoint", kind)
         if shape is None:
             continue
+        assert isinstance(shape, ListShape)
         for item in view.get(kind, []):
             item.update(fit(shape.member, e.manifest_settings.get(item["ManifestName"], {})))
     segment = {
