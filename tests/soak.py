@@ -562,6 +562,10 @@ class SoakResult:
                     f"{end / 1024:.1f} MiB at the end ({pct:+.1f} %, {end - base:+d} KiB; "
                     f"peak {peak / 1024:.1f} MiB)"
                 )
+            if self.seconds > 120:  # the trend, a sample a minute
+                per_minute = {int(t // 60): kib for t, kib in self.rss[name]}
+                trend = " ".join(f"{kib / 1024:.0f}" for kib in per_minute.values())
+                out.append(f"  MiB by minute: {trend}")
         problems = self.problems()
         out.append("PASS" if not problems else "FAIL:\n  " + "\n  ".join(problems))
         return "\n".join(out)
@@ -672,8 +676,8 @@ def show_targets(term: Terminal, targets: list[Target], seconds: float = 30.0) -
             term.pump(0.3)
             continue
         shown = {n.path for n in view.nodes if n.expanded}
-        if wanted <= shown:
-            return True
+        if wanted <= shown or any(len(path) == 3 for path in shown):
+            return True  # all shown, or one endpoint's jobs fill the screen
         click(term, 2, 2, button=64)  # the wheel, up: what is wanted is above
         term.pump(0.3)
     return False
