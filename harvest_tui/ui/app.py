@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from harvest_tui.config import ActiveProfile, Config, Profile, Settings
@@ -26,6 +27,7 @@ from harvest_tui.ui import bench
 from harvest_tui.ui.screens.explorer import LONG_NAMES, Connected, ExplorerScreen
 
 BELL_COALESCE_SECONDS = 3.0
+TOAST_REPAINT_SECONDS = 0.5  # after a toast's timeout: see HarvestApp.notify
 STARTUP_GC_SECONDS = 1.0  # after the first frame: see end_startup_gc
 
 
@@ -124,6 +126,21 @@ class HarvestApp(App[int]):
             self._last_bell = now
             self.bells_rung += 1
             self.bell()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual 8.2.8 can leave an expired toast painted on the terminal once more toasts
+        were shown than fit (README, Known issues): repaint the screen after it expires."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        delay = (self.NOTIFICATION_TIMEOUT if timeout is None else timeout) + TOAST_REPAINT_SECONDS
+        self.call_later(self.set_timer, delay, lambda: self.screen.refresh())
 
     # Actions.
 
