@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from functools import partial
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,7 +22,6 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input
 from textual.widgets.tree import TreeNode
 
 from harvest_tui.backend import Backend, CancelHarvestJob
@@ -37,9 +36,13 @@ from harvest_tui.ui.watcher import JobWatcher
 from harvest_tui.ui.widgets.app_footer import AppFooter
 from harvest_tui.ui.widgets.app_header import AppHeader
 from harvest_tui.ui.widgets.detail_pane import DetailPane, with_tags
-from harvest_tui.ui.widgets.filter_results import FilterResults
 from harvest_tui.ui.widgets.resource_tree import ResourceTree, error_scope
 from harvest_tui.ui.widgets.tree_nodes import NodeData
+
+if TYPE_CHECKING:
+    from textual.widgets import Input
+
+    from harvest_tui.ui.widgets.filter_results import FilterResults
 
 RETRY_NOTE_SECONDS = 3.0
 # The footer's words are short (it must fit 80 columns); help and the palette say more.
@@ -155,8 +158,9 @@ class ExplorerScreen(Screen[None]):
         self.resource_tree = ResourceTree(tz=tz, id="tree", on_cursor=self.show_node)
         self.detail = DetailPane(clock=clock, history=self.history, tz=tz, id="detail")
         self.header = AppHeader(id="header")
-        self.results = FilterResults(id="results", on_cursor=self.show_node)
-        self.filter_bar = Input(placeholder="filter: part of a name (Esc clears)", id="filter-bar")
+        # Made on the first `/`: nothing of the filter is on the first frame's path.
+        self.results: FilterResults | None = None
+        self.filter_bar: Input | None = None
         self.filter_text = ""
         self.watcher = JobWatcher(
             history=self.history,
@@ -169,9 +173,7 @@ class ExplorerScreen(Screen[None]):
         yield self.header
         with Horizontal(id="main"):
             yield self.resource_tree
-            yield self.results
             yield self.detail
-        yield self.filter_bar
         yield AppFooter()
         yield self.watcher
 
@@ -232,7 +234,8 @@ class ExplorerScreen(Screen[None]):
         return True
 
     def on_detail_pane_shown(self, message: DetailPane.Shown) -> None:
-        self.refresh_bindings()
+        # After the frame that shows the data: the footer's redraw must not delay it.
+        self.call_after_refresh(self.refresh_bindings)
 
     # Routing.
 
@@ -345,7 +348,18 @@ class ExplorerScreen(Screen[None]):
 
     # Filters: by name (what is loaded), and by status (sent to the service).
 
-    def action_filter(self) -> None:
+    async def action_filter(self) -> None:
+        if self.filter_bar is None or self.results is None:
+            from textual.widgets import Input
+
+            from harvest_tui.ui.widgets.filter_results import FilterResults
+
+            self.results = FilterResults(id="results", on_cursor=self.show_node)
+            self.filter_bar = Input(
+                placeholder="filter: part of a name (Esc clears)", id="filter-bar"
+            )
+            await self.query_one("#main").mount(self.results, after=self.resource_tree)
+            await self.mount(self.filter_bar, before=self.query_one(AppFooter))
         self.filter_bar.add_class("-shown")
         self.filter_bar.focus()
 
@@ -355,12 +369,15 @@ class ExplorerScreen(Screen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input is self.filter_bar:
-            (self.results if self.filter_text else self.resource_tree).focus()
+            target = self.results if self.filter_text and self.results else self.resource_tree
+            target.focus()
 
     def apply_filter(self, text: str) -> None:
         """Narrow the tree to the loaded names containing `text` (case-insensitive)."""
         self.filter_text = text.strip()
         filtering = bool(self.filter_text)
+        if self.results is None:
+            return
         self.resource_tree.display = not filtering
         self.results.display = filtering
         if filtering:
@@ -374,7 +391,9 @@ class ExplorerScreen(Screen[None]):
         self.show_status_note()
 
     def action_clear_filter(self) -> None:
-        if not self.filter_text and not self.filter_bar.has_class("-shown"):
+        if self.filter_bar is None or (
+            not self.filter_text and not self.filter_bar.has_class("-shown")
+        ):
             return
         self.filter_bar.value = ""
         self.filter_bar.remove_class("-shown")

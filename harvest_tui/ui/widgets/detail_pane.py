@@ -33,7 +33,6 @@ from harvest_tui.backend import (
     Request,
 )
 from harvest_tui.errors import ServiceError
-from harvest_tui.explain import explain_job
 from harvest_tui.history import JobHistory
 from harvest_tui.models import (
     Channel,
@@ -182,6 +181,8 @@ def format_duration_s(seconds: int) -> str:
 def explanation(job: HarvestJob, region: str) -> Text:
     """What the failure means and what to do (explain.py), after the service's message;
     nothing more when the message is not one it knows."""
+    from harvest_tui.explain import explain_job  # failed jobs only: not on the first frame
+
     why = explain_job(job, "" if region == "default" else region)
     text = Text()
     if why is None or not why.known:
