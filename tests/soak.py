@@ -492,6 +492,7 @@ class SoakResult:
     unplaced: int = 0
     skipped_stale: int = 0
     mismatches: list[Mismatch] = field(default_factory=list)
+    truncated: int = 0  # names cut at the pane's edge that fit several jobs: not compared
     explained_errors: list[str] = field(default_factory=list)
     unexplained_errors: list[str] = field(default_factory=list)
     final_screen: str = ""
@@ -548,7 +549,7 @@ class SoakResult:
             f"app output: {self.written / 1e6:.1f} MB, tracebacks: {self.tracebacks}",
             f"final check: {self.compared} jobs compared ({self.lagging} lagging within the "
             f"check), {len(self.mismatches)} mismatches, {self.unplaced} unplaced rows, "
-            f"{self.skipped_stale} under stale endpoints",
+            f"{self.skipped_stale} under stale endpoints, {self.truncated} names cut too short",
             f"errors on screen: {len(self.explained_errors)} explained by injected faults, "
             f"{len(self.unexplained_errors)} unexplained",
         ]
@@ -696,6 +697,15 @@ def api_statuses(api: Any, endpoints: set[tuple[str, str, str]]) -> dict[str, st
     return out
 
 
+def full_path(shown: str, known: dict[str, str]) -> str | None:
+    """The API's path for a job whose name the screen may have cut at the pane's edge:
+    itself, or the one known path it begins; None when several fit."""
+    if shown in known:
+        return shown
+    fits = [path for path in known if path.startswith(shown)]
+    return fits[0] if len(fits) == 1 else None
+
+
 def final_check(term: Terminal, api: Any, result: SoakResult) -> None:
     """Refresh everything, wait until the tree is quiet, and compare it with the API."""
     endpoints = {(j.group, j.channel, j.endpoint) for j in read_tree(term.lines()).jobs}
@@ -720,7 +730,11 @@ def final_check(term: Terminal, api: Any, result: SoakResult) -> None:
         if (job.group, job.channel, job.endpoint) in view.stale_endpoints:
             result.skipped_stale += 1
             continue
-        first, last_seen = before.get(job.path), after.get(job.path)
+        path = full_path(job.path, after)
+        if path is None:
+            result.truncated += 1  # cut at the pane's edge, and more than one job fits
+            continue
+        first, last_seen = before.get(path), after.get(path)
         result.compared += 1
         if first is None or last_seen is None:
             result.mismatches.append(Mismatch(job, first, last_seen))

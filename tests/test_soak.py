@@ -19,3 +19,12 @@ def test_a_minute_of_use_under_faults_leaves_the_app_correct_and_lean() -> None:
     result = run_soak(60, baseline_at=20, min_growth_kib=SHORT_RUN_GROWTH_KIB)
     print(result.report())
     assert not result.problems(), result.report() + "\n" + result.final_screen
+
+
+def test_a_name_cut_at_the_pane_edge_is_matched_to_the_one_job_it_begins() -> None:
+    from soak import full_path
+
+    known = {"g/c/e/panel-20261128-0405": "FAILED", "g/c/e/panel-20261129-0101": "DONE"}
+    assert full_path("g/c/e/panel-20261128", known) == "g/c/e/panel-20261128-0405"
+    assert full_path("g/c/e/panel-2026112", known) is None  # both fit: not compared
+    assert full_path("g/c/e/panel-20261129-0101", known) == "g/c/e/panel-20261129-0101"
