@@ -16,6 +16,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pilotkit import make_app, plain, settle, terminal
@@ -25,6 +26,7 @@ from harvest_tui.models import HarvestJob
 from harvest_tui.safe_text import clean
 from harvest_tui.sandbox import DEMO_NOW, Sandbox
 from harvest_tui.timeline import Observation, format_instant
+from harvest_tui.ui.widgets import detail_pane
 from harvest_tui.ui.widgets.status_timeline import StatusTimeline
 from harvest_tui.ui.widgets.tree_nodes import NodeData, node_label
 
@@ -159,7 +161,12 @@ def squash(s: str) -> str:
     return "".join(s.split())
 
 
-async def test_any_valid_job_renders_in_the_detail_pane_and_timeline(sandbox: Sandbox) -> None:
+async def test_any_valid_job_renders_in_the_detail_pane_and_timeline(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The test draws jobs into the pane itself: the pane's own ageing re-render must not
+    # redraw its current resource over them mid-example.
+    monkeypatch.setattr(detail_pane, "AGE_SECONDS", 3600.0)
     app = make_app(sandbox, settings=QUIET)
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
