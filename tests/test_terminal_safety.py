@@ -25,6 +25,7 @@ from harvest_tui.models import HarvestJob
 from harvest_tui.safe_text import clean
 from harvest_tui.sandbox import DEMO_NOW, Sandbox
 from harvest_tui.ui.screens.copy_screen import CopyScreen
+from harvest_tui.ui.widgets import detail_pane
 
 QUIET = Settings(poll_interval_seconds=60, poll_max_interval_seconds=120, bell=False)
 
@@ -223,7 +224,11 @@ class TestForbiddenByThePatterns:
             await pilot.press("escape")
             assert app.is_running
 
-    async def test_every_field_of_a_job_from_the_api(self, sandbox: Sandbox) -> None:
+    async def test_every_field_of_a_job_from_the_api(
+        self, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # The test draws the job into the pane itself: no ageing re-render over it.
+        monkeypatch.setattr(detail_pane, "AGE_SECONDS", 3600.0)
         """Fields the sandbox computes itself (ARN, ETag, Status) still go through clean:
         a job from a hostile or broken endpoint, rendered in the pane and timeline."""
         p = "".join(PAYLOADS.values())
