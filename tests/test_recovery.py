@@ -26,6 +26,7 @@ from pilotkit import (
 )
 
 from harvest_tui.sandbox import DEMO_NOW, FrozenClock, Sandbox
+from harvest_tui.worker.client import WorkerBackend
 
 STILL = TEST_SETTINGS.__class__(poll_interval_seconds=3600, poll_max_interval_seconds=3600)
 ENDPOINT = ("live-sports", "football-main", "cmaf-main")
@@ -142,9 +143,14 @@ class TestHungWorker:
         """SIGSTOP the worker: past the call deadline it is killed, and the load is made
         in the app's own process, with no key pressed."""
         with own_worker() as worker:
-            app = make_app(sandbox, settings=STILL, worker=worker, deadline=1.0)
+            app = make_app(sandbox, settings=STILL, worker=worker)
             async with app.run_test(size=(160, 50)) as pilot:
                 await settle(pilot)
+                # A short deadline only now: on a loaded machine a healthy start-up call
+                # may take longer than 1 s.
+                for backend in explorer(app).connected.backends.values():
+                    assert isinstance(backend, WorkerBackend)
+                    backend.deadline = 1.0
                 os.kill(worker.proc.pid, signal.SIGSTOP)
                 try:
                     tree = explorer(app).resource_tree
