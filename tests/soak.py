@@ -64,6 +64,18 @@ ORDER = {"QUEUED": 0, "IN_PROGRESS": 1, "COMPLETED": 2, "FAILED": 2, "CANCELLED"
 RESOURCE_MARKS = "▣◇⌁◎"
 CTRL_R, ESCAPE = b"\x12", b"\x1b"
 HELP_TITLE = "harvest-tui — keys"
+KEY_WEIGHTS = {
+    "j": 30,
+    "k": 18,
+    "l": 16,
+    "h": 9,
+    "r": 7,
+    "ctrl+r": 3,
+    "c": 4,
+    "e": 4,
+    "?": 4,
+    "t": 5,
+}
 
 
 # -- the sandbox --------------------------------------------------------------------
@@ -345,7 +357,8 @@ class Traffic:
 
     def finish(self) -> None:
         self.stop.set()
-        self.thread.join(60)
+        if self.thread.ident is not None:  # started
+            self.thread.join(60)
 
     def _run(self) -> None:
         api = client(self.url)
@@ -427,6 +440,7 @@ class User:
 
     term: Terminal
     seed: int = SEED
+    only: frozenset[str] = frozenset(KEY_WEIGHTS)  # a subset, to find what drives a leak
     keys: Counter[str] = field(default_factory=Counter)
     help_misses: int = 0  # help did not open, or did not close, within 5 s
 
@@ -434,10 +448,10 @@ class User:
         self.random = random.Random(self.seed)
 
     def act(self) -> None:
-        choice = self.random.choices(
-            ["j", "k", "l", "h", "r", "ctrl+r", "c", "e", "?", "t"],
-            weights=[30, 18, 16, 9, 7, 3, 4, 4, 4, 5],
-        )[0]
+        if not self.only:
+            return
+        names = [key for key in KEY_WEIGHTS if key in self.only]
+        choice = self.random.choices(names, weights=[KEY_WEIGHTS[k] for k in names])[0]
         self.keys[choice] += 1
         if choice == "?":
             self._help()
@@ -588,10 +602,17 @@ def running(seed: int) -> Iterator[tuple[Sandbox, Terminal]]:
 
 
 def run_soak(
-    seconds: float, *, baseline_at: float = 60.0, min_growth_kib: int = 0, seed: int = SEED
+    seconds: float,
+    *,
+    baseline_at: float = 60.0,
+    min_growth_kib: int = 0,
+    seed: int = SEED,
+    keys: frozenset[str] = frozenset(KEY_WEIGHTS),
+    traffic_on: bool = True,
 ) -> SoakResult:
     """Run the soak for `seconds`; memory growth counts from `baseline_at` seconds in,
-    and fails only when it is both 10 % and at least `min_growth_kib`."""
+    and fails only when it is both 10 % and at least `min_growth_kib`. `keys` and
+    `traffic_on` narrow the load down, to find what drives a growth."""
     result = SoakResult(seconds=seconds, baseline_at=baseline_at, min_growth_kib=min_growth_kib)
     with running(seed) as (sandbox, term):
         if not term.wait_for(lambda s: "▣" in s, 60):
@@ -601,8 +622,9 @@ def run_soak(
         t0 = time.monotonic()
         targets = find_targets(client(sandbox.url, attempts=10))
         traffic = Traffic(sandbox.url, sandbox.now, targets, seed=seed)
-        traffic.start()
-        user = User(term, seed=seed)
+        if traffic_on:
+            traffic.start()
+        user = User(term, seed=seed, only=keys)
         worker = next(iter(children_of(term.proc.pid)), None)
         result.rss = {"app": [], "service worker": []}
         next_sample = 0.0
@@ -765,6 +787,10 @@ def main(argv: list[str] | None = None) -> int:
         "run under 5 minutes, where growth under 10 MiB is reported but does not fail)",
     )
     parser.add_argument("--show-screen", action="store_true", help="print the final screen")
+    parser.add_argument(
+        "--keys", help=f"only these keys, comma-separated (of {','.join(KEY_WEIGHTS)}; '' none)"
+    )
+    parser.add_argument("--no-traffic", action="store_true", help="no jobs created or cancelled")
     args = parser.parse_args(argv)
     short = args.minutes < 5
     baseline = args.baseline if args.baseline is not None else (20.0 if short else 60.0)
@@ -773,6 +799,8 @@ def main(argv: list[str] | None = None) -> int:
         baseline_at=baseline,
         min_growth_kib=SHORT_RUN_GROWTH_KIB if short else 0,
         seed=args.seed,
+        keys=frozenset(KEY_WEIGHTS if args.keys is None else filter(None, args.keys.split(","))),
+        traffic_on=not args.no_traffic,
     )
     if args.show_screen:
         print(result.final_screen)
