@@ -59,9 +59,10 @@ class TestLazyLoading:
             await settle(pilot)
             group = child(app.explorer.resource_tree.root, "live-sports")
             app.explorer.resource_tree.move_cursor(group)
+            sandbox.faults.latency_ms = 1000  # the answer cannot beat the check below
             await pilot.press("enter")
-            await pilot.pause(0.05)
-            assert labels(group) == ["Loading…"]
+            await wait_for(pilot, lambda: labels(group) == ["Loading…"])
+            sandbox.faults.latency_ms = 0
             await settle(pilot)
             assert [c.data.name for c in group.children] == [
                 "football-alt-audio",
@@ -370,8 +371,10 @@ class TestNodeErrors:
             error = group.children[0].data.error
             assert error.code == "AccessDeniedException" and error.request_id
             assert "AccessDeniedException" in str(group.children[0].label)
-            # A persistent error is shown once, not retried in a loop.
-            await pilot.pause(0.5)
+            # A persistent error is shown once, not retried in a loop (over watcher ticks).
+            watcher = app.explorer.watcher
+            ticks = watcher.ticks
+            await wait_for(pilot, lambda: watcher.ticks >= ticks + 2)
             assert sandbox.request_counts["ListChannels"] == 1
             # Other groups still work.
             other = await open_path(pilot, "live-sports")
@@ -587,7 +590,8 @@ class TestThroughTheServiceWorker:
             group = child(app.explorer.resource_tree.root, "live-sports")
             app.explorer.resource_tree.move_cursor(group)
             group.expand()
-            await pilot.pause(0.3)
+            # The list is in flight (asked, 1.5 s from an answer) when the worker dies.
+            await wait_for(pilot, lambda: sandbox.request_counts["ListChannels"] >= 1)
             os.kill(service_worker.proc.pid, signal.SIGKILL)
             await settle(pilot)
             assert group.children[0].data.kind == "error"

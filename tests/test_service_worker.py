@@ -123,7 +123,6 @@ class TestCalls:
         assert len(wait()) == 3
         sandbox.reset_requests()
         deferred = MediaPackageService(connection).begin(ListChannelGroups())
-        time.sleep(0.2)
         assert sandbox.request_counts["ListChannelGroups"] == 0
         assert len(deferred()) == 3
 

@@ -18,7 +18,17 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from pilotkit import PtyApp, child, make_app, open_path, plain, settle, terminal, widget_text
+from pilotkit import (
+    PtyApp,
+    child,
+    make_app,
+    open_path,
+    plain,
+    settle,
+    terminal,
+    wait_for,
+    widget_text,
+)
 
 from harvest_tui.config import Settings
 from harvest_tui.models import HarvestJob
@@ -131,7 +141,7 @@ class TestCreatedThroughTheService:
             _, screen = terminal(app)
             x, y = locate(screen, "desc<[@click=app.quit]x[/]>")
             await pilot.click(offset=(x + len("desc<[@click=app.quit]"), y))
-            await pilot.pause(0.2)
+            await settle(pilot)
             assert app.is_running and app.return_code is None
 
 
@@ -186,13 +196,13 @@ class TestForbiddenByThePatterns:
                 )
                 await settle(pilot)
                 await pilot.press("r")
-                await pilot.pause(0.2)
+                await wait_for(pilot, lambda p=p: f"Refreshing g<{p}>" in terminal(app)[1])
                 assert_shown(app, f"Refreshing g<{p}>")
                 assert app.is_running
             _, screen = terminal(app)
             x, y = locate(screen, "▣ g<[@click=app.quit]x[/]>")
             await pilot.click(offset=(x + len("▣ g<[@click=app.quit]"), y))
-            await pilot.pause(0.2)
+            await settle(pilot)
             assert app.is_running and app.return_code is None
 
             endpoint = await open_path(pilot, GROUP, CHANNEL, ENDPOINT)
@@ -216,7 +226,8 @@ class TestForbiddenByThePatterns:
             await settle(pilot)
             assert "j<\\x1b]52;c;aGk=\\x07>" in widget_text(app, "#detail-title")
             await pilot.press("v")
-            await pilot.pause(0.2)
+            await wait_for(pilot, lambda: isinstance(app.screen, CopyScreen))
+            await pilot.pause()
             assert isinstance(app.screen, CopyScreen)
             raw, screen = terminal(app)
             assert_terminal_safe(raw)
