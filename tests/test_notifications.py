@@ -81,3 +81,14 @@ async def test_no_toast_stays_painted_after_many_toggles_and_resizes(sandbox: Sa
         await wait_for(pilot, lambda: "Times now shown" not in terminal(app)[1])  # its render
         await wait_for(pilot, lambda: "Times now shown" not in model.text(), timeout=5)
         assert "▌" not in model.text()  # no toast's edge either
+
+
+async def test_a_toast_repaint_due_while_the_app_closes_is_harmless(sandbox: Sandbox) -> None:
+    """The repaint after a toast expires can come due after the screens are gone (a toast
+    shown just before quitting): it is then a no-op, not a ScreenStackError."""
+    app = make_app(sandbox)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.notify("shown just before quitting")
+    assert not app.screen_stack
+    app._repaint_after_toast()  # what the toast's timer calls when it comes due

@@ -140,7 +140,11 @@ class HarvestApp(App[int]):
         were shown than fit (README, Known issues): repaint the screen after it expires."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
         delay = (self.NOTIFICATION_TIMEOUT if timeout is None else timeout) + TOAST_REPAINT_SECONDS
-        self.call_later(self.set_timer, delay, lambda: self.screen.refresh())
+        self.call_later(self.set_timer, delay, self._repaint_after_toast)
+
+    def _repaint_after_toast(self) -> None:
+        if self.screen_stack:  # none while the app closes: nothing left to repaint
+            self.screen.refresh()
 
     # Actions.
 
