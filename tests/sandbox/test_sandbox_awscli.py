@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -55,7 +56,27 @@ def _find_aws() -> str | None:
 AWS = _find_aws()
 
 
+def _interpreter(aws: str) -> str | None:
+    """The Python that runs `aws`, when it is the Python CLI's script (not a shim or v2)."""
+    try:
+        with open(aws, "rb") as f:
+            first = f.readline(500).decode("utf-8", "replace")
+    except OSError:
+        return None
+    if first.startswith("#!") and "python" in first:
+        return first[2:].strip().split()[0]
+    return None
+
+
+SESSION = str(Path(__file__).with_name("aws_session.py"))
+
+
 class Cli:
+    """Runs `aws mediapackagev2 ...` against a sandbox. With the Python CLI, the commands
+    go to one process that runs the CLI's own entry point for each (aws_session.py), so
+    the suite does not pay the CLI's start-up per command; `process=True` runs the real
+    `aws` executable instead."""
+
     def __init__(self, url: str) -> None:
         assert AWS is not None
         self.url = url
@@ -68,11 +89,48 @@ class Cli:
             AWS_SHARED_CREDENTIALS_FILE="/dev/null",
             AWS_PAGER="",
         )
+        self.session: subprocess.Popen[str] | None = None
 
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def __enter__(self) -> Cli:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.session is not None:
+            assert self.session.stdin is not None
+            self.session.stdin.close()
+            self.session.wait(timeout=30)
+
+    def _session(self) -> subprocess.Popen[str] | None:
+        if self.session is None:
+            assert AWS is not None
+            python = _interpreter(AWS)
+            if python is None:
+                return None
+            self.session = subprocess.Popen(
+                [python, SESSION],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                env=self.env,
+            )
+        return self.session
+
+    def run(self, *args: str, process: bool = False) -> subprocess.CompletedProcess[str]:
         assert AWS is not None
-        command = [AWS, "mediapackagev2", *args, "--endpoint-url", self.url, "--output", "json"]
-        return subprocess.run(command, capture_output=True, text=True, env=self.env, timeout=120)
+        argv = ["mediapackagev2", *args, "--endpoint-url", self.url, "--output", "json"]
+        session = None if process else self._session()
+        if session is None:
+            command = [AWS, *argv]
+            return subprocess.run(
+                command, capture_output=True, text=True, env=self.env, timeout=120
+            )
+        assert session.stdin is not None and session.stdout is not None
+        session.stdin.write(json.dumps(argv) + "\n")
+        session.stdin.flush()
+        result = json.loads(session.stdout.readline())
+        return subprocess.CompletedProcess(
+            [AWS, *argv], result["rc"], result["stdout"], result["stderr"]
+        )
 
     def json(self, *args: str) -> Any:
         done = self.run(*args)
@@ -84,8 +142,8 @@ class Cli:
 def cli() -> Iterator[Cli]:
     if AWS is None:
         pytest.skip("no AWS CLI (set HARVEST_TUI_AWS_CLI or put aws on PATH)")
-    with standalone("--frozen-at", FROZEN_AT) as (url, _):
-        yield Cli(url)
+    with standalone("--frozen-at", FROZEN_AT) as (url, _), Cli(url) as cli:
+        yield cli
 
 
 def test_list_at_every_level(cli: Cli) -> None:
@@ -137,7 +195,8 @@ def test_create_then_cancel_with_etag(cli: Cli) -> None:
 
 
 def test_errors_for_bad_input(cli: Cli) -> None:
-    missing = cli.run("get-channel-group", "--channel-group-name", "nope")
+    # Through the `aws` executable itself too, as a user runs it.
+    missing = cli.run("get-channel-group", "--channel-group-name", "nope", process=True)
     assert missing.returncode != 0 and "ResourceNotFoundException" in missing.stderr
     too_many = cli.run(
         "list-harvest-jobs", "--channel-group-name", "live-sports", "--max-results", "500"
@@ -153,11 +212,12 @@ def test_errors_for_bad_input(cli: Cli) -> None:
 def test_wait_harvest_job_finished() -> None:
     if AWS is None:
         pytest.skip("no AWS CLI")
-    with standalone("--frozen-at", FROZEN_AT, "--speed", "60") as (url, _):
-        cli = Cli(url)
+    with standalone("--frozen-at", FROZEN_AT, "--speed", "60") as (url, _), Cli(url) as cli:
         created = cli.json("create-harvest-job", *JOB, *CREATE, "--harvest-job-name", "waited")
         assert created["Status"] in ("QUEUED", "IN_PROGRESS")
-        waited = cli.run("wait", "harvest-job-finished", *JOB, "--harvest-job-name", "waited")
+        waited = cli.run(
+            "wait", "harvest-job-finished", *JOB, "--harvest-job-name", "waited", process=True
+        )
         assert waited.returncode == 0, waited.stderr
         assert cli.json("get-harvest-job", *JOB, "--harvest-job-name", "waited")["Status"] == (
             "COMPLETED"
@@ -168,8 +228,7 @@ def test_every_operation_through_the_cli() -> None:
     """All 30 operations, each through `aws mediapackagev2 ...`, on resources of its own."""
     if AWS is None:
         pytest.skip("no AWS CLI")
-    with standalone("--frozen-at", FROZEN_AT, "--debug-routes") as (url, _):
-        cli = Cli(url)
+    with standalone("--frozen-at", FROZEN_AT, "--debug-routes") as (url, _), Cli(url) as cli:
         g = ["--channel-group-name", "cli-group"]
         c = [*g, "--channel-name", "cli-channel"]
         e = [*c, "--origin-endpoint-name", "cli-endpoint"]
