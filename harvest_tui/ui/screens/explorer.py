@@ -541,7 +541,7 @@ class ExplorerScreen(Screen[None]):
         if not items:
             self.notify("Nothing to copy yet: select a resource", severity="warning")
             return
-        from harvest_tui.ui.screens.copy_screen import CopyScreen  # imports TextArea: ~9 ms
+        from harvest_tui.ui.screens.copy_screen import CopyScreen  # not on the first frame
 
         self.app.push_screen(CopyScreen(items))
 
