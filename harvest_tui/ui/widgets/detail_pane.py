@@ -9,12 +9,17 @@ watcher learn of the fresh state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from functools import partial
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod
+from rich.containers import Lines
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -58,6 +63,58 @@ KIND_NAMES = {
 }
 
 
+BREAK_AFTER = "/: "  # ARNs, s3:// URIs and URLs wrap after these, not mid-name
+
+
+def break_offsets(plain: str, width: int) -> list[int]:
+    """Where to cut `plain` into lines of at most `width` cells: after the last `/`, `:`
+    or space that fits, else (a token wider than the line) at the width itself."""
+    offsets: list[int] = []
+    start, cells, last_break = 0, 0, -1
+    for i, ch in enumerate(plain):
+        w = cell_len(ch)
+        if cells + w > width and i > start:
+            end = last_break if last_break > start else i
+            offsets.append(end)
+            start = end
+            cells = cell_len(plain[start:i])
+            seps = [j + 1 for j in range(start, i) if plain[j] in BREAK_AFTER]
+            last_break = seps[-1] if seps else -1
+        cells += w
+        if ch in BREAK_AFTER:
+            last_break = i + 1
+    return offsets
+
+
+class BreakingText(Text):
+    """Text that wraps at `/`, `:` and spaces (ARNs, S3 paths), folding a token only
+    when it is wider than the line on its own."""
+
+    def wrap(
+        self,
+        console: Console,
+        width: int,
+        *,
+        justify: JustifyMethod | None = None,
+        overflow: OverflowMethod | None = None,
+        tab_size: int = 8,
+        no_wrap: bool | None = None,
+    ) -> Lines:
+        lines = Lines()
+        for line in self.split("\n", allow_blank=True):
+            offsets = break_offsets(line.plain, max(width, 1))
+            lines.extend(line.divide(offsets) if offsets else [line])
+        for line in lines:
+            line.rstrip_end(width)
+        return lines
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        parts = re.split(r"(?<=[/: ])", self.plain)
+        widest = max((cell_len(part) for part in parts), default=0)
+        longest = max((cell_len(line) for line in self.plain.split("\n")), default=0)
+        return Measurement(min(widest, options.max_width), longest)
+
+
 class FieldTable:
     """Label/value rows for a Rich grid, where every value is sanitized plain text."""
 
@@ -70,7 +127,7 @@ class FieldTable:
         if isinstance(value, Text):
             self.grid.add_row(label, value)
         else:
-            self.grid.add_row(label, Text(clean(value), style=style))
+            self.grid.add_row(label, BreakingText(clean(value), style=style))
 
     def text_row(self, label: str, value: str | None, *, multiline: bool = False) -> None:
         shown = clean(value, multiline=multiline) if value else "—"
@@ -157,7 +214,7 @@ def other_fields(resource: Resource, now: datetime, tz: tzinfo) -> Table:
             t.row("Startover", format_duration_s(resource.startover_window_seconds))
         t.section("Manifests")
         for m in resource.manifests:
-            line = Text(f"{m.kind:<7}", style="cyan")
+            line = BreakingText(f"{m.kind:<7}", style="cyan")
             line.append(clean(m.name))
             if m.url:
                 line.append(f"  {clean(m.url)}", style="dim")
