@@ -24,6 +24,7 @@ from textual.screen import Screen
 from harvest_tui.config import ActiveProfile, Config, Profile, Settings
 from harvest_tui.deep_link import Target
 from harvest_tui.safe_text import clean
+from harvest_tui.server_clock import ServerClock
 from harvest_tui.ui import bench
 from harvest_tui.ui.screens.explorer import LONG_NAMES, Connected, ExplorerScreen
 
@@ -104,11 +105,22 @@ class HarvestApp(App[int]):
         self.connect_to = connect
         self.config = config
         self.settings = settings or (config.settings if config else Settings())
-        self.clock = clock or (lambda: datetime.now(UTC))
+        # The service's "now" (its Date headers), unless a clock is given (tests, --sandbox).
+        self.clock = clock or ServerClock(self.clock_skew)
         self.extra_profiles = tuple(extra_profiles)  # offered first by the profile switcher
         self.local_time = self.settings.local_time
         self.bells_rung = 0
         self._last_bell = -BELL_COALESCE_SECONDS
+
+    def clock_skew(self) -> float | None:
+        """How far the local clock is ahead of the service's, as the last answers showed."""
+        screen = self.screen_stack[0] if self.screen_stack else None
+        if not isinstance(screen, ExplorerScreen):
+            return None
+        for backend in screen.connected.backends.values():
+            if backend.clock_skew is not None:
+                return backend.clock_skew
+        return None
 
     @property
     def tz(self) -> tzinfo:

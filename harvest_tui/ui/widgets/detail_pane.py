@@ -137,11 +137,11 @@ class FieldTable:
         self.grid.add_row(Text(title, style="bold underline"), "")
 
 
-def instant(dt: datetime | None, now: datetime, tz: tzinfo) -> Text:
+def instant(dt: datetime | None, now: datetime, tz: tzinfo, *, happened: bool = False) -> Text:
     if dt is None:
         return Text("—", style="dim")
     text = Text(format_instant(dt, tz))
-    text.append(f"  ({format_age(dt, now)})", style="dim")
+    text.append(f"  ({format_age(dt, now, happened=happened)})", style="dim")
     return text
 
 
@@ -186,8 +186,8 @@ def job_fields(job: HarvestJob, now: datetime, tz: tzinfo) -> Table:
     t.row("  Start", instant(job.schedule.start, now, tz))
     t.row("  End", instant(job.schedule.end, now, tz))
     t.row("  Duration", format_duration(job.schedule.duration))
-    t.row("Created", instant(job.created_at, now, tz))
-    t.row("Modified", instant(job.modified_at, now, tz))
+    t.row("Created", instant(job.created_at, now, tz, happened=True))
+    t.row("Modified", instant(job.modified_at, now, tz, happened=True))
     t.row("ETag", job.etag or "—")
     tags_rows(t, job.tags)
     return t.grid
@@ -222,8 +222,8 @@ def other_fields(resource: Resource, now: datetime, tz: tzinfo) -> Table:
         if not resource.manifests:
             t.row("", Text("none", style="dim"))
     t.text_row("Description", resource.description, multiline=True)
-    t.row("Created", instant(resource.created_at, now, tz))
-    t.row("Modified", instant(resource.modified_at, now, tz))
+    t.row("Created", instant(resource.created_at, now, tz, happened=True))
+    t.row("Modified", instant(resource.modified_at, now, tz, happened=True))
     t.row("ETag", resource.etag or "—")
     tags_rows(t, resource.tags)
     return t.grid
@@ -562,7 +562,7 @@ class DetailPane(VerticalScroll):
             fresh.append("⟳ refreshing… ")
         if fetched_at is not None:
             fresh.append(f"Last refreshed {format_instant(fetched_at, tz)}")
-            fresh.append(f" ({format_age(fetched_at, now)})")
+            fresh.append(f" ({format_age(fetched_at, now, happened=True)})")
         elif not loading:
             fresh.append("From the list; not fetched yet")
         self.query_one("#detail-freshness", Static).update(fresh)
