@@ -14,6 +14,7 @@ help strings as markup.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -215,13 +216,9 @@ def find_places(found: list[Place], query: str, limit: int = MAX_HITS) -> list[t
     needle = query.strip().casefold()
     if not needle:
         return []
-    ranked: list[tuple[tuple[float, float], Place]] = []
-    for place in found:
-        r = rank(place, needle)
-        if r is not None:
-            ranked.append((r, place))
-    ranked.sort(key=lambda pair: pair[0], reverse=True)
-    return [(r[0], place) for r, place in ranked[:limit]]
+    ranked = ((rank(place, needle), place) for place in found if needle in place.folded)
+    best = heapq.nlargest(limit, ranked, key=lambda pair: pair[0] or (0.0, 0.0))
+    return [(r[0], place) for r, place in best if r is not None]
 
 
 class GoToProvider(Provider):
