@@ -294,12 +294,13 @@ class TestCopy:
         from harvest_tui.ui.screens.copy_screen import CopyScreen
 
         app = make_app(sandbox)
-        async with app.run_test(size=(80, 24)) as pilot:
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
             await open_path(pilot, *FAILED_JOB)
             job = app.explorer.detail.resource
             await pilot.press("c")  # its toast is up when v is pressed
             await pilot.press("v")
             await wait_for(pilot, lambda: isinstance(app.screen, CopyScreen))
+            await wait_for(pilot, lambda: bool(app.screen.query("Toast")))  # c's toast is here
             await pilot.pause()
             _, screen = terminal(app)
             lines = [line.rstrip() for line in screen.splitlines()]

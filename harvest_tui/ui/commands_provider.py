@@ -63,9 +63,9 @@ DESCRIPTIONS = {
 COPY_KEYS_ELSEWHERE = {"a", "e", "j"}
 
 
-def palette_help(text: str) -> str:
+def palette_help(text: str, max_len: int = 100) -> str:
     """`text` for the palette's help line, which is parsed as markup."""
-    return escape(clean(text, max_len=100))
+    return escape(clean(text, max_len=max_len))
 
 
 def applies(screen: ExplorerScreen, action: str) -> bool:
@@ -137,7 +137,7 @@ def copy_commands(screen: ExplorerScreen) -> Iterator[Command]:
         preview = item.text.splitlines()[0] if item.text else ""
         yield Command(
             f"Copy {item.what}",
-            f"{palette_help(preview)}  (C {item.key})",
+            f"{palette_help(preview, max_len=60)}  (C {item.key})",
             partial(screen.copy_item, item),
         )
 
