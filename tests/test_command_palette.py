@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pilotkit import explorer, make_app, open_path, plain, settle, wait_for
+from pilotkit import explorer, make_app, open_path, plain, settle, terminal, wait_for
 from textual.pilot import Pilot
 
 from harvest_tui.models import HarvestJob
-from harvest_tui.sandbox import Sandbox
+from harvest_tui.sandbox import DEMO_NOW, Sandbox
 
 
 def duplicates(titles: list[str]) -> list[str]:
@@ -216,3 +217,31 @@ def _named(name: str) -> Any:
 
 def command_titles(app: Any) -> list[str]:
     return [command.title for command in app.get_system_commands(app.screen)]
+
+
+async def test_go_to_shows_a_hostile_name_as_text(sandbox: Sandbox) -> None:
+    """A name that is markup (and would quit the app if parsed) is shown as it is."""
+    name = "[@click=app.quit]boom[/]\x1b]52;c;aGk=\x07"
+    sandbox.store.add_harvest_job(
+        "events-popup",
+        "keynote-live",
+        "hls-ts",
+        name,
+        start=DEMO_NOW - timedelta(hours=3),
+        end=DEMO_NOW - timedelta(hours=2),
+        bucket="acme-media-archive",
+        path="boom/",
+    )
+    app = make_app(sandbox)
+    async with app.run_test(size=(120, 40)) as pilot:
+        endpoint = await open_path(pilot, "events-popup", "keynote-live", "hls-ts")
+        endpoint.collapse()
+        titles = await palette_titles(pilot, "click=app")
+        assert titles[0].startswith("Go to job [@click=app.quit]boom[/]\\x1b]52;c;aGk=\\x07")
+        raw, _ = terminal(app)
+        assert "\x1b]52" not in raw
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = explorer(app).detail.resource
+        assert isinstance(shown, HarvestJob) and shown.name == name
+        assert app.is_running
