@@ -196,7 +196,7 @@ class HarvestApp(App[int]):
         for binding in self.all_bindings():
             keys = binding.key_display or binding.key.replace(",", "  ")
             rows.append((keys, LONG_NAMES.get(binding.id or "", binding.description)))
-        rows.append(("ctrl+p", "Command palette: every action by name"))
+        rows.append(("ctrl+p", "Command palette: go to a loaded name, or run a command"))
         return rows
 
     def all_bindings(self) -> list[Binding]:
