@@ -53,6 +53,11 @@ class Backend(Protocol):
     def profile(self) -> str | None:
         """The AWS profile the calls use (None: the default chain)."""
 
+    @property
+    def clock_skew(self) -> float | None:
+        """Seconds the local clock is ahead of the service's (negative: behind), from the
+        last answer's Date header; None until one has come."""
+
     def begin(self, request: Request[T]) -> Callable[[], T]:
         """Start `request`; the function returned waits for its answer (or raises)."""
 

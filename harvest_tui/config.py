@@ -120,7 +120,8 @@ def resolve_profile(
     endpoint_url: str | None,
     environ: Mapping[str, str],
 ) -> ActiveProfile:
-    """Pick the profile (flag, file default, AWS defaults), then apply flags and AWS env vars.
+    """Pick the profile (flag, file default or the file's only profile, AWS defaults), then
+    apply flags and AWS env vars.
 
     A --profile the file doesn't define is taken as an AWS named profile, so the app works
     without any config file. Flags override only when given; env vars only fill gaps.
@@ -129,6 +130,8 @@ def resolve_profile(
 
     if config is not None and not profile:
         profile = config.default_profile
+        if profile is None and len(config.profiles) == 1:
+            profile = next(iter(config.profiles))  # a file's only profile is its default
     from_config = config is not None and profile in config.profiles
     if config is not None and profile in config.profiles:
         base, source = config.profiles[profile], f"config file {_display(config.path)}"

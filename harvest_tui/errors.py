@@ -133,8 +133,10 @@ def translate(
         return err(
             "NoCredentials",
             str(exc),
-            "configure credentials (aws configure, or aws configure sso), pick a profile "
-            "with --profile, or try the local sandbox with --sandbox",
+            f"pass credentials: AWS_PROFILE=NAME or --profile NAME picks a profile of "
+            f"{_aws_config_file()}; aws configure sets up access keys, aws configure sso an "
+            "SSO profile (then aws sso login --profile NAME); AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY work too. No account at hand? Try --sandbox",
         )
     if isinstance(exc, bx.CredentialRetrievalError):
         return err("CredentialRetrievalError", str(exc), "check the credential_process or role")

@@ -31,6 +31,7 @@ from harvest_tui.models import (
     JobStatus,
     OriginEndpoint,
 )
+from harvest_tui.server_clock import skew_from_date
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
@@ -130,6 +131,7 @@ _CLIENT_SETUP_CODES = frozenset(
 )
 _CLIENTS: dict[Connection, BaseClient] = {}
 _CLIENTS_LOCK = threading.RLock()  # re-entered when a failed Connect forgets the client
+_SKEWS: dict[Connection, float] = {}  # per connection: the last clock skew its answers showed
 
 
 class MediaPackageService:
@@ -149,6 +151,12 @@ class MediaPackageService:
     @property
     def profile(self) -> str | None:
         return self.connection.profile
+
+    @property
+    def clock_skew(self) -> float | None:
+        """Seconds the local clock is ahead of the service's, from the last response's Date
+        header (server_clock.skew_from_date); None before any answer."""
+        return _SKEWS.get(self.connection)
 
     def connect(self) -> BaseClient:
         """The shared client, created on first use: one per connection, under a lock.
@@ -198,6 +206,7 @@ class MediaPackageService:
         )
         client = session.client("mediapackagev2", endpoint_url=c.endpoint_url, config=config)
         client.meta.events.register(f"request-created.{SERVICE_NAME}", self._on_request)
+        client.meta.events.register(f"after-call.{SERVICE_NAME}", self._on_response)
         if policy.backoff_scale != 1.0:
             _scale_backoff(client, policy)
         return client
@@ -210,6 +219,15 @@ class MediaPackageService:
             logger.debug("%s: retrying, attempt %d/%d", operation_name, attempt, most)
             if listener is not None:
                 listener(operation_name, attempt, most)
+
+    def _on_response(self, parsed: Any = None, **_: Any) -> None:
+        """Every answer, error or not: note the clock skew its Date header shows."""
+        meta = parsed.get("ResponseMetadata") if isinstance(parsed, dict) else None
+        headers = meta.get("HTTPHeaders") if isinstance(meta, dict) else None
+        if isinstance(headers, dict):
+            skew = skew_from_date(headers.get("date"), time.time())
+            if skew is not None:
+                _SKEWS[self.connection] = skew
 
     @contextmanager
     def retries_reported_to(self, listener: RetryListener) -> Iterator[None]:

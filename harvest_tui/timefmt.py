@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from harvest_tui.models import utc
+from harvest_tui.server_clock import not_before
 
 __all__ = ["format_age", "format_duration", "format_instant", "in_tz"]
 
@@ -50,8 +51,14 @@ def format_duration(td: timedelta, *, parts: int = 2) -> str:
     return sign + " ".join(out)
 
 
-def format_age(dt: datetime, now: datetime) -> str:
-    """How long before (or after) `now` `dt` is, in one unit: "3 h ago", "in 5 min", "just now"."""
+def format_age(dt: datetime, now: datetime, *, happened: bool = False) -> str:
+    """How long before (or after) `now` `dt` is, in one unit: "3 h ago", "in 5 min", "just now".
+
+    `happened`: `dt` is past by nature (created, modified), so when it lies a little ahead
+    of `now` that is clock skew (server_clock.not_before), and it reads "just now".
+    """
+    if happened:
+        now = not_before(utc(now), utc(dt))  # type: ignore[arg-type]
     delta = utc(now) - utc(dt)  # type: ignore[operator]
     if abs(delta) < _JUST_NOW:
         return "just now"

@@ -32,6 +32,7 @@ from typing import Literal, TypeVar
 
 from harvest_tui.models import HarvestJob, Observation, utc
 from harvest_tui.safe_text import clean
+from harvest_tui.server_clock import not_before
 from harvest_tui.statuses import STATUS_GLYPH, STATUS_STYLE, UNKNOWN_GLYPH, UNKNOWN_STYLE
 from harvest_tui.timefmt import format_age, format_duration, format_instant, in_tz
 
@@ -365,6 +366,7 @@ def build_timeline(
     `tz` only affects the times printed in axis labels; events keep UTC datetimes.
     """
     tz = tz or UTC
+    now = not_before(now, job.created_at, job.modified_at)  # a small skew: now is not before
     marks = _marks(job, observations, now)
     rows = _axis_rows(marks, width, tz) if width >= 1 else ()
     return Timeline(build_stages(str(job.status), observations), rows, _events(marks), width)

@@ -21,6 +21,7 @@ from pilotkit import (
     own_worker,
     sandbox_profile,
     settle,
+    terminal,
     wait_for,
     widget_text,
 )
@@ -285,20 +286,36 @@ class TestCopy:
             assert any(m.startswith("Copied ARN: ") for m in notes)
             assert any(m.startswith("Copied ETag: ") for m in notes)
 
-    async def test_fallback_modal_shows_the_text(self, sandbox: Sandbox) -> None:
-        from textual.widgets import TextArea
+    async def test_fallback_shows_each_value_unwrapped_with_no_border(
+        self, sandbox: Sandbox
+    ) -> None:
+        """What a terminal selection picks up: the value alone, on its line, from column 0,
+        even at 80 columns where the ARN is longer than the screen; no toast over it."""
+        from harvest_tui.ui.screens.copy_screen import CopyScreen
 
         app = make_app(sandbox)
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
             await open_path(pilot, *FAILED_JOB)
-            await pilot.press("c")
+            job = app.explorer.detail.resource
+            await pilot.press("c")  # its toast is up when v is pressed
             await pilot.press("v")
+            await wait_for(pilot, lambda: isinstance(app.screen, CopyScreen))
+            await wait_for(pilot, lambda: bool(app.screen.query("Toast")))  # c's toast is here
             await pilot.pause()
-            area = app.screen.query(TextArea).first()
-            assert area.text == app.explorer.detail.resource.arn
-            assert area.selected_text == area.text
+            _, screen = terminal(app)
+            lines = [line.rstrip() for line in screen.splitlines()]
+            assert "Shift-drag selects" in " ".join(lines[:3])
+            titles = [line for line in lines if line in ("ARN", "Last copied")]
+            assert titles == ["Last copied", "ARN"]
+            shown = lines[lines.index("ARN") + 1]  # column 0, one line, cut by the screen only
+            assert len(shown) >= 76 and job.arn.startswith(shown) and len(job.arn) > 80
+            assert lines[lines.index("ARN") + 2] == ""  # no rest of the ARN on the next line
+            assert not set("│╭╮╰╯─") & set("".join(lines))
+            assert "Copied ARN" not in screen  # the toast is not drawn here
+            values = [str(s.render()) for s in app.screen.query(".copy-value")]
+            assert values[:2] == [job.arn, job.arn]
             await pilot.press("escape")
-            assert app.screen.query(TextArea).first(None) is None if False else True
+            assert not isinstance(app.screen, CopyScreen)
 
     async def test_etag_needs_a_job(self, sandbox: Sandbox) -> None:
         app = make_app(sandbox)
@@ -482,7 +499,7 @@ class TestRegionsAndPalette:
     async def test_command_palette_holds_every_action(self, sandbox: Sandbox) -> None:
         app = make_app(sandbox)
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
+            await open_path(pilot, *FAILED_JOB)  # on a job, every copy applies
             titles = {c.title for c in app.get_system_commands(app.screen)}
             for title in (
                 "Help",

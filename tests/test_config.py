@@ -434,8 +434,19 @@ def test_file_profile_without_aws_profile_or_regions_gets_the_aws_defaults(tmp_p
     assert resolve(config).regions == ()
 
 
+def test_a_files_only_profile_is_its_default(tmp_path):
+    """One profile and no default_profile: that profile, not AWS's `default`."""
+    config = load_text(tmp_path, '[profiles.p]\nregions = ["eu-west-1"]\naws_profile = "media"\n')
+    active = resolve(config, environ={"AWS_PROFILE": "x"})
+    assert (active.name, active.aws_profile, active.regions) == ("p", "media", ("eu-west-1",))
+    assert active.from_config and active.source.startswith("config file")
+    assert resolve(config, profile="other").name == "other"  # --profile still picks
+
+
 def test_config_without_default_profile_falls_back_to_aws_defaults(tmp_path):
-    config = load_text(tmp_path, '[profiles.p]\nregions = ["us-east-1"]\n')
+    config = load_text(
+        tmp_path, '[profiles.p]\nregions = ["us-east-1"]\n[profiles.q]\nregions = ["us-east-1"]\n'
+    )
     active = resolve(config, environ={"AWS_PROFILE": "x"})
     assert active.source.startswith("AWS defaults") and active.aws_profile == "x"
 

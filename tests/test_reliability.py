@@ -561,7 +561,8 @@ STARTUP_CASES = [
         "SSOTokenExpired",
         "run aws sso login --profile sso-new",
     ),
-    ("no-credentials", "no-creds", None, "NoCredentials", "aws configure"),
+    ("no-credentials", "no-creds", None, "NoCredentials", "AWS_PROFILE=NAME or --profile NAME"),
+    ("no-credentials-sso", "no-creds", None, "NoCredentials", "aws sso login --profile NAME"),
     ("no-credentials-default", None, "us-east-1", "NoCredentials", "--sandbox"),
     ("no-region", "no-region", None, "NoRegion", "pass --region"),
     (
@@ -614,6 +615,7 @@ class TestStartupProblems:
             "sso-missing",
             "sso-session-expired",
             "no-credentials",
+            "no-credentials-sso",
             "no-region",
             "unknown-profile",
             "bad-aws-config",
@@ -642,7 +644,7 @@ class TestStartupProblems:
             roots = app.explorer.resource_tree.root.children
             assert len(roots) == 1 and roots[0].data.kind == "error"
             label = str(roots[0].label)
-            assert code in label and hint in label
+            assert code in label and "→" in label  # the hint starts there; the pane has it all
             # Selected at once, so the detail pane explains it without a key press.
             assert app.explorer.resource_tree.cursor_node is roots[0]
             panel = " ".join(widget_text(app, "#detail-error").split())

@@ -407,6 +407,14 @@ class _Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return "harvest-tui-sandbox"
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The Date header from the sandbox's clock, as the service's comes from its own:
+        clients estimate their clock skew from it (server_clock)."""
+        if timestamp is None:
+            with contextlib.suppress(OverflowError, ValueError, OSError):
+                timestamp = self.server.sandbox.clock.now().timestamp()
+        return super().date_time_string(timestamp)
+
     def _dispatch(self) -> None:
         sandbox = self.server.sandbox
         response: Response | None

@@ -13,7 +13,8 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import fields, replace
 from datetime import UTC, datetime, tzinfo
-from typing import ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -23,8 +24,12 @@ from textual.screen import Screen
 from harvest_tui.config import ActiveProfile, Config, Profile, Settings
 from harvest_tui.deep_link import Target
 from harvest_tui.safe_text import clean
+from harvest_tui.server_clock import ServerClock
 from harvest_tui.ui import bench
 from harvest_tui.ui.screens.explorer import LONG_NAMES, Connected, ExplorerScreen
+
+if TYPE_CHECKING:
+    from textual.command import Provider
 
 BELL_COALESCE_SECONDS = 3.0
 TOAST_REPAINT_SECONDS = 0.5  # after a toast's timeout: see HarvestApp.notify
@@ -44,12 +49,31 @@ def local_tz() -> tzinfo:
     return datetime.now().astimezone().tzinfo or UTC
 
 
+def go_to_provider() -> type[Provider]:
+    """The palette's "Go to…" (imported when the palette opens, not at startup)."""
+    from harvest_tui.ui.commands_provider import GoToProvider
+
+    return GoToProvider
+
+
+def screenshot_dir() -> Path:
+    """Where the palette's Screenshot saves: ~/Downloads where there is one (as Textual
+    would), else harvest-tui's state directory (platformdirs), made if need be."""
+    from platformdirs import user_downloads_path, user_state_path
+
+    downloads = user_downloads_path()
+    if downloads.is_dir() and os.access(downloads, os.W_OK):
+        return downloads
+    return user_state_path("harvest-tui") / "screenshots"
+
+
 class HarvestApp(App[int]):
     """Browse channel groups, channels, origin endpoints and harvest jobs."""
 
     TITLE = "harvest-tui"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {go_to_provider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark,f1", "help", "Help", key_display="?", id="help"),
@@ -81,11 +105,22 @@ class HarvestApp(App[int]):
         self.connect_to = connect
         self.config = config
         self.settings = settings or (config.settings if config else Settings())
-        self.clock = clock or (lambda: datetime.now(UTC))
+        # The service's "now" (its Date headers), unless a clock is given (tests, --sandbox).
+        self.clock = clock or ServerClock(self.clock_skew)
         self.extra_profiles = tuple(extra_profiles)  # offered first by the profile switcher
         self.local_time = self.settings.local_time
         self.bells_rung = 0
         self._last_bell = -BELL_COALESCE_SECONDS
+
+    def clock_skew(self) -> float | None:
+        """How far the local clock is ahead of the service's, as the last answers showed."""
+        screen = self.screen_stack[0] if self.screen_stack else None
+        if not isinstance(screen, ExplorerScreen):
+            return None
+        for backend in screen.connected.backends.values():
+            if backend.clock_skew is not None:
+                return backend.clock_skew
+        return None
 
     @property
     def tz(self) -> tzinfo:
@@ -165,7 +200,7 @@ class HarvestApp(App[int]):
         for binding in self.all_bindings():
             keys = binding.key_display or binding.key.replace(",", "  ")
             rows.append((keys, LONG_NAMES.get(binding.id or "", binding.description)))
-        rows.append(("ctrl+p", "Command palette: every action by name"))
+        rows.append(("ctrl+p", "Command palette: go to a loaded name, or run a command"))
         return rows
 
     def all_bindings(self) -> list[Binding]:
@@ -217,14 +252,29 @@ class HarvestApp(App[int]):
         self.explorer.connect(self.connect_to(active))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        seen: set[str] = set()
-        for binding in self.all_bindings():
-            if binding.action in ("quit",) or binding.description in seen:
-                continue
-            seen.add(binding.description)
-            yield SystemCommand(
-                LONG_NAMES.get(binding.id or "", binding.description),
-                binding.tooltip or binding.description,
-                lambda action=binding.action: self.run_action(action, self.explorer),
-            )
+        """Textual's commands (a Screenshot that works), then the explorer's keys that apply
+        to what is shown, each with a description, and the copy menu's items."""
+        from harvest_tui.ui.commands_provider import copy_commands, key_commands
+
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                help = "Save an SVG screenshot of the screen, and say where"
+                yield SystemCommand(command.title, help, self.action_save_screenshot)
+            else:
+                yield command
+        for entry in key_commands(self.explorer, self.all_bindings(), LONG_NAMES):
+            yield SystemCommand(entry.title, entry.help, entry.run)
+        for entry in copy_commands(self.explorer):
+            yield SystemCommand(entry.title, entry.help, entry.run)
+
+    def action_save_screenshot(self) -> None:
+        """Textual's own Screenshot saves to ~/Downloads, and fails where that does not
+        exist (servers, containers): save to screenshot_dir() and say where."""
+        try:
+            folder = screenshot_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            path = self.save_screenshot(path=str(folder))
+        except OSError as error:
+            self.notify(f"Could not save the screenshot: {error}", severity="error", markup=False)
+            return
+        self.notify(f"Saved screenshot to {path}", title="Screenshot", markup=False)

@@ -93,10 +93,22 @@ def unresponsive_error(seconds: float) -> WorkerStopped:
 class _Pending:
     """A call in flight: its answer (or error) once `done` is set."""
 
-    __slots__ = ("active_at", "done", "error", "listener", "pages", "region", "value")
+    __slots__ = (
+        "active_at",
+        "connection",
+        "done",
+        "error",
+        "listener",
+        "pages",
+        "region",
+        "value",
+    )
 
-    def __init__(self, listener: RetryListener | None, *, paged: bool) -> None:
+    def __init__(
+        self, listener: RetryListener | None, *, paged: bool, connection: Connection | None = None
+    ) -> None:
         self.listener = listener
+        self.connection = connection
         self.done = threading.Event()
         self.value: object = None
         self.error: ServiceError | None = None
@@ -119,6 +131,7 @@ class ServiceWorker:
         self._pending: dict[int, _Pending] = {}
         self._prefetched: dict[tuple[Connection, Request[Any]], tuple[int, float]] = {}
         self._ids = itertools.count(1)
+        self.clock_skews: dict[Connection, float] = {}  # per connection, from the answers
         self.alive = True
         self.stop_reason: WorkerStopped | None = None
         self._reader = threading.Thread(
@@ -186,7 +199,8 @@ class ServiceWorker:
         self, connection: Connection, request: Request[Any], listener: RetryListener | None
     ) -> int:
         call_id = next(self._ids)
-        self._pending[call_id] = _Pending(listener, paged=isinstance(request, PagedRequest))
+        paged = isinstance(request, PagedRequest)
+        self._pending[call_id] = _Pending(listener, paged=paged, connection=connection)
         try:
             self._send(frame(Call(call_id, connection, request)))
         except OSError:
@@ -249,11 +263,13 @@ class ServiceWorker:
                 elif isinstance(message, Page):
                     if pending.pages is not None:
                         pending.pages.append(message.items)
-                elif isinstance(message, Reply):
-                    pending.value, pending.region = message.value, message.region
-                    pending.done.set()
-                elif isinstance(message, Failure):
-                    pending.error, pending.region = message.error, message.region
+                elif isinstance(message, Reply | Failure):
+                    if message.clock_skew is not None and pending.connection is not None:
+                        self.clock_skews[pending.connection] = message.clock_skew
+                    if isinstance(message, Reply):
+                        pending.value, pending.region = message.value, message.region
+                    else:
+                        pending.error, pending.region = message.error, message.region
                     pending.done.set()
         except Exception:  # a broken pipe or frame: the worker is as good as gone
             pass
@@ -306,6 +322,12 @@ class WorkerBackend:
     @property
     def profile(self) -> str | None:
         return self.connection.profile
+
+    @property
+    def clock_skew(self) -> float | None:
+        if self._in_process is not None and self._in_process.clock_skew is not None:
+            return self._in_process.clock_skew  # the worker has gone: this process calls
+        return self.worker.clock_skews.get(self.connection)
 
     @contextlib.contextmanager
     def retries_reported_to(self, listener: RetryListener) -> Iterator[None]:

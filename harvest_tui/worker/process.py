@@ -77,9 +77,9 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
                     value = request.run(service)
         except Exception as exc:
             error = exc if isinstance(exc, ServiceError) else translate(exc)
-            reply(Failure(call.id, error, service.region))
+            reply(Failure(call.id, error, service.region, service.clock_skew))
         else:
-            reply(Reply(call.id, value, service.region))
+            reply(Reply(call.id, value, service.region, service.clock_skew))
         if not gc.isenabled():  # the first call is answered: what exists now lives on
             gc.freeze()
             gc.enable()

@@ -63,6 +63,7 @@ class Reply:
     id: int
     value: object
     region: str | None
+    clock_skew: float | None = None  # what the answer's Date header showed (server_clock)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Failure:
     id: int
     error: ServiceError
     region: str | None
+    clock_skew: float | None = None
 
 
 ToWorker = Setup | Call

@@ -1,27 +1,36 @@
-"""CopyScreen: the copy fallback for terminals without OSC 52.
+"""CopyScreen (v): the copy fallback for terminals without OSC 52.
 
-It shows the text in a read-only text area, selected and ready for the
-terminal's own copy.
+Each value sits unwrapped on its own line(s), under its name, with no border, from
+the screen's first column: a terminal's own selection picks up the value and nothing
+else (no box characters, no line breaks the app added). Long lines scroll sideways.
+Toasts are hidden here, so none covers a value.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Label, TabbedContent, TabPane, TextArea
+from textual.containers import ScrollableContainer
+from textual.screen import Screen
+from textual.widgets import Static
 
 from harvest_tui.safe_text import clean
 
+INTRO = (
+    "Select a value with your terminal, then copy it: Shift-drag selects while the app "
+    "holds the mouse (Option-drag in iTerm2). A value wider than the screen goes on to the "
+    "right: ← → scroll, or widen the terminal. Esc closes."
+)
 
-class CopyScreen(ModalScreen[None]):
-    """One tab per copyable value (ARN, ETag, JSON, the last copy)."""
+
+class CopyScreen(Screen[None]):
+    """Every copyable value (the last copy, ARN, ETag, JSON), plainly, one after another."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "dismiss", "Close", key_display="esc"),
+        Binding("escape,q", "close", "Close", key_display="esc"),
     ]
 
     def __init__(self, items: list[tuple[str, str]]) -> None:
@@ -29,19 +38,15 @@ class CopyScreen(ModalScreen[None]):
         self.items = items
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="copy-body"):
-            yield Label("Select the text with your terminal, then copy it. Esc closes.")
-            with TabbedContent():
-                for i, (title, text) in enumerate(self.items):
-                    with TabPane(title, id=f"copy-{i}"):
-                        area = TextArea(clean(text, multiline=True), read_only=True)
-                        area.show_line_numbers = False
-                        yield area
+        yield Static(Text(INTRO, style="dim"), id="copy-intro")
+        with ScrollableContainer(id="copy-values"):
+            for title, text in self.items:
+                yield Static(Text(title, style="bold"), classes="copy-title")
+                value = Text(clean(text, multiline=True), no_wrap=True, overflow="ignore")
+                yield Static(value, classes="copy-value")
 
     def on_mount(self) -> None:
-        area = self.query(TextArea).first()
-        area.focus()
-        area.select_all()
+        self.query_one("#copy-values").focus()
 
-    def action_dismiss(self) -> None:  # type: ignore[override]
+    def action_close(self) -> None:
         self.dismiss(None)

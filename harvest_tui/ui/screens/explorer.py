@@ -42,6 +42,7 @@ from harvest_tui.ui.widgets.tree_nodes import NodeData
 if TYPE_CHECKING:
     from textual.widgets import Input
 
+    from harvest_tui.ui.screens.copy_menu import CopyItem
     from harvest_tui.ui.widgets.filter_results import FilterResults
 
 RETRY_NOTE_SECONDS = 3.0
@@ -401,8 +402,11 @@ class ExplorerScreen(Screen[None]):
         self.resource_tree.focus()
 
     def on_filter_results_chosen(self, message: FilterResults.Chosen) -> None:
-        """Go to the chosen match in the tree itself, its ancestors expanded."""
-        source = message.source
+        self.go_to_node(message.source)
+
+    def go_to_node(self, source: TreeNode[NodeData]) -> None:
+        """Go to `source` in the tree itself, its ancestors expanded (a filter match, or
+        the palette's "Go to…"), and show it in the detail pane."""
         self.action_clear_filter()
         parent = source.parent
         while parent is not None and parent is not self.resource_tree.root:
@@ -411,6 +415,7 @@ class ExplorerScreen(Screen[None]):
         self.resource_tree.focus()
         # Once the tree is back on screen and its lines are laid out again.
         self.resource_tree.call_after_refresh(self.resource_tree.move_cursor, source)
+        self.resource_tree.call_after_refresh(self.show_node, source)  # the line may not move
 
     def action_status_filter(self) -> None:
         from harvest_tui.ui.screens.status_picker import StatusPicker
@@ -536,7 +541,7 @@ class ExplorerScreen(Screen[None]):
         if not items:
             self.notify("Nothing to copy yet: select a resource", severity="warning")
             return
-        from harvest_tui.ui.screens.copy_screen import CopyScreen  # imports TextArea: ~9 ms
+        from harvest_tui.ui.screens.copy_screen import CopyScreen  # not on the first frame
 
         self.app.push_screen(CopyScreen(items))
 
@@ -659,23 +664,27 @@ class ExplorerScreen(Screen[None]):
         self.app.push_screen(form, created)
 
     def action_copy_menu(self) -> None:
-        from harvest_tui.ui.screens.copy_menu import CopyItem, CopyMenu, copy_items
+        from harvest_tui.ui.screens.copy_menu import CopyMenu
 
         job = self.job_to_copy("The copy menu")
         if job is None:
             return
+        self.app.push_screen(CopyMenu(self.copy_menu_items(job), job.name), self.copy_item)
+
+    def copy_menu_items(self, job: HarvestJob) -> list[CopyItem]:
+        """What the copy menu (and the palette) offers to copy about the shown `job`."""
+        from harvest_tui.ui.screens.copy_menu import copy_items
+
         region, backend = self.detail.aws_region, self.backend_for(self.detail.aws_region)
         region = backend.region or "" if backend and region == "default" else region
         node = self.resource_tree.job_node(self.detail.aws_region, job.key)
         parent = node.parent.data.resource if node and node.parent and node.parent.data else None
         endpoint = parent if isinstance(parent, OriginEndpoint) else None
-        items = copy_items(job, endpoint=endpoint, active=self.connected.active, region=region)
+        return copy_items(job, endpoint=endpoint, active=self.connected.active, region=region)
 
-        def chosen(item: CopyItem | None) -> None:
-            if item is not None and item.text is not None:
-                if item.check:
-                    self.copy_checked(item.check, item.what, item.text)
-                else:
-                    self.copy(item.what, item.text)
-
-        self.app.push_screen(CopyMenu(items, job.name), chosen)
+    def copy_item(self, item: CopyItem | None) -> None:
+        if item is not None and item.text is not None:
+            if item.check:
+                self.copy_checked(item.check, item.what, item.text)
+            else:
+                self.copy(item.what, item.text)

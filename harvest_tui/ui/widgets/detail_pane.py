@@ -9,12 +9,17 @@ watcher learn of the fresh state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from functools import partial
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod
+from rich.containers import Lines
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -58,6 +63,58 @@ KIND_NAMES = {
 }
 
 
+BREAK_AFTER = "/: "  # ARNs, s3:// URIs and URLs wrap after these, not mid-name
+
+
+def break_offsets(plain: str, width: int) -> list[int]:
+    """Where to cut `plain` into lines of at most `width` cells: after the last `/`, `:`
+    or space that fits, else (a token wider than the line) at the width itself."""
+    offsets: list[int] = []
+    start, cells, last_break = 0, 0, -1
+    for i, ch in enumerate(plain):
+        w = cell_len(ch)
+        if cells + w > width and i > start:
+            end = last_break if last_break > start else i
+            offsets.append(end)
+            start = end
+            cells = cell_len(plain[start:i])
+            seps = [j + 1 for j in range(start, i) if plain[j] in BREAK_AFTER]
+            last_break = seps[-1] if seps else -1
+        cells += w
+        if ch in BREAK_AFTER:
+            last_break = i + 1
+    return offsets
+
+
+class BreakingText(Text):
+    """Text that wraps at `/`, `:` and spaces (ARNs, S3 paths), folding a token only
+    when it is wider than the line on its own."""
+
+    def wrap(
+        self,
+        console: Console,
+        width: int,
+        *,
+        justify: JustifyMethod | None = None,
+        overflow: OverflowMethod | None = None,
+        tab_size: int = 8,
+        no_wrap: bool | None = None,
+    ) -> Lines:
+        lines = Lines()
+        for line in self.split("\n", allow_blank=True):
+            offsets = break_offsets(line.plain, max(width, 1))
+            lines.extend(line.divide(offsets) if offsets else [line])
+        for line in lines:
+            line.rstrip_end(width)
+        return lines
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        parts = re.split(r"(?<=[/: ])", self.plain)
+        widest = max((cell_len(part) for part in parts), default=0)
+        longest = max((cell_len(line) for line in self.plain.split("\n")), default=0)
+        return Measurement(min(widest, options.max_width), longest)
+
+
 class FieldTable:
     """Label/value rows for a Rich grid, where every value is sanitized plain text."""
 
@@ -70,7 +127,7 @@ class FieldTable:
         if isinstance(value, Text):
             self.grid.add_row(label, value)
         else:
-            self.grid.add_row(label, Text(clean(value), style=style))
+            self.grid.add_row(label, BreakingText(clean(value), style=style))
 
     def text_row(self, label: str, value: str | None, *, multiline: bool = False) -> None:
         shown = clean(value, multiline=multiline) if value else "—"
@@ -80,11 +137,11 @@ class FieldTable:
         self.grid.add_row(Text(title, style="bold underline"), "")
 
 
-def instant(dt: datetime | None, now: datetime, tz: tzinfo) -> Text:
+def instant(dt: datetime | None, now: datetime, tz: tzinfo, *, happened: bool = False) -> Text:
     if dt is None:
         return Text("—", style="dim")
     text = Text(format_instant(dt, tz))
-    text.append(f"  ({format_age(dt, now)})", style="dim")
+    text.append(f"  ({format_age(dt, now, happened=happened)})", style="dim")
     return text
 
 
@@ -129,8 +186,8 @@ def job_fields(job: HarvestJob, now: datetime, tz: tzinfo) -> Table:
     t.row("  Start", instant(job.schedule.start, now, tz))
     t.row("  End", instant(job.schedule.end, now, tz))
     t.row("  Duration", format_duration(job.schedule.duration))
-    t.row("Created", instant(job.created_at, now, tz))
-    t.row("Modified", instant(job.modified_at, now, tz))
+    t.row("Created", instant(job.created_at, now, tz, happened=True))
+    t.row("Modified", instant(job.modified_at, now, tz, happened=True))
     t.row("ETag", job.etag or "—")
     tags_rows(t, job.tags)
     return t.grid
@@ -157,7 +214,7 @@ def other_fields(resource: Resource, now: datetime, tz: tzinfo) -> Table:
             t.row("Startover", format_duration_s(resource.startover_window_seconds))
         t.section("Manifests")
         for m in resource.manifests:
-            line = Text(f"{m.kind:<7}", style="cyan")
+            line = BreakingText(f"{m.kind:<7}", style="cyan")
             line.append(clean(m.name))
             if m.url:
                 line.append(f"  {clean(m.url)}", style="dim")
@@ -165,8 +222,8 @@ def other_fields(resource: Resource, now: datetime, tz: tzinfo) -> Table:
         if not resource.manifests:
             t.row("", Text("none", style="dim"))
     t.text_row("Description", resource.description, multiline=True)
-    t.row("Created", instant(resource.created_at, now, tz))
-    t.row("Modified", instant(resource.modified_at, now, tz))
+    t.row("Created", instant(resource.created_at, now, tz, happened=True))
+    t.row("Modified", instant(resource.modified_at, now, tz, happened=True))
     t.row("ETag", resource.etag or "—")
     tags_rows(t, resource.tags)
     return t.grid
@@ -505,7 +562,7 @@ class DetailPane(VerticalScroll):
             fresh.append("⟳ refreshing… ")
         if fetched_at is not None:
             fresh.append(f"Last refreshed {format_instant(fetched_at, tz)}")
-            fresh.append(f" ({format_age(fetched_at, now)})")
+            fresh.append(f" ({format_age(fetched_at, now, happened=True)})")
         elif not loading:
             fresh.append("From the list; not fetched yet")
         self.query_one("#detail-freshness", Static).update(fresh)

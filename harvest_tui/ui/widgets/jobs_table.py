@@ -131,8 +131,8 @@ def job_cells(job: HarvestJob, now: datetime, tz: tzinfo) -> list[Cell]:
         Cell(Text(format_instant(job.schedule.start, tz))),
         Cell(Text(format_instant(job.schedule.end, tz))),
         Cell(Text(format_duration(job.schedule.duration))),
-        Cell(Text(format_age(job.created_at, now))),
-        Cell(Text(format_age(job.modified_at, now), style="dim")),
+        Cell(Text(format_age(job.created_at, now, happened=True))),
+        Cell(Text(format_age(job.modified_at, now, happened=True), style="dim")),
     ]
 
 

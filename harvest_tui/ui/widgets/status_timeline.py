@@ -110,7 +110,8 @@ def events_text(timeline: Timeline, now: datetime, tz: tzinfo) -> Text:
         text.append(format_instant(event.at, tz))
         text.append(f"  {event.label}", style="bold" if event.kind == "now" else "")
         if event.kind != "now":
-            text.append(f"  {format_age(event.at, now)}", style="dim")
+            happened = event.kind not in ("start", "end")  # a window may lie ahead
+            text.append(f"  {format_age(event.at, now, happened=happened)}", style="dim")
     return text
 
 

@@ -1,0 +1,55 @@
+"""The detail pane wraps ARNs and S3 paths after `/` and `:`, never mid-name."""
+
+from __future__ import annotations
+
+import itertools
+
+from pilotkit import explorer, make_app, open_path, terminal
+
+from harvest_tui.models import HarvestJob
+from harvest_tui.sandbox import Sandbox
+from harvest_tui.ui.widgets.detail_pane import break_offsets
+
+ARN = (
+    "arn:aws:mediapackagev2:us-east-1:111122223333:channelGroup/live-sports/channel/"
+    "football-main/originEndpoint/dash-tv/harvestJob/football-main-post-match-20261101-2215"
+)
+
+
+def pieces(text: str, width: int) -> list[str]:
+    cuts = [0, *break_offsets(text, width), len(text)]
+    return [text[a:b] for a, b in itertools.pairwise(cuts)]
+
+
+def test_breaks_after_the_last_separator_that_fits() -> None:
+    lines = pieces(ARN, 50)
+    assert "".join(lines) == ARN
+    assert all(len(line) <= 50 for line in lines)
+    assert all(line[-1] in "/:" for line in lines[:-1]), lines
+    assert lines[1] == "channelGroup/live-sports/channel/football-main/"
+
+
+def test_a_token_wider_than_the_line_is_folded_at_the_width() -> None:
+    assert pieces("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
+    assert pieces("ab/" + "x" * 12, 10) == ["ab/", "x" * 10, "xx"]
+    assert break_offsets("short", 10) == []
+    assert pieces("s3://b/" + "界" * 6, 8) == ["s3://b/", "界" * 4, "界" * 2]  # cells, not chars
+
+
+async def test_the_pane_breaks_the_arn_at_separators(sandbox: Sandbox) -> None:
+    app = make_app(sandbox)
+    async with app.run_test(size=(110, 60)) as pilot:  # the ARN below the failure banner
+        await open_path(pilot, "live-sports", "football-main", "dash-tv", ARN.rsplit("/", 1)[1])
+        job = explorer(app).detail.resource
+        assert isinstance(job, HarvestJob) and job.arn == ARN
+        _, screen = terminal(app)
+        pane = [line.partition("│")[2] for line in screen.splitlines()]
+        start = next(i for i, line in enumerate(pane) if line.lstrip(" ").startswith("ARN"))
+        shown = []
+        for line in pane[start:]:
+            value = line.strip()[3:].strip() if not shown else line.strip()
+            shown.append(value)
+            if "".join(shown) == ARN:
+                break
+        assert "".join(shown) == ARN, shown
+        assert len(shown) > 1 and all(part[-1] in "/:" for part in shown[:-1]), shown
