@@ -145,6 +145,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         help="clock speed of --sandbox: 1 is real time, so queued jobs finish as you watch; "
         "10 makes a brisk demo",
     )
+    parser.add_argument(
+        "--fleet",
+        action="store_true",
+        help="open the fleet view: every job of every profile and region in the config",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sandbox_parser = sub.add_parser(
@@ -305,6 +310,7 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
             sandbox_url=sandbox_url,
             extra_profiles=(active,) if sandbox is not None else (),
             target=args.target,
+            fleet=args.fleet,
         )
         app.run()
     finally:
