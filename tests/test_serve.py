@@ -9,7 +9,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,17 +17,12 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from browser import free_port, listening
 
 from harvest_tui.cli import build_parser
 from harvest_tui.serve import app_command, is_loopback
 
 HARVEST_TUI = [sys.executable, "-P", "-m", "harvest_tui.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def descendants(pid: int) -> set[int]:
@@ -75,7 +69,7 @@ def server(*args: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
         start_new_session=True,
     )
     try:
-        wait_until(lambda: _listening(port), 60, "the server never listened")
+        wait_until(lambda: listening(port), 60, "the server never listened")
         yield proc, port
     finally:
         everything = descendants(proc.pid) | {proc.pid} | SEEN
@@ -85,11 +79,6 @@ def server(*args: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
         proc.wait(10)
         assert proc.stderr is not None
         proc.stderr.close()
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 @contextlib.asynccontextmanager
