@@ -18,7 +18,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harvest_tui.sandbox import Sandbox
+    from harvest_tui.sandbox.records import EndpointRec
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -157,6 +161,25 @@ class Page:
         for key in keys:
             ActionChains(self.driver).send_keys(key).perform()
             time.sleep(0.05)  # keys a person's pace apart; the test waits on the screen
+
+
+def walk_to_first_job(page: Page, sandbox: Sandbox) -> EndpointRec:
+    """Keys down the tree (it lists by name) to the first group's first channel's first
+    endpoint's first job, each level waited for on the page; that endpoint."""
+    group = sandbox.store.channel_group(min(sandbox.store.groups))
+    channel_name = min(group.channels)
+    endpoint_name = min(group.channels[channel_name].endpoints)
+    endpoint = group.channels[channel_name].endpoints[endpoint_name]
+    assert endpoint.jobs, "the demo data's first endpoint has jobs"
+    page.wait_for(lambda t: group.name in t, f"the group {group.name}")
+    page.press("l")
+    page.wait_for(lambda t: channel_name in t, f"the channel {channel_name}")
+    page.press("j", "l")
+    page.wait_for(lambda t: endpoint_name in t, f"the endpoint {endpoint_name}")
+    page.press("j", "l")
+    page.wait_for(lambda t: any(n in t for n in endpoint.jobs), "the endpoint's jobs")
+    page.press("j")
+    return endpoint
 
 
 @contextlib.contextmanager

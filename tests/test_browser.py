@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import chromium, missing, served
+from browser import chromium, missing, served, walk_to_first_job
 
 from harvest_tui.sandbox import Sandbox
 
@@ -20,19 +20,7 @@ def test_walks_the_tree_to_a_job_shows_its_name_and_etag_and_copies(sandbox: San
     args = ("--endpoint-url", sandbox.endpoint_url, "--region", "us-east-1")
     with served(*args, env=SANDBOX_ENV) as url, chromium(url) as page:
         page.wait_for(lambda t: "events-popup" in t and "live-sports" in t, "the groups")
-        # The tree lists by name: down the first group, its first channel and endpoint.
-        group = sandbox.store.channel_group(min(sandbox.store.groups))
-        channel_name = min(group.channels)
-        endpoint_name = min(group.channels[channel_name].endpoints)
-        endpoint = group.channels[channel_name].endpoints[endpoint_name]
-        assert endpoint.jobs, "the demo data's first endpoint has jobs"
-        page.press("l")
-        page.wait_for(lambda t: channel_name in t, f"the channel {channel_name}")
-        page.press("j", "l")
-        page.wait_for(lambda t: endpoint_name in t, f"the endpoint {endpoint_name}")
-        page.press("j", "l")
-        page.wait_for(lambda t: any(n in t for n in endpoint.jobs), "the endpoint's jobs")
-        page.press("j")
+        endpoint = walk_to_first_job(page, sandbox)
         text = page.wait_for(lambda t: "Harvest job" in t and "ETag" in t, "the job's detail")
         name = re.search(r"Harvest job\s+(\S+)", text)
         assert name is not None
