@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,9 @@ def fleet_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Se
         yield worker
 
 
-def fleet_app(sandbox: Sandbox, worker: ServiceWorker, **config: Any) -> HarvestApp:
+def fleet_app(
+    sandbox: Sandbox, worker: ServiceWorker, settings: Settings = SETTINGS, **config: Any
+) -> HarvestApp:
     """The app as `harvest-tui` builds it for a config whose profiles name the sandbox as
     their endpoint (not `--sandbox`, whose fixed key would make every profile the demo
     account)."""
@@ -215,6 +218,25 @@ class TestFleet:
             assert watched and all(not j.finished for j in watched.values())
             polls = screen.watcher.polls
             await wait_for(pilot, lambda: screen.watcher.polls > polls, timeout=20)
+
+
+class TestSnapshot:
+    @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+    def test_fleet_view(
+        self,
+        snap_compare: Any,
+        sandbox: Sandbox,
+        fleet_worker: ServiceWorker,
+        size: tuple[int, int],
+    ) -> None:
+        """Three accounts × two regions and a profile that fails: failed jobs first."""
+        still = replace(SETTINGS, poll_interval_seconds=3600, poll_max_interval_seconds=3600)
+        app = fleet_app(sandbox, fleet_worker, settings=still, broken=True)
+
+        async def open_it(pilot: Pilot[Any]) -> None:
+            await open_fleet(pilot)
+
+        assert snap_compare(app, terminal_size=size, run_before=open_it)
 
 
 class TestPure:
