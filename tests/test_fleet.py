@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pilotkit import FAST_RETRY, explorer, own_worker, plain, wait_for
+from pilotkit import FAST_RETRY, PtyApp, explorer, own_worker, plain, wait_for
 from textual.pilot import Pilot
 
 from harvest_tui.config import Config, Profile, Settings, resolve_profile
@@ -218,6 +218,13 @@ class TestFleet:
             assert watched and all(not j.finished for j in watched.values())
             polls = screen.watcher.polls
             await wait_for(pilot, lambda: screen.watcher.polls > polls, timeout=20)
+
+
+def test_fleet_flag_opens_the_fleet_at_start(sandbox: Sandbox) -> None:
+    """`harvest-tui --fleet`: the real command in a terminal opens on the fleet view."""
+    with PtyApp(sandbox, size=(120, 30), args=("--fleet",)) as app:
+        app.wait_for(b"1 profile-region", seconds=60)
+        app.wait_for(b"cup-final-highlights", seconds=30)
 
 
 class TestSnapshot:
