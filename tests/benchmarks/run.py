@@ -79,12 +79,13 @@ class Sizes:
     page_rounds: int
     connections: int = 500  # sandbox load
     load_requests: int = 20_000
+    fleet_profiles: int = 20  # × 3 regions
     fleet_singles: int = 60  # profile-regions of the fleet also loaded alone
 
 
 FULL = Sizes(reps=9, walk_reps=5, scale_reps=5, jobs=10_000, keys=120, page_rounds=3)
 QUICK = Sizes(reps=2, walk_reps=2, scale_reps=2, jobs=1_000, keys=20, page_rounds=1,
-              connections=50, load_requests=1_000, fleet_singles=6)  # fmt: skip
+              connections=50, load_requests=1_000, fleet_profiles=5, fleet_singles=5)  # fmt: skip
 
 
 @dataclass
@@ -543,7 +544,8 @@ def main(argv: list[str] | None = None) -> int:
         "jobs": lambda: [Row(**r) for r in jobs_list_rows(sizes.walk_reps, aws, alternate)],
         "load": lambda: sandbox_load(sizes),
         "fleet": lambda: [
-            Row(**r) for r in fleet_rows(20, sizes.walk_reps - 1, sizes.fleet_singles)
+            Row(**r)
+            for r in fleet_rows(sizes.fleet_profiles, sizes.walk_reps - 1, sizes.fleet_singles)
         ],
     }
     rows: list[Row] = []
