@@ -210,6 +210,36 @@ class TestFleet:
             assert app.active.name == "green" and app.active.regions == ("eu-west-1",)
             assert view.detail.resource.arn == job.arn
 
+    async def test_r_reloads_every_target(
+        self, sandbox: Sandbox, fleet_worker: ServiceWorker
+    ) -> None:
+        async with fleet_open(sandbox, fleet_worker) as (pilot, screen):
+            store = sandbox.store_for(ACCOUNTS["blue"], "eu-west-1")
+            channel = next(iter(store.channel_group("eu-broadcast").channels.values()))
+            endpoint = next(iter(channel.endpoints))
+            store.add_harvest_job(
+                "eu-broadcast", channel.name, endpoint, "added-after-the-first-load",
+                start=DEMO_NOW - timedelta(hours=3), end=DEMO_NOW - timedelta(hours=2),
+                bucket="acme-media-archive-eu", path="x/", created_at=DEMO_NOW,
+            )  # fmt: skip
+            table = screen.fleet
+            first = table.results  # each load starts a new record of the targets' ends
+            await pilot.press("r")
+            await wait_for(
+                pilot,
+                lambda: (
+                    table.results is not first
+                    and len(table.results) == len(table.targets)
+                    and not table.reading
+                    and not table.pending
+                ),
+                timeout=30,
+            )
+            added = [j for j in table.jobs.values() if j.name == "added-after-the-first-load"]
+            assert [(j.profile_name, j.aws_region) for j in added if isinstance(j, FleetJob)] == [
+                ("blue", "eu-west-1")
+            ]
+
     async def test_active_jobs_keep_being_polled(
         self, sandbox: Sandbox, fleet_worker: ServiceWorker
     ) -> None:
