@@ -80,6 +80,13 @@ def _seed(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    value = int(_converted(text, int))
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 65535, not {_shown(text)}")
+    return value
+
+
 def _region(text: str) -> str:
     from harvest_tui.config_checks import region_problem
 
@@ -110,6 +117,62 @@ def _path(text: str) -> str:
     return text
 
 
+def add_app_arguments(parser: argparse.ArgumentParser, *, inherited: bool = False) -> None:
+    """The app's flags. `inherited`: on `serve`, which runs the app with them; there they
+    override the ones given before `serve` only when given."""
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if inherited else value
+
+    parser.add_argument(
+        "--profile",
+        type=_profile,
+        default=default(None),
+        help="a profile from the config file, or an AWS profile",
+    )
+    parser.add_argument(
+        "--region",
+        type=_region,
+        default=default(None),
+        help="the AWS region (overrides the profile's regions)",
+    )
+    parser.add_argument(
+        "--endpoint-url",
+        type=_endpoint_url,
+        default=default(None),
+        help="a MediaPackage v2 endpoint, e.g. an emulator",
+    )
+    parser.add_argument(
+        "--config",
+        type=_path,
+        metavar="PATH",
+        default=default(None),
+        help="the profiles file to use",
+    )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        default=default(False),
+        help="start the built-in local sandbox and connect to it (no AWS account needed)",
+    )
+    parser.add_argument(
+        "--seed", type=_seed, default=default(7), help="demo-data seed for --sandbox (default 7)"
+    )
+    parser.add_argument(
+        "--speed",
+        type=_speed,
+        default=default(1.0),
+        help="clock speed of --sandbox: 1 is real time, so queued jobs finish as you watch; "
+        "10 makes a brisk demo",
+    )
+    parser.add_argument(
+        "--fleet",
+        action="store_true",
+        default=default(False),
+        help="open the fleet view: every job of every profile and region in the config",
+    )
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The command line. The sandbox command's own flags are added only when `argv` may
     name it (importing them costs every start of the app a few milliseconds). Every value
@@ -120,31 +183,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         epilog="Try it without AWS: harvest-tui --sandbox",
     )
     parser.add_argument("--version", action="version", version=f"harvest-tui {__version__}")
-    parser.add_argument(
-        "--profile", type=_profile, help="a profile from the config file, or an AWS profile"
-    )
-    parser.add_argument(
-        "--region", type=_region, help="the AWS region (overrides the profile's regions)"
-    )
-    parser.add_argument(
-        "--endpoint-url", type=_endpoint_url, help="a MediaPackage v2 endpoint, e.g. an emulator"
-    )
-    parser.add_argument("--config", type=_path, metavar="PATH", help="the profiles file to use")
-    parser.add_argument(
-        "--sandbox",
-        action="store_true",
-        help="start the built-in local sandbox and connect to it (no AWS account needed)",
-    )
-    parser.add_argument(
-        "--seed", type=_seed, default=7, help="demo-data seed for --sandbox (default 7)"
-    )
-    parser.add_argument(
-        "--speed",
-        type=_speed,
-        default=1.0,
-        help="clock speed of --sandbox: 1 is real time, so queued jobs finish as you watch; "
-        "10 makes a brisk demo",
-    )
+    add_app_arguments(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sandbox_parser = sub.add_parser(
@@ -158,6 +197,23 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     from harvest_tui.commands import add_jobs_parser
 
     add_jobs_parser(sub, argv)
+    serve_parser = sub.add_parser(
+        "serve", help="serve the app in a web browser (one app per tab) until Ctrl-C"
+    )
+    serve_parser.add_argument(
+        "--port", type=_port, default=8000, help="the port to listen on (default 8000)"
+    )
+    serve_parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default 127.0.0.1: this machine only)",
+    )
+    serve_parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other machines can reach (no authentication: see README, Browser)",
+    )
+    add_app_arguments(serve_parser, inherited=True)
     config_parser = sub.add_parser("config", help="the profiles file: init or path")
     config_sub = config_parser.add_subparsers(dest="config_command", metavar="ACTION")
     init = config_sub.add_parser("init", help="write a commented starter file")
@@ -191,6 +247,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from harvest_tui.sandbox import cli as sandbox_cli
 
             return sandbox_cli.run(args)
+        if args.command == "serve":
+            gc.enable()
+            from harvest_tui import serve
+
+            return serve.run(args)
         if args.command == "config":
             gc.enable()
             return _config_command(parser, args)
@@ -305,6 +366,7 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
             sandbox_url=sandbox_url,
             extra_profiles=(active,) if sandbox is not None else (),
             target=args.target,
+            fleet=args.fleet,
         )
         app.run()
     finally:

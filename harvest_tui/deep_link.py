@@ -20,7 +20,7 @@ _NAME = re.compile(r"[A-Za-z0-9_-]{1,256}")
 VALUE_FLAGS = frozenset(
     {"--profile", "--region", "--endpoint-url", "--config", "--seed", "--speed"}
 )
-COMMANDS = frozenset({"sandbox", "config", "jobs"})
+COMMANDS = frozenset({"sandbox", "config", "jobs", "serve"})
 
 
 class TargetError(ValueError):

@@ -59,6 +59,7 @@ class Settings:
     local_time: bool = False
     debug_log: bool = False
     active_job_quota: int = 10  # queued + in-progress harvest jobs per channel group
+    fleet_concurrency: int = 8  # profile-regions the fleet view (F) loads at once
 
 
 @dataclass(frozen=True)

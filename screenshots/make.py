@@ -2,7 +2,9 @@
 
     python screenshots/make.py
 
-Each picture walks the tree as a user would and saves what the terminal shows.
+Each picture walks the tree as a user would and saves what the terminal shows; the
+last, browser-1280x800.png, is `harvest-tui serve` in headless Chromium (skipped, saying
+why, where Chromium is not installed: apt-get install chromium chromium-driver).
 """
 
 from __future__ import annotations
@@ -63,9 +65,27 @@ async def shoot(
     print(f"screenshots/{name}.svg")
 
 
+def browser_shot() -> None:
+    """The app served to headless Chromium, walked to a job, as the browser shows it."""
+    from browser import chromium, missing, served, walk_to_first_job
+
+    if (why := missing()) is not None:
+        print(f"screenshots/browser-1280x800.png skipped: {why}")
+        return
+    env = {"AWS_ACCESS_KEY_ID": "sandbox", "AWS_SECRET_ACCESS_KEY": "sandbox"}
+    with Sandbox(seed=7, clock=FrozenClock(DEMO_NOW)) as sandbox:
+        args = ("--endpoint-url", sandbox.endpoint_url, "--region", "us-east-1")
+        with served(*args, env=env) as url, chromium(url) as page:
+            walk_to_first_job(page, sandbox)
+            page.wait_for(lambda t: "Harvest job" in t and "ETag" in t, "the job")
+            page.driver.save_screenshot(str(HERE / "browser-1280x800.png"))
+    print("screenshots/browser-1280x800.png")
+
+
 async def main() -> None:
     for shot in SHOTS:
         await shoot(*shot)
+    browser_shot()
 
 
 if __name__ == "__main__":

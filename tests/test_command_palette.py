@@ -245,3 +245,20 @@ async def test_go_to_shows_a_hostile_name_as_text(sandbox: Sandbox) -> None:
         shown = explorer(app).detail.resource
         assert isinstance(shown, HarvestJob) and shown.name == name
         assert app.is_running
+
+
+async def test_the_apps_own_commands_run_from_the_palette(sandbox: Sandbox) -> None:
+    """UTC/local, help and the others are the app's actions, not the explorer's: chosen in
+    the palette they do what their key does (they used to run against the explorer, and
+    did nothing)."""
+    app = make_app(sandbox)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        before = app.local_time
+        titles = await palette_titles(pilot, "utc")
+        assert titles and "UTC" in titles[0], titles
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.local_time != before)
+        titles = await palette_titles(pilot, "help")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen")

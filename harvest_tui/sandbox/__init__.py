@@ -12,7 +12,8 @@ credential scope, the account from an access key ending in 12 digits (any other 
 is the demo account ACCOUNT_ID); unsigned requests are the demo account in
 us-east-1. Each (account, region) has its own Store (at most 100): us-east-1 holds
 `data` (other accounts seeded from a hash of the account), demo data adds a small
-eu-west-1 set (populate_demo_eu), other regions start empty.
+eu-west-1 set (populate_demo_eu), other regions start empty; with every_region=True
+(`--every-region`) every region holds what us-east-1 does.
 
 Public API
 ----------
@@ -41,9 +42,10 @@ Clocks: DEMO_NOW = 2026-11-02T14:30Z. FrozenClock(instant=DEMO_NOW) with
     ScaledClock(speed, start=None) runs `speed` times faster from `start` (or now).
 
 Faults(latency_ms=0, throttle_rate=0, error_rate=0, drop_rate=0, deny_groups=set(),
-    seed=0) and .clear(). Rates are fractions drawn from a seeded RNG: 429
+    deny_accounts=set(), seed=0) and .clear(). Rates are fractions drawn from a seeded RNG: 429
     ThrottlingException, 500 InternalServerException, or a connection closed with
-    no response. deny_groups: 403 AccessDeniedException for any call naming that
+    no response. deny_accounts: 403 AccessDeniedException for every call of that account.
+    deny_groups: 403 AccessDeniedException for any call naming that
     group (by name or ARN); ListChannelGroups still lists it. Latency applies to all.
 
 Store (sandbox.store; changes take its lock): add_channel_group(name, ...),

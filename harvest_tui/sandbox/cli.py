@@ -73,6 +73,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="answer 403 AccessDeniedException for this channel group (repeatable)",
     )
+    faults.add_argument(
+        "--deny-account",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="answer 403 AccessDeniedException to every call of this account (repeatable)",
+    )
+    data.add_argument(
+        "--every-region",
+        action="store_true",
+        help="every region of an account holds what its us-east-1 holds (a fleet to try)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log each request to stderr")
     parser.add_argument(
         "--debug-routes",
@@ -99,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
         error_rate=args.error_rate,
         drop_rate=args.drop_rate,
         deny_groups=set(args.deny_group),
+        deny_accounts=set(args.deny_account),
         seed=args.seed,
     )
     data: Any = "demo"
@@ -115,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
         port=args.port,
         quiet=not args.verbose,
         debug_routes=args.debug_routes,
+        every_region=args.every_region,
     )
     try:
         sandbox.bind()

@@ -1,4 +1,5 @@
-"""Fault injection: latency, throttling, server errors, denied groups, dropped connections.
+"""Fault injection: latency, throttling, server errors, denied groups and accounts,
+dropped connections.
 
 Faults let tests and demos exercise the client's retry and error paths against
 the real wire. Every rate is drawn from one seeded RNG so a run is reproducible,
@@ -29,10 +30,12 @@ class Faults:
     error_rate: float = 0.0
     drop_rate: float = 0.0
     deny_groups: set[str] = field(default_factory=set)
+    deny_accounts: set[str] = field(default_factory=set)  # every call of these accounts: 403
     seed: int = 0
 
     def __post_init__(self) -> None:
         self.deny_groups = set(self.deny_groups)
+        self.deny_accounts = set(self.deny_accounts)
         self._lock = threading.Lock()
         self._rng = random.Random(self.seed)
         self.check()
@@ -50,13 +53,18 @@ class Faults:
         """Switch every fault off."""
         self.latency_ms = self.throttle_rate = self.error_rate = self.drop_rate = 0.0
         self.deny_groups = set()
+        self.deny_accounts = set()
 
-    def decide(self, operation: str, channel_group: str | None) -> Fault | None:
+    def decide(
+        self, operation: str, channel_group: str | None, account: str | None = None
+    ) -> Fault | None:
         """The fault this request suffers, if any (one RNG draw per rate that is on)."""
         with self._lock:
             if self.drop_rate and self._rng.random() < self.drop_rate:
                 return Fault.DROP
             if channel_group is not None and channel_group in self.deny_groups:
+                return Fault.DENY
+            if account is not None and account in self.deny_accounts:
                 return Fault.DENY
             if self.throttle_rate and self._rng.random() < self.throttle_rate:
                 return Fault.THROTTLE

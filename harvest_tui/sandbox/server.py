@@ -84,8 +84,12 @@ class Sandbox:
         port: int = 0,
         quiet: bool = True,
         debug_routes: bool = False,
+        every_region: bool = False,
     ) -> None:
+        """`every_region`: every region of an account holds what its us-east-1 holds (a
+        fleet of many regions, for the fleet benchmark)."""
         self.seed = seed
+        self.every_region = every_region
         self.debug_routes = debug_routes
         self.clock: Clock = clock or SystemClock()
         self.faults = faults or Faults(seed=seed)
@@ -126,9 +130,10 @@ class Sandbox:
             if (account, region) != (ACCOUNT_ID, REGION):
                 secret += f"-{account}-{region}"
             store = Store(self.clock, secret=secret.encode(), region=region, account=account)
-            if region == REGION and self.data == "demo":
+            filled_like_home = region == REGION or self.every_region
+            if filled_like_home and self.data == "demo":
                 populate_demo(store, seed)
-            elif region == REGION and callable(self.data):
+            elif filled_like_home and callable(self.data):
                 self.data(store, seed)
             elif region == EU_REGION and self.data == "demo":
                 populate_demo_eu(store, seed)
@@ -305,7 +310,7 @@ class Sandbox:
         if invalid is None:
             self._record(op.name, params)
         group = channel_group_of(params)
-        fault = self.faults.decide(op.name, group)
+        fault = self.faults.decide(op.name, group, account)
         if self.faults.latency_ms:
             time.sleep(self.faults.latency_ms / 1000)
         if fault is Fault.DROP:

@@ -30,6 +30,7 @@ from harvest_tui.ui.screens.explorer import LONG_NAMES, Connected, ExplorerScree
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from harvest_tui.ui.screens.fleet_screen import FleetScreen
 
 BELL_COALESCE_SECONDS = 3.0
 TOAST_REPAINT_SECONDS = 0.5  # after a toast's timeout: see HarvestApp.notify
@@ -43,6 +44,16 @@ def end_startup_gc() -> None:
     if not gc.isenabled():
         gc.freeze()
         gc.enable()
+
+
+def active_in(profile: Profile | ActiveProfile, region: str | None) -> ActiveProfile:
+    """`profile` made active in `region` (None: in all of its regions)."""
+    regions = (region,) if region else tuple(profile.regions)
+    if isinstance(profile, ActiveProfile):
+        return replace(profile, regions=regions)
+    values = {f.name: getattr(profile, f.name) for f in fields(profile)}
+    values["regions"] = regions
+    return ActiveProfile(**values, source="profile switcher", from_config=True)
 
 
 def local_tz() -> tzinfo:
@@ -84,6 +95,7 @@ class HarvestApp(App[int]):
         Binding(
             "p", "profiles", "Profile", id="profiles", show=False, tooltip="Switch profile/region"
         ),
+        Binding("F", "fleet", "Fleet", id="fleet", show=False, tooltip="Jobs of every profile"),
     ]
 
     def __init__(
@@ -97,8 +109,10 @@ class HarvestApp(App[int]):
         extra_profiles: Iterable[ActiveProfile] = (),
         endpoint_label: Callable[[Profile], str | None] = lambda p: p.endpoint_url,
         target: Target | None = None,
+        fleet: bool = False,
     ) -> None:
         super().__init__()
+        self.open_fleet = fleet  # --fleet: the fleet view over the explorer at start
         self.target = target  # where to open (harvest-tui TARGET)
         self.endpoint_label = endpoint_label  # how the header and switcher name an endpoint
         self.active = active
@@ -150,6 +164,8 @@ class HarvestApp(App[int]):
         self.explorer.first_frame()
         if not gc.isenabled():
             self.set_timer(STARTUP_GC_SECONDS, end_startup_gc)
+        if self.open_fleet:
+            self.action_fleet()
 
     def on_explorer_screen_job_finished(self, message: ExplorerScreen.JobFinished) -> None:
         self.ring_bell()
@@ -238,18 +254,38 @@ class HarvestApp(App[int]):
             ProfilePicker(entries, self.active, endpoint_label=label, hint=hint), chosen
         )
 
-    def switch_profile(self, profile: Profile | ActiveProfile, region: str | None) -> None:
-        regions = (region,) if region else tuple(profile.regions)
-        if isinstance(profile, ActiveProfile):
-            active = replace(profile, regions=regions)
-        else:
-            values = {f.name: getattr(profile, f.name) for f in fields(profile)}
-            values["regions"] = regions
-            active = ActiveProfile(**values, source="profile switcher", from_config=True)
-        where = clean(", ".join(regions) or "default region")
+    def switch_profile(
+        self, profile: Profile | ActiveProfile, region: str | None, target: Target | None = None
+    ) -> None:
+        """Show `profile` in `region` (None: all of its regions); `target`: walk to it."""
+        active = active_in(profile, region)
+        where = clean(", ".join(active.regions) or "default region")
         self.notify(f"Connecting to {clean(active.name)} ({where})", markup=False)
         self.active = active
-        self.explorer.connect(self.connect_to(active))
+        self.explorer.connect(self.connect_to(active), target)
+
+    def action_fleet(self) -> None:
+        """Every job of every profile and region of the config, in one table."""
+        from harvest_tui.config import switcher_entries
+        from harvest_tui.fleet import fleet_targets
+        from harvest_tui.ui.screens.fleet_screen import FleetScreen
+
+        if isinstance(self.screen, FleetScreen):
+            return
+        entries = [(p, r or "") for p, r in switcher_entries(self.config, self.active)]
+        entries += [(p, r) for p in self.extra_profiles for r in p.regions or ("",)]
+        targets = [
+            (t, next(iter(self.connect_to(active_in(t.profile, t.region)).backends.values())))
+            for t in fleet_targets(entries)
+        ]
+        self.push_screen(FleetScreen(targets, settings=self.settings, clock=self.clock, tz=self.tz))
+
+    def on_fleet_screen_open_job(self, message: FleetScreen.OpenJob) -> None:
+        """Enter in the fleet: that job in the explorer, on its profile and region."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        job, region = message.job, message.target.region or None
+        self.switch_profile(message.target.profile, region, Target(job.key, region))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's commands (a Screenshot that works), then the explorer's keys that apply

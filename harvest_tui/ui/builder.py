@@ -52,6 +52,7 @@ def build_app(
     deadline: float | None = None,
     extra_profiles: Iterable[ActiveProfile] = (),
     target: Target | None = None,
+    fleet: bool = False,
 ) -> HarvestApp:
     """The app for `active`. `sandbox_url`: the built-in sandbox's endpoint, which gets
     fixed credentials and is named so in the header."""
@@ -76,4 +77,5 @@ def build_app(
         extra_profiles=extra_profiles,
         endpoint_label=endpoint_label,
         target=target,
+        fleet=fleet,
     )

@@ -121,7 +121,9 @@ def key_commands(
         seen.add(title)
         words = DESCRIPTIONS.get(binding.id or binding.action, binding.tooltip or title)
         key = binding.key_display or binding.key.split(",")[0]
-        run = partial(screen.app.run_action, binding.action, screen)
+        # The explorer's own actions run on it; the app's (help, profiles, time, fleet) on the app.
+        namespace = screen if hasattr(screen, f"action_{binding.action}") else screen.app
+        run = partial(screen.app.run_action, binding.action, namespace)
         yield Command(title, f"{escape(words)}  ({escape(key)})", run)
 
 

@@ -47,6 +47,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from fleet_load import rows as fleet_rows
 from harness import (
     HERE,
     PYTHON,
@@ -78,11 +79,13 @@ class Sizes:
     page_rounds: int
     connections: int = 500  # sandbox load
     load_requests: int = 20_000
+    fleet_profiles: int = 20  # × 3 regions
+    fleet_singles: int = 60  # profile-regions of the fleet also loaded alone
 
 
 FULL = Sizes(reps=9, walk_reps=5, scale_reps=5, jobs=10_000, keys=120, page_rounds=3)
 QUICK = Sizes(reps=2, walk_reps=2, scale_reps=2, jobs=1_000, keys=20, page_rounds=1,
-              connections=50, load_requests=1_000)  # fmt: skip
+              connections=50, load_requests=1_000, fleet_profiles=5, fleet_singles=5)  # fmt: skip
 
 
 @dataclass
@@ -526,7 +529,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["startup", "walk", "economy", "scale", "paging", "jobs", "load"],
+        choices=["startup", "walk", "economy", "scale", "paging", "jobs", "load", "fleet"],
         help="run only these measurements (repeatable)",
     )
     args = parser.parse_args(argv)
@@ -540,6 +543,10 @@ def main(argv: list[str] | None = None) -> int:
         "paging": lambda: sandbox_paging(sizes),
         "jobs": lambda: [Row(**r) for r in jobs_list_rows(sizes.walk_reps, aws, alternate)],
         "load": lambda: sandbox_load(sizes),
+        "fleet": lambda: [
+            Row(**r)
+            for r in fleet_rows(sizes.fleet_profiles, sizes.walk_reps - 1, sizes.fleet_singles)
+        ],
     }
     rows: list[Row] = []
     crashed = False

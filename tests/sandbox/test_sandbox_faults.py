@@ -118,3 +118,23 @@ def test_request_log(sandbox: Sandbox, mp) -> None:
     )
     sandbox.reset_requests()
     assert sandbox.request_counts == {} and sandbox.requests == []
+
+
+def test_denied_account(sandbox: Sandbox) -> None:
+    """Every call of a denied account is refused; other accounts are served."""
+    denied = sandbox.client(access_key="AKIDDENIED222233334444")
+    sandbox.faults.deny_accounts.add("222233334444")
+    response = error_of(denied.list_channel_groups)
+    assert response["Error"]["Code"] == "AccessDeniedException"
+    assert "arn:aws:iam::222233334444:" in response["Error"]["Message"]
+    other = sandbox.client(access_key="AKIDOTHER555566667777")
+    assert other.list_channel_groups()["Items"]
+
+
+def test_every_region_holds_what_us_east_1_does() -> None:
+    with Sandbox(seed=7, clock=FrozenClock(), every_region=True) as sandbox:
+        home = sandbox.store_for("222233334444", "us-east-1")
+        far = sandbox.store_for("222233334444", "ap-south-1")
+        assert sorted(far.groups) == sorted(home.groups) != []
+        assert len(list(far.all_jobs())) == len(list(home.all_jobs()))
+        assert all(":ap-south-1:" in job.arn for job in far.all_jobs())

@@ -185,12 +185,15 @@ class ExplorerScreen(Screen[None]):
         if self.target is not None:
             self.resource_tree.reveal(self.target.names, self.target.region)
 
-    def connect(self, connected: Connected) -> None:
-        """Show another profile (or region): everything loads afresh."""
+    def connect(self, connected: Connected, target: Target | None = None) -> None:
+        """Show another profile (or region): everything loads afresh; `target`: then
+        walk to it (the fleet view opens a job so)."""
         self.connected = connected
         self.detail.clear_resource()
         self.show_connection()
         self.resource_tree.connect(connected.backends)
+        if target is not None:
+            self.resource_tree.reveal(target.names, target.region)
 
     def show_connection(self) -> None:
         active = self.connected.active

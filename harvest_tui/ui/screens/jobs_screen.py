@@ -76,28 +76,33 @@ class JobsScreen(Screen[None]):
     def __init__(
         self,
         scope: JobsScope,
-        backend: Backend,
+        backend: Backend | None,
         *,
         clock: Callable[[], datetime],
         tz: tzinfo,
         history: JobHistory,
+        table: JobsTable | None = None,
     ) -> None:
+        """`table`: another kind of JobsTable (the fleet's); `backend` None: no detail."""
         super().__init__()
         self.scope = scope
         self.backend = backend
         self.clock = clock
         self.history = history
-        self.table = JobsTable(scope, backend, clock=clock, tz=tz, id="jobs-table")
+        self.table = table or JobsTable(scope, backend, clock=clock, tz=tz, id="jobs-table")
         self.detail = DetailPane(clock=clock, history=history, tz=tz, id="jobs-detail")
         self.progress = JobsTable.Progress(0, 0, False, None)
         self._retry_note = ""
         self._filter_timer: Timer | None = None
 
-    def compose(self) -> ComposeResult:
+    def heading(self) -> Text:
         title = Text("Harvest jobs  ", style="bold")
         title.append(self.scope.label)
         title.append(f" · {clean(self.scope.region)}", style="dim")
-        yield Static(title, id="jobs-title")
+        return title
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.heading(), id="jobs-title")
         with Horizontal(id="jobs-main"):
             yield self.table
             yield self.detail
@@ -168,13 +173,15 @@ class JobsScreen(Screen[None]):
         self.show_detail(message.job)
 
     def show_detail(self, job: HarvestJob) -> None:
+        if self.backend is None:
+            return
         self.detail.display = True
         self.detail.show_resource(self.scope.region, job, self.backend)
 
     def on_data_table_row_highlighted(self, event: JobsTable.RowHighlighted) -> None:
         """The open detail follows the cursor, as the tree's does."""
         job = self.table.cursor_job
-        if self.detail.display and job is not None:
+        if self.detail.display and job is not None and self.backend is not None:
             self.detail.show_resource(self.scope.region, job, self.backend)
 
     def on_detail_pane_fetched(self, message: DetailPane.Fetched) -> None:

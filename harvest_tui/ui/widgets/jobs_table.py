@@ -93,6 +93,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("created", "Created", lambda j: j.created_at),
     Column("modified", "Modified", lambda j: j.modified_at),
 )
+TIME_COLUMNS = frozenset({"start", "end", "duration", "created", "modified"})  # newest first
 DEFAULT_SORT = 7  # CreatedAt,
 DEFAULT_REVERSE = True  # newest first
 ROWS_PER_FRAME = 1000  # rows added between two frames: each frame repaints the visible rows
@@ -136,12 +137,18 @@ def job_cells(job: HarvestJob, now: datetime, tz: tzinfo) -> list[Cell]:
     ]
 
 
-def row_key_of(key: JobKey) -> str:
+def row_key_of(key: tuple[str, ...]) -> str:
     return "\x00".join(key)  # names hold no NUL: one key per job
 
 
 class JobsTable(DataTable[Cell]):
-    """The jobs of a scope: loaded page by page, sorted, filtered, chosen."""
+    """The jobs of a scope: loaded page by page, sorted, filtered, chosen.
+
+    A subclass may show other columns (`COLUMNS`, `make_cells`), tell jobs apart by
+    more than their names (`key_of`) and load otherwise (`load`): the fleet view does.
+    """
+
+    COLUMNS: ClassVar[tuple[Column, ...]] = COLUMNS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,right,l", "choose", "Detail", show=False),
@@ -187,7 +194,7 @@ class JobsTable(DataTable[Cell]):
     def __init__(
         self,
         scope: JobsScope,
-        backend: Backend,
+        backend: Backend | None,
         *,
         clock: Callable[[], datetime],
         tz: tzinfo,
@@ -204,8 +211,8 @@ class JobsTable(DataTable[Cell]):
         self.backend = backend
         self.clock = clock
         self.tz = tz
-        self.jobs: dict[JobKey, HarvestJob] = {}  # every job loaded, by key
-        self.sort_column = DEFAULT_SORT
+        self.jobs: dict[tuple[str, ...], HarvestJob] = {}  # every job loaded, by key
+        self.sort_column = self.COLUMNS.index(COLUMNS[DEFAULT_SORT])
         self.sort_reverse = DEFAULT_REVERSE
         self.text_filter = ""
         self.status_filter = "All"
@@ -213,12 +220,12 @@ class JobsTable(DataTable[Cell]):
         self.error: ServiceError | None = None
         self._generation = 0
         self._fresh = False  # a load has begun and its first page has not arrived
-        self._cells: dict[JobKey, list[Cell]] = {}  # built once per job, reused by rebuilds
+        self._cells: dict[tuple[str, ...], list[Cell]] = {}  # once per job, reused by rebuilds
         self.pending: list[HarvestJob] = []  # matching jobs not yet added, in sort order
         self._draining = False
 
     def on_mount(self) -> None:
-        for column in COLUMNS:
+        for column in self.COLUMNS:
             self.add_column(column.title, key=column.key, width=len(column.title) + 2)
         self.show_sort()
         self.load()
@@ -245,6 +252,8 @@ class JobsTable(DataTable[Cell]):
         """In a thread worker: the page chain, each page posted back as it arrives."""
         worker = get_current_worker()
         generation, scope, backend = self._generation, self.scope, self.backend
+        if backend is None:
+            return
 
         def report(operation: str, attempt: int, max_attempts: int) -> None:
             self.post_message(CallRetrying(operation, attempt, max_attempts))
@@ -273,9 +282,9 @@ class JobsTable(DataTable[Cell]):
             self.forget_rows()
         new = []
         for job in message.jobs:
-            if job.key not in self.jobs:
+            if self.key_of(job) not in self.jobs:
                 new.append(job)
-            self.jobs[job.key] = job
+            self.jobs[self.key_of(job)] = job
         self.add_jobs(new)
         self.post_progress()
 
@@ -303,12 +312,21 @@ class JobsTable(DataTable[Cell]):
         needle = self.text_filter.casefold()
         if not needle:
             return True
-        return any(
-            needle in name.casefold() for name in (job.name, job.channel_name, job.endpoint_name)
-        )
+        return any(needle in name.casefold() for name in self.searched(job))
 
-    def sort_key(self, job: HarvestJob) -> tuple[Any, JobKey]:
-        return (COLUMNS[self.sort_column].sort_key(job), job.key)
+    def searched(self, job: HarvestJob) -> tuple[str, ...]:
+        """The names the text filter looks in."""
+        return (job.name, job.channel_name, job.endpoint_name)
+
+    def key_of(self, job: HarvestJob) -> tuple[str, ...]:
+        """What tells one row from another: the job's names here."""
+        return job.key
+
+    def make_cells(self, job: HarvestJob) -> list[Cell]:
+        return job_cells(job, self.clock(), self.tz)
+
+    def sort_key(self, job: HarvestJob) -> tuple[Any, tuple[str, ...]]:
+        return (self.COLUMNS[self.sort_column].sort_key(job), self.key_of(job))
 
     def forget_rows(self) -> None:
         self._fresh = False
@@ -349,25 +367,26 @@ class JobsTable(DataTable[Cell]):
             in_order = last is None or (
                 first <= self.sort_key(last) if self.sort_reverse else first >= self.sort_key(last)
             )
-            widths = [self.columns[ColumnKey(c.key)].width for c in COLUMNS]
+            widths = [self.columns[ColumnKey(c.key)].width for c in self.COLUMNS]
             for job in chunk:
                 cells = self.cells_of(job)
                 widths = [max(w, cell.text.cell_len) for w, cell in zip(widths, cells, strict=True)]
-                self.add_row(*cells, key=row_key_of(job.key))
+                self.add_row(*cells, key=row_key_of(self.key_of(job)))
             self.fit_columns(widths)
             if not in_order:
                 self.reorder()
         self.post_progress()
 
     def cells_of(self, job: HarvestJob) -> list[Cell]:
-        cells = self._cells.get(job.key)
+        key = self.key_of(job)
+        cells = self._cells.get(key)
         if cells is None or cells[1].job is not job:
-            cells = self._cells[job.key] = job_cells(job, self.clock(), self.tz)
+            cells = self._cells[key] = self.make_cells(job)
         return cells
 
     def fit_columns(self, widths: list[int]) -> None:
         """Columns as wide as their widest cell (DataTable does not measure ours)."""
-        for column, width in zip(COLUMNS, widths, strict=True):
+        for column, width in zip(self.COLUMNS, widths, strict=True):
             self.columns[ColumnKey(column.key)].width = width
 
     def last_shown(self) -> HarvestJob | None:
@@ -404,19 +423,20 @@ class JobsTable(DataTable[Cell]):
             reverse=self.sort_reverse,
         )
         if followed is not None:
-            self.move_cursor(row=self.get_row_index(row_key_of(followed.key)))
+            self.move_cursor(row=self.get_row_index(row_key_of(self.key_of(followed))))
 
     def rebuild(self) -> None:
         """Every row again, from the loaded jobs: once per filter change."""
         followed = self.cursor_job
         self.clear()
-        self.fit_columns([len(c.title) + 2 for c in COLUMNS])
+        self.fit_columns([len(c.title) + 2 for c in self.COLUMNS])
         matching = (j for j in self.jobs.values() if self.matches(j))
         self.pending = sorted(matching, key=self.sort_key, reverse=self.sort_reverse)
         self._add_chunk()  # the first rows now, so the cursor can stay on its job
         self._drain_soon()
-        if followed is not None and row_key_of(followed.key) in self.rows:
-            self.move_cursor(row=self.get_row_index(row_key_of(followed.key)), animate=False)
+        followed_key = row_key_of(self.key_of(followed)) if followed is not None else None
+        if followed_key is not None and followed_key in self.rows:
+            self.move_cursor(row=self.get_row_index(followed_key), animate=False)
         else:
             self.move_cursor(row=0)
         self.post_progress()
@@ -432,16 +452,16 @@ class JobsTable(DataTable[Cell]):
 
     def update_job(self, job: HarvestJob) -> None:
         """A fresh state of a job (its Get): its row shows it, if the row is shown."""
-        if job.key not in self.jobs:
+        if self.key_of(job) not in self.jobs:
             return
-        self.jobs[job.key] = job
-        key = row_key_of(job.key)
+        self.jobs[self.key_of(job)] = job
+        key = row_key_of(self.key_of(job))
         if key not in self.rows:
             return
         cells = self.cells_of(job)
-        for column, cell in zip(COLUMNS, cells, strict=True):
+        for column, cell in zip(self.COLUMNS, cells, strict=True):
             self.update_cell(key, column.key, cell)
-        widths = [self.columns[ColumnKey(c.key)].width for c in COLUMNS]
+        widths = [self.columns[ColumnKey(c.key)].width for c in self.COLUMNS]
         self.fit_columns(
             [max(w, cell.text.cell_len) for w, cell in zip(widths, cells, strict=True)]
         )
@@ -454,7 +474,7 @@ class JobsTable(DataTable[Cell]):
             self.sort_reverse = not self.sort_reverse
         else:
             self.sort_column = column
-            self.sort_reverse = column in (4, 5, 6, 7, 8)  # times: newest (longest) first
+            self.sort_reverse = self.COLUMNS[column].key in TIME_COLUMNS
         self.show_sort()
         if self.pending:  # rows still to come: queue them all again in the new order
             self.rebuild()
@@ -463,7 +483,7 @@ class JobsTable(DataTable[Cell]):
         self.post_progress()
 
     def action_sort_next(self) -> None:
-        self.action_sort((self.sort_column + 1) % len(COLUMNS))
+        self.action_sort((self.sort_column + 1) % len(self.COLUMNS))
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
@@ -471,7 +491,7 @@ class JobsTable(DataTable[Cell]):
 
     def show_sort(self) -> None:
         """The sorted column's title carries an arrow."""
-        for i, column in enumerate(COLUMNS):
+        for i, column in enumerate(self.COLUMNS):
             title = column.title
             if i == self.sort_column:
                 title += " ▼" if self.sort_reverse else " ▲"
@@ -480,14 +500,15 @@ class JobsTable(DataTable[Cell]):
 
     @property
     def sort_description(self) -> str:
-        return f"{COLUMNS[self.sort_column].title.lower()} {'▼' if self.sort_reverse else '▲'}"
+        return f"{self.COLUMNS[self.sort_column].title.lower()} {'▼' if self.sort_reverse else '▲'}"
 
     # Choosing.
 
     def action_choose(self) -> None:
         job = self.cursor_job
         if job is not None:
-            self.post_message(self.JobChosen(self.scope.region, self.jobs.get(job.key, job)))
+            chosen = self.jobs.get(self.key_of(job), job)
+            self.post_message(self.JobChosen(self.scope.region, chosen))
 
     def post_progress(self) -> None:
         self.post_message(

@@ -1,0 +1,130 @@
+"""FleetScreen: every job of every profile and region of the config, in one table.
+
+`F` (or `harvest-tui --fleet`) opens it. It is the jobs screen (filters `/` and `s`,
+sort, export `E`, reload `r`) over a FleetTable; its title counts the profile-regions
+loaded and lists, one a line, those that failed with the command that fixes them.
+Enter posts `OpenJob`: the app shows that job in the explorer, on its profile and
+region. Active jobs are polled as in the explorer (a JobWatcher of its own).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widgets import Static
+
+from harvest_tui.backend import Backend
+from harvest_tui.config import Settings
+from harvest_tui.fleet import FleetJob, FleetTarget
+from harvest_tui.history import JobHistory, WatchKey
+from harvest_tui.models import HarvestJob
+from harvest_tui.safe_text import clean
+from harvest_tui.ui.screens.jobs_screen import JobsScreen
+from harvest_tui.ui.watcher import JobWatcher
+from harvest_tui.ui.widgets.fleet_table import FLEET_SCOPE, FleetTable
+from harvest_tui.ui.widgets.jobs_table import JobsTable
+
+MAX_ERRORS_SHOWN = 5
+
+
+class FleetScreen(JobsScreen):
+    """The fleet: the jobs screen over every target."""
+
+    CSS_PATH = Path(__file__).with_name("fleet.tcss")
+
+    @dataclass
+    class OpenJob(Message):
+        """Enter on a row: show `job` in the explorer, on `target`'s profile and region."""
+
+        target: FleetTarget
+        job: HarvestJob
+
+    def __init__(
+        self,
+        targets: Sequence[tuple[FleetTarget, Backend]],
+        *,
+        settings: Settings,
+        clock: Callable[[], datetime],
+        tz: tzinfo,
+    ) -> None:
+        table = FleetTable(
+            targets, concurrency=settings.fleet_concurrency, clock=clock, tz=tz, id="jobs-table"
+        )
+        history = JobHistory(clock)
+        super().__init__(FLEET_SCOPE, None, clock=clock, tz=tz, history=history, table=table)
+        self.fleet = table
+        self.watcher = JobWatcher(
+            history=history,
+            settings=settings,
+            watched=self.watched_jobs,
+            backend_for=self.fleet.backends.get,
+        )
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield self.watcher
+
+    def heading(self) -> Text:
+        """ "Fleet  14 of 20 profile-regions, 2 failed", then a line per failure."""
+        table = self.fleet
+        total, done = len(table.targets), len(table.results)
+        failures = table.failures
+        title = Text("Fleet  ", style="bold")
+        noun = "profile-region" if total == 1 else "profile-regions"
+        title.append(f"{done} of {total} {noun}" if done < total else f"{total} {noun}")
+        if failures:
+            title.append(f", {len(failures)} failed", style="bold red")
+        for result in failures[:MAX_ERRORS_SHOWN]:
+            error, target = result.error, result.target
+            assert error is not None
+            title.append("\n✗ ", style="bold red")
+            title.append(f"{clean(target.profile.name, max_len=40)} · {target.region_label}: ")
+            title.append(clean(error.title, max_len=120), style="red")
+            if error.hint:
+                title.append(f" — {clean(error.hint, max_len=160)}", style="dim")
+        if len(failures) > MAX_ERRORS_SHOWN:
+            title.append(f"\n  and {len(failures) - MAX_ERRORS_SHOWN} more", style="dim")
+        return title
+
+    def on_jobs_table_progress(self, message: JobsTable.Progress) -> None:
+        super().on_jobs_table_progress(message)
+        if self.is_mounted:
+            self.query_one("#jobs-title", Static).update(self.heading())
+
+    @property
+    def busy(self) -> bool:
+        return super().busy or len(self.fleet.results) < len(self.fleet.targets)
+
+    # Choosing: the explorer shows the job.
+
+    def on_jobs_table_job_chosen(self, message: JobsTable.JobChosen) -> None:
+        message.stop()
+        job = message.job
+        target = self.fleet.target_of(job) if isinstance(job, FleetJob) else None
+        if target is not None:
+            self.post_message(self.OpenJob(target, job))
+
+    # Polling: the unfinished jobs listed, each on its target's backend.
+
+    def watched_jobs(self) -> dict[WatchKey, HarvestJob]:
+        return {
+            (job.target, job.key): job
+            for job in self.fleet.jobs.values()
+            if isinstance(job, FleetJob) and not job.finished
+        }
+
+    def on_job_watcher_job_changed(self, message: JobWatcher.JobChanged) -> None:
+        target = next((t for t, _ in self.fleet.targets if t.key == message.region), None)
+        if target is not None:
+            backend = self.fleet.backends.get(target.key)
+            region = backend.region if backend is not None else None
+            self.fleet.update_job(FleetJob.found(message.job, target, region))
+
+
+__all__ = ["FleetScreen"]

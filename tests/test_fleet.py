@@ -1,0 +1,308 @@
+"""The fleet view (F): every job of every profile and region, driven by Pilot through the
+real app and a service worker against one sandbox serving three accounts (one access
+key each); and the fleet's pure parts (grouping, targets)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pilotkit import FAST_RETRY, PtyApp, explorer, own_worker, plain, wait_for
+from textual.pilot import Pilot
+
+from harvest_tui.config import Config, Profile, Settings, resolve_profile
+from harvest_tui.fleet import FleetJob, FleetTarget, account_of, fleet_rank, fleet_targets
+from harvest_tui.models import HarvestJob, JobStatus
+from harvest_tui.sandbox import ACCOUNT_ID, DEMO_NOW, Sandbox
+from harvest_tui.ui.app import HarvestApp
+from harvest_tui.ui.builder import build_app
+from harvest_tui.ui.screens.fleet_screen import FleetScreen
+from harvest_tui.worker.client import ServiceWorker
+
+KEYS = {"blue": "AKIDBLUE222233334444", "green": "AKIDGREEN555566667777", "demo": "sandbox"}
+ACCOUNTS = {"blue": "222233334444", "green": "555566667777", "demo": ACCOUNT_ID}
+REGIONS = ("us-east-1", "eu-west-1")
+SETTINGS = Settings(poll_interval_seconds=0.2, poll_max_interval_seconds=0.5, bell=False)
+
+
+def fleet_config(sandbox: Sandbox, *, broken: bool = False) -> Config:
+    """Three profiles × two regions on one sandbox; `broken`: and one whose AWS profile
+    does not exist."""
+    profiles = {
+        name: Profile(
+            name, aws_profile=f"{name}-acct", regions=REGIONS, endpoint_url=sandbox.endpoint_url
+        )
+        for name in KEYS
+    }
+    if broken:
+        profiles["lost"] = Profile(
+            "lost",
+            aws_profile="no-such-profile",
+            regions=("us-east-1",),
+            endpoint_url=sandbox.endpoint_url,
+        )
+    return Config(path=None, default_profile="blue", profiles=profiles, settings=SETTINGS)
+
+
+@pytest.fixture
+def fleet_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ServiceWorker]:
+    """A worker that reads a credentials file naming the three accounts' keys."""
+    lines = []
+    for name, key in KEYS.items():
+        lines += [f"[{name}-acct]", f"aws_access_key_id = {key}", "aws_secret_access_key = x", ""]
+    credentials = tmp_path / "credentials"
+    credentials.write_text("\n".join(lines))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
+    with own_worker() as worker:
+        yield worker
+
+
+def fleet_app(
+    sandbox: Sandbox, worker: ServiceWorker, settings: Settings = SETTINGS, **config: Any
+) -> HarvestApp:
+    """The app as `harvest-tui` builds it for a config whose profiles name the sandbox as
+    their endpoint (not `--sandbox`, whose fixed key would make every profile the demo
+    account)."""
+    cfg = fleet_config(sandbox, **config)
+    active = resolve_profile(cfg, profile=None, region=None, endpoint_url=None, environ={})
+    return build_app(
+        active,
+        worker=worker,
+        config=cfg,
+        settings=SETTINGS,
+        clock=sandbox.clock.now,
+        retry=FAST_RETRY,
+    )
+
+
+async def open_fleet(pilot: Pilot[Any]) -> FleetScreen:
+    await pilot.press("F")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, FleetScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, FleetScreen)
+    table = screen.fleet
+    await wait_for(
+        pilot,
+        lambda: (
+            len(table.results) == len(table.targets) and not table.reading and not table.pending
+        ),
+        timeout=30,
+    )
+    await pilot.pause()
+    return screen
+
+
+@contextlib.asynccontextmanager
+async def fleet_open(
+    sandbox: Sandbox, worker: ServiceWorker, **config: Any
+) -> AsyncIterator[tuple[Pilot[Any], FleetScreen]]:
+    """The app on the fleet config, F pressed, every target loaded."""
+    app = fleet_app(sandbox, worker, **config)
+    async with app.run_test(size=(160, 40)) as pilot:
+        yield pilot, await open_fleet(pilot)
+
+
+def expected_jobs(sandbox: Sandbox) -> set[tuple[str, str, str]]:
+    """(account, region, job name) of every job the sandbox holds for the three accounts."""
+    out = set()
+    for account in ACCOUNTS.values():
+        for region in REGIONS:
+            store = sandbox.store_for(account, region)
+            out |= {(account, region, job.name) for job in store.all_jobs()}
+    return out
+
+
+class TestFleet:
+    async def test_f_lists_every_account_and_region(
+        self, sandbox: Sandbox, fleet_worker: ServiceWorker
+    ) -> None:
+        async with fleet_open(sandbox, fleet_worker) as (_pilot, screen):
+            jobs = [j for j in screen.fleet.jobs.values() if isinstance(j, FleetJob)]
+            seen = {(j.account, j.aws_region, j.name) for j in jobs}
+            assert seen == expected_jobs(sandbox)
+            assert {j.account for j in jobs} == set(ACCOUNTS.values())
+            assert {j.aws_region for j in jobs} == set(REGIONS)
+            assert {j.profile_name for j in jobs} == set(KEYS)
+            assert all(j.account == ACCOUNTS[j.profile_name] for j in jobs)
+            title = plain(screen.query_one("#jobs-title").content)
+            assert "6 profile-regions" in title and "failed" not in title
+
+    async def test_rows_group_failed_then_active_then_the_rest(
+        self, sandbox: Sandbox, fleet_worker: ServiceWorker
+    ) -> None:
+        async with fleet_open(sandbox, fleet_worker) as (_pilot, screen):
+            shown = screen.fleet.shown_jobs
+            ranks = [fleet_rank(j, DEMO_NOW) for j in shown]
+            assert ranks == sorted(ranks) and set(ranks) == {0, 1, 2}
+            for rank in set(ranks):
+                created = [j.created_at for j, r in zip(shown, ranks, strict=True) if r == rank]
+                assert created == sorted(created, reverse=True)
+            bar = plain(screen.query_one("#jobs-status-bar").content)
+            assert "failed (24 h), active, the rest" in bar
+
+    async def test_a_failing_profile_shows_its_error_and_the_rest_loads(
+        self, sandbox: Sandbox, fleet_worker: ServiceWorker
+    ) -> None:
+        async with fleet_open(sandbox, fleet_worker, broken=True) as (_pilot, screen):
+            title = plain(screen.query_one("#jobs-title").content)
+            assert "7 profile-regions, 1 failed" in title
+            line = next(line for line in title.splitlines() if "lost" in line)
+            assert "✗ lost · us-east-1: ProfileNotFound" in line and "aws configure" in line
+            failure = screen.fleet.failures[0]
+            assert failure.error is not None and failure.error.hint
+            seen = {
+                (j.account, j.aws_region, j.name)
+                for j in screen.fleet.jobs.values()
+                if isinstance(j, FleetJob)
+            }
+            assert seen == expected_jobs(sandbox)
+
+    async def test_filters_search_profile_and_account_too(
+        self, sandbox: Sandbox, fleet_worker: ServiceWorker
+    ) -> None:
+        async with fleet_open(sandbox, fleet_worker) as (pilot, screen):
+            screen.fleet.set_filters(text=ACCOUNTS["green"])
+            await pilot.pause()
+            shown = screen.fleet.shown_jobs
+            assert shown and all(
+                isinstance(j, FleetJob) and j.profile_name == "green" for j in shown
+            )
+            screen.fleet.set_filters(text="", status="FAILED")
+            await pilot.pause()
+            statuses = {str(j.status) for j in screen.fleet.shown_jobs}
+            assert statuses == {"FAILED"}
+
+    async def test_enter_opens_the_job_in_the_explorer_on_its_profile_and_region(
+        self, sandbox: Sandbox, fleet_worker: ServiceWorker
+    ) -> None:
+        async with fleet_open(sandbox, fleet_worker) as (pilot, screen):
+            table = screen.fleet
+            row = next(
+                i
+                for i, j in enumerate(table.shown_jobs)
+                if isinstance(j, FleetJob)
+                and j.profile_name == "green"
+                and j.aws_region == "eu-west-1"
+            )
+            table.move_cursor(row=row)
+            job = table.cursor_job
+            assert isinstance(job, FleetJob)
+            await pilot.press("enter")
+            app = pilot.app
+            assert isinstance(app, HarvestApp)
+            view = explorer(app)
+            await wait_for(pilot, lambda: app.screen is view)
+            await wait_for(
+                pilot,
+                lambda: (
+                    isinstance(view.detail.resource, HarvestJob)
+                    and view.detail.resource.name == job.name
+                ),
+                timeout=20,
+            )
+            assert app.active.name == "green" and app.active.regions == ("eu-west-1",)
+            assert view.detail.resource.arn == job.arn
+
+    async def test_r_reloads_every_target(
+        self, sandbox: Sandbox, fleet_worker: ServiceWorker
+    ) -> None:
+        async with fleet_open(sandbox, fleet_worker) as (pilot, screen):
+            store = sandbox.store_for(ACCOUNTS["blue"], "eu-west-1")
+            channel = next(iter(store.channel_group("eu-broadcast").channels.values()))
+            endpoint = next(iter(channel.endpoints))
+            store.add_harvest_job(
+                "eu-broadcast", channel.name, endpoint, "added-after-the-first-load",
+                start=DEMO_NOW - timedelta(hours=3), end=DEMO_NOW - timedelta(hours=2),
+                bucket="acme-media-archive-eu", path="x/", created_at=DEMO_NOW,
+            )  # fmt: skip
+            table = screen.fleet
+            first = table.results  # each load starts a new record of the targets' ends
+            await pilot.press("r")
+            await wait_for(
+                pilot,
+                lambda: (
+                    table.results is not first
+                    and len(table.results) == len(table.targets)
+                    and not table.reading
+                    and not table.pending
+                ),
+                timeout=30,
+            )
+            added = [j for j in table.jobs.values() if j.name == "added-after-the-first-load"]
+            assert [(j.profile_name, j.aws_region) for j in added if isinstance(j, FleetJob)] == [
+                ("blue", "eu-west-1")
+            ]
+
+    async def test_active_jobs_keep_being_polled(
+        self, sandbox: Sandbox, fleet_worker: ServiceWorker
+    ) -> None:
+        async with fleet_open(sandbox, fleet_worker) as (pilot, screen):
+            watched = screen.watched_jobs()
+            assert watched and all(not j.finished for j in watched.values())
+            polls = screen.watcher.polls
+            await wait_for(pilot, lambda: screen.watcher.polls > polls, timeout=20)
+
+
+def test_fleet_flag_opens_the_fleet_at_start(sandbox: Sandbox) -> None:
+    """`harvest-tui --fleet`: the real command in a terminal opens on the fleet view."""
+    with PtyApp(sandbox, size=(120, 30), args=("--fleet",)) as app:
+        app.wait_for(b"1 profile-region", seconds=60)
+        app.wait_for(b"cup-final-highlights", seconds=30)
+
+
+class TestSnapshot:
+    @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+    def test_fleet_view(
+        self,
+        snap_compare: Any,
+        sandbox: Sandbox,
+        fleet_worker: ServiceWorker,
+        size: tuple[int, int],
+    ) -> None:
+        """Three accounts × two regions and a profile that fails: failed jobs first."""
+        still = replace(SETTINGS, poll_interval_seconds=3600, poll_max_interval_seconds=3600)
+        app = fleet_app(sandbox, fleet_worker, settings=still, broken=True)
+
+        async def open_it(pilot: Pilot[Any]) -> None:
+            await open_fleet(pilot)
+
+        assert snap_compare(app, terminal_size=size, run_before=open_it)
+
+
+class TestPure:
+    def test_ranks(self) -> None:
+        def job(status: JobStatus, age: timedelta) -> HarvestJob:
+            from harvest_tui.models import Destination, HarvestedManifests, Schedule
+
+            at = DEMO_NOW - age
+            return HarvestJob(
+                "g", "c", "e", "n", "arn:aws:mediapackagev2:us-east-1:123456789012:x", status,
+                Destination("b", "p/"), HarvestedManifests(), Schedule(at, at), at, at,
+            )  # fmt: skip
+
+        assert fleet_rank(job(JobStatus.FAILED, timedelta(hours=23)), DEMO_NOW) == 0
+        assert fleet_rank(job(JobStatus.FAILED, timedelta(hours=25)), DEMO_NOW) == 2
+        assert fleet_rank(job(JobStatus.IN_PROGRESS, timedelta(days=3)), DEMO_NOW) == 1
+        assert fleet_rank(job(JobStatus.COMPLETED, timedelta(0)), DEMO_NOW) == 2
+
+    def test_targets_once_each_in_order(self) -> None:
+        a, b = Profile("a", regions=("r1", "r2")), Profile("b")
+        targets = fleet_targets([(a, "r1"), (a, "r2"), (b, ""), (a, "r1")])
+        assert [(t.profile.name, t.region_label) for t in targets] == [
+            ("a", "r1"), ("a", "r2"), ("b", "default region"),
+        ]  # fmt: skip
+        assert isinstance(targets[0], FleetTarget)
+
+    def test_account_of(self) -> None:
+        assert (
+            account_of("arn:aws:mediapackagev2:eu-west-1:222233334444:channelGroup/x")
+            == "222233334444"
+        )
+        assert account_of("not an arn") == ""
