@@ -30,6 +30,7 @@ from harvest_tui.ui.screens.explorer import LONG_NAMES, Connected, ExplorerScree
 
 if TYPE_CHECKING:
     from textual.command import Provider
+
     from harvest_tui.ui.screens.fleet_screen import FleetScreen
 
 BELL_COALESCE_SECONDS = 3.0
