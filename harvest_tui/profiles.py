@@ -59,6 +59,7 @@ class Settings:
     local_time: bool = False
     debug_log: bool = False
     active_job_quota: int = 10  # queued + in-progress harvest jobs per channel group
+    poll_groups: bool = True  # list each open channel group's active jobs (quota, counts)
 
 
 @dataclass(frozen=True)
