@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any
 
+import pytest
 from pilotkit import (
     TEST_SETTINGS,
     child,
@@ -227,3 +228,21 @@ class TestWatchingStrip:
             await pilot.press("w")
             assert not screen.watching.has_focus
             assert any("No job is queued" in n.message for n in app._notifications)
+
+
+class TestSnapshot:
+    @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+    def test_roll_ups_quota_meters_and_the_watching_strip(
+        self, snap_compare: Any, sandbox: Sandbox, size: tuple[int, int]
+    ) -> None:
+        async def walk(pilot: Any) -> None:
+            await open_path(pilot, GROUP, CHANNEL)
+            screen = explorer(pilot.app)
+            groups = screen.resource_tree.root.children
+            for group in groups:
+                screen.group_watcher.poll_soon("us-east-1", group.data.name)
+            await wait_for(pilot, lambda: all("active" in label(g) for g in groups))
+            await settle(pilot)
+
+        app = make_app(sandbox, settings=STILL_POLLING)
+        assert snap_compare(app, terminal_size=size, run_before=walk)

@@ -46,7 +46,7 @@ from harvest_tui.safe_text import clean
 from harvest_tui.timefmt import format_duration
 from harvest_tui.ui import bench
 from harvest_tui.ui.calls import begin_call, jobs_call
-from harvest_tui.ui.textual_private import reorder_children
+from harvest_tui.ui.textual_private import relayout, reorder_children
 from harvest_tui.ui.widgets.tree_nodes import (
     PLACEHOLDERS,
     NodeData,
@@ -942,7 +942,10 @@ class ResourceTree(Tree[NodeData]):
         assert node.data is not None
         if node.data.extra.get("summary") != summary:
             node.data.extra["summary"] = summary
+            width = node.label.cell_len if isinstance(node.label, Text) else 0
             self.relabel(node)
+            if isinstance(node.label, Text) and node.label.cell_len > width:
+                relayout(self)  # the label grew: the tree's width must follow it
 
     def show_ages(self, now: datetime, stale_after: timedelta) -> None:
         """Say how old a group's counts are once they may be stale (not listed lately)."""

@@ -31,7 +31,7 @@ def watch_key(watched: WatchedJob) -> tuple[str, tuple[str, str, str, str]]:
 def watching_row(job: HarvestJob, now: datetime, tz: tzinfo) -> Text:
     """`▶ cup-final-full-match  12 min  11-02 10:00–12:00  live-sports/football-main/cmaf`"""
     status = str(job.status)
-    row = Text(no_wrap=True, overflow="ellipsis")
+    row = Text()
     row.append(f"{STATUS_GLYPH.get(status, '?')} ", style=STATUS_STYLE.get(status, ""))
     row.append(clean(job.name, max_len=80), style="bold")
     age = now - job.created_at
@@ -54,6 +54,8 @@ class WatchingStrip(OptionList):
         border-top: solid $accent 50%;
         padding: 0 1;
         display: none;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     WatchingStrip:focus { border-top: solid $accent; }
     WatchingStrip.-active { display: block; }
