@@ -126,7 +126,7 @@ class ExplorerScreen(Screen[None]):
         Binding(
             "w",
             "focus_watching",
-            "Watching",
+            "Watching strip",
             id="focus_watching",
             show=False,
             tooltip="The queued and in-progress jobs of the open groups (Enter goes to one)",

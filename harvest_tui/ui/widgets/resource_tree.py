@@ -841,7 +841,8 @@ class ResourceTree(Tree[NodeData]):
         now = node.data.extra["active"] = {job.key: job for job in jobs}
         node.data.extra["active_at"] = at
         for job in jobs:
-            self.apply_job(region, job)
+            if before.get(job.key) != job:  # as known already: nothing to update
+                self.apply_job(region, job)
         for key, job in before.items():
             if key not in now:
                 self.departed[(region, key)] = job
