@@ -122,6 +122,19 @@ class TestFreshCounts:
             }
             assert set(sandbox.request_counts) <= {"ListHarvestJobs"}
 
+    async def test_a_count_not_listed_lately_says_how_old_it_is(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox, settings=STILL_POLLING)  # polls only when asked
+        async with app.run_test(size=(160, 50)) as pilot:
+            channel = await open_path(pilot, GROUP, CHANNEL)
+            group = channel.parent
+            explorer(app).group_watcher.poll_soon("us-east-1", GROUP)
+            await wait_for(pilot, lambda: "active" in label(group))
+            await pilot.pause(0.1)
+            assert "ago" not in label(group)
+            # Twice the longest poll interval (2 x 3600 s) later, with no list since:
+            sandbox.clock.advance(hours=3)
+            await wait_for(pilot, lambda: "(3 h ago)" in label(group))
+
 
 class TestQuotaMeter:
     async def test_every_group_shows_its_active_jobs_against_the_quota(

@@ -212,6 +212,7 @@ class ExplorerScreen(Screen[None]):
         self.detail.clear_resource()
         self.show_connection()
         self.resource_tree.connect(connected.backends)
+        self.show_watching()  # nothing of the last profile's
 
     def show_connection(self) -> None:
         active = self.connected.active

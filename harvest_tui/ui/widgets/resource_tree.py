@@ -213,6 +213,7 @@ class ResourceTree(Tree[NodeData]):
     def reload_all(self) -> None:
         """Clear the tree and load its top level again."""
         self.clear()
+        self.departed.clear()
         root = self.root
         assert root.data is not None
         root.data.loaded = False
