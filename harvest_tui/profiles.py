@@ -60,6 +60,7 @@ class Settings:
     debug_log: bool = False
     active_job_quota: int = 10  # queued + in-progress harvest jobs per channel group
     fleet_concurrency: int = 8  # profile-regions the fleet view (F) loads at once
+    poll_groups: bool = True  # list each open channel group's active jobs (quota, counts)
 
 
 @dataclass(frozen=True)

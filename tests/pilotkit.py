@@ -47,7 +47,10 @@ TEAM_CONFIG = Config(
     },
 )
 
-TEST_SETTINGS = Settings(poll_interval_seconds=0.2, poll_max_interval_seconds=0.5, bell=True)
+# Group polling off: tests of other features count their own requests exactly.
+TEST_SETTINGS = Settings(
+    poll_interval_seconds=0.2, poll_max_interval_seconds=0.5, bell=True, poll_groups=False
+)
 
 
 def sandbox_profile(sandbox: Sandbox, name: str = "sandbox", **kw: Any) -> ActiveProfile:

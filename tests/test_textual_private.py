@@ -8,7 +8,7 @@ from typing import Any
 from textual.app import App, ComposeResult
 from textual.widgets import Tree
 
-from harvest_tui.ui.textual_private import reorder_children, wrap_display
+from harvest_tui.ui.textual_private import relayout, reorder_children, wrap_display
 
 
 class TreeApp(App[None]):
@@ -34,6 +34,20 @@ async def test_reorder_children_moves_nodes_and_the_tree_redraws_them() -> None:
         tree.move_cursor(c)
         assert tree.cursor_line == 0
         assert [str(tree.get_node_at_line(i).label) for i in range(3)] == ["c", "a", "b"]
+
+
+async def test_relayout_measures_a_label_that_grew_in_place() -> None:
+    app = TreeApp()
+    async with app.run_test() as pilot:
+        tree = app.query_one(Tree)
+        await pilot.pause()
+        before = tree.virtual_size.width
+        tree.root.children[0].set_label("a" * 60)
+        await pilot.pause()
+        assert tree.virtual_size.width == before  # set_label alone keeps the old width
+        relayout(tree)
+        await pilot.pause()
+        assert tree.virtual_size.width > before + 50
 
 
 async def test_wrap_display_sees_every_frame_handed_to_the_driver() -> None:

@@ -15,10 +15,12 @@ from typing import TypeVar
 from textual.message import Message
 from textual.widget import Widget
 
-from harvest_tui.backend import Backend, Request
+from harvest_tui.backend import Backend, ListHarvestJobs, Request, jobs_by_name
 from harvest_tui.errors import ServiceError, translate
+from harvest_tui.models import HarvestJob, JobStatus
 
 T = TypeVar("T")
+ACTIVE = (JobStatus.QUEUED, JobStatus.IN_PROGRESS)  # what counts against the quota
 
 
 @dataclass
@@ -64,3 +66,20 @@ def begin_call(widget: Widget, backend: Backend, request: Request[T]) -> Callabl
             widget.post_message(CallsInFlight(-1))
 
     return wait
+
+
+def jobs_call(
+    widget: Widget,
+    backend: Backend,
+    group: str,
+    channel: str | None = None,
+    endpoint: str | None = None,
+    statuses: tuple[JobStatus, ...] | None = None,
+) -> Callable[[], list[HarvestJob]]:
+    """Start a job list: one page chain, or one per status in `statuses` (the API takes
+    one status), merged by name; the function returned waits for them all."""
+    waits = [
+        begin_call(widget, backend, ListHarvestJobs(group, channel, endpoint, status))
+        for status in statuses or (None,)
+    ]
+    return lambda: jobs_by_name(wait() for wait in waits)

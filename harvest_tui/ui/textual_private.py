@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.app import App
+from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 
@@ -18,6 +19,12 @@ def reorder_children(node: TreeNode[Any], ordered: list[TreeNode[Any]]) -> None:
     public move, and re-adding thousands of nodes would lose their expansion."""
     node._children[:] = ordered
     node.tree._invalidate()
+
+
+def relayout(tree: Tree[Any]) -> None:
+    """Have `tree` measure its lines again: `TreeNode.set_label` repaints a node but keeps
+    the tree's width, so a label that grew in place would be cut without a scrollbar."""
+    tree._invalidate()
 
 
 Wrapper = Callable[[Callable[..., None]], Callable[..., None]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Literal
 
@@ -32,12 +32,13 @@ from harvest_tui.history import JobHistory, WatchKey
 from harvest_tui.models import HarvestJob, JobStatus, OriginEndpoint, Resource
 from harvest_tui.safe_text import clean, copyable
 from harvest_tui.ui.calls import CallRetrying, CallsInFlight, begin_call
-from harvest_tui.ui.watcher import JobWatcher
+from harvest_tui.ui.watcher import GroupWatcher, JobWatcher
 from harvest_tui.ui.widgets.app_footer import AppFooter
 from harvest_tui.ui.widgets.app_header import AppHeader
-from harvest_tui.ui.widgets.detail_pane import DetailPane, with_tags
+from harvest_tui.ui.widgets.detail_pane import DetailPane
 from harvest_tui.ui.widgets.resource_tree import ResourceTree, error_scope
 from harvest_tui.ui.widgets.tree_nodes import NodeData
+from harvest_tui.ui.widgets.watching_strip import WatchingStrip
 
 if TYPE_CHECKING:
     from textual.widgets import Input
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from harvest_tui.ui.widgets.filter_results import FilterResults
 
 RETRY_NOTE_SECONDS = 3.0
+AGES_SECONDS = 5.0  # how often the watching strip's ages and stale counts' ages are redrawn
 # The footer's words are short (it must fit 80 columns); help and the palette say more.
 LONG_NAMES = {"copy_arn": "Copy ARN", "copy_etag": "Copy ETag", "cancel_job": "Cancel job"}
 
@@ -122,6 +124,14 @@ class ExplorerScreen(Screen[None]):
             show=False,  # the footer must fit 80 columns: in help, the palette and README
             tooltip="Every job of the selected group, channel or endpoint in one table",
         ),
+        Binding(
+            "w",
+            "focus_watching",
+            "Watching strip",
+            id="focus_watching",
+            show=False,
+            tooltip="The queued and in-progress jobs of the open groups (Enter goes to one)",
+        ),
         Binding("tab", "focus_next", "Next pane", show=False),
     ]
 
@@ -156,7 +166,10 @@ class ExplorerScreen(Screen[None]):
         self.last_copied = ""
         self._retry_note = ""
         self._retry_timer: Timer | None = None
-        self.resource_tree = ResourceTree(tz=tz, id="tree", on_cursor=self.show_node)
+        self.resource_tree = ResourceTree(
+            tz=tz, id="tree", on_cursor=self.show_node, quota=settings.active_job_quota
+        )
+        self.watching = WatchingStrip(id="watching")
         self.detail = DetailPane(clock=clock, history=self.history, tz=tz, id="detail")
         self.header = AppHeader(id="header")
         # Made on the first `/`: nothing of the filter is on the first frame's path.
@@ -169,19 +182,28 @@ class ExplorerScreen(Screen[None]):
             watched=self.watched_jobs,
             backend_for=self.backend_for,
         )
+        self.group_watcher = GroupWatcher(
+            settings=settings,
+            clock=clock,
+            groups=self.resource_tree.groups_to_poll,
+            backend_for=self.backend_for,
+        )
 
     def compose(self) -> ComposeResult:
         yield self.header
         with Horizontal(id="main"):
             yield self.resource_tree
             yield self.detail
+        yield self.watching
         yield AppFooter()
         yield self.watcher
+        yield self.group_watcher
 
     def on_mount(self) -> None:
         self.resource_tree.focus()
         self.show_connection()
         self.resource_tree.connect(self.connected.backends)
+        self.set_interval(AGES_SECONDS, self.show_watching)
         if self.target is not None:
             self.resource_tree.reveal(self.target.names, self.target.region)
 
@@ -192,6 +214,7 @@ class ExplorerScreen(Screen[None]):
         self.detail.clear_resource()
         self.show_connection()
         self.resource_tree.connect(connected.backends)
+        self.show_watching()  # nothing of the last profile's
         if target is not None:
             self.resource_tree.reveal(target.names, target.region)
 
@@ -274,17 +297,37 @@ class ExplorerScreen(Screen[None]):
 
     def on_job_watcher_job_gone(self, message: JobWatcher.JobGone) -> None:
         self.detail.job_gone(message.region, message.key, message.error)
+        self.resource_tree.departed.pop((message.region, message.key), None)
+
+    def on_group_watcher_listed(self, message: GroupWatcher.Listed) -> None:
+        if message.jobs is not None:
+            tree = self.resource_tree
+            tree.apply_active(message.region, message.group, message.jobs, message.fetched_at)
+            self.show_watching()
+
+    def show_watching(self) -> None:
+        """The watching strip, and how old each group's counts are."""
+        now = self.clock()
+        stale_after = timedelta(seconds=2 * self.settings.poll_max_interval_seconds)
+        self.resource_tree.show_ages(now, stale_after)
+        self.watching.show_jobs(self.resource_tree.active_jobs(), now, self.tz)
+
+    def action_focus_watching(self) -> None:
+        if not self.watching.jobs:
+            self.notify("No job is queued or in progress in the open channel groups")
+            return
+        self.watching.focus()
+
+    def on_watching_strip_chosen(self, message: WatchingStrip.Chosen) -> None:
+        """Go to the chosen job in the tree (its path expanded, as a deep link)."""
+        self.action_clear_filter()
+        self.resource_tree.focus()
+        self.resource_tree.reveal(message.key, message.region)
 
     def job_updated(self, region: str, job: HarvestJob, changed: bool) -> None:
-        """A fresh job state: relabel its node, and announce a finish."""
-        for node in self.resource_tree.job_nodes_of(
-            region, job.key
-        ):  # by name: no walk of every job
-            data = node.data
-            if data is not None and isinstance(data.resource, HarvestJob):
-                tags = job.tags if job.tags is not None else data.resource.tags
-                self.resource_tree.update_job(node, with_tags(job, tags))
-                self.resource_tree.recount(node.parent)
+        """A fresh job state: its node, the counts above it, the strip; announce a finish."""
+        self.resource_tree.apply_job(region, job)
+        self.show_watching()
         if changed and job.finished:
             failed = str(job.status) == "FAILED"
             self.notify(
@@ -305,6 +348,7 @@ class ExplorerScreen(Screen[None]):
         shown = self.detail.resource
         if isinstance(shown, HarvestJob) and not shown.finished:
             watched[(self.detail.aws_region, shown.key)] = shown
+        watched.update(self.resource_tree.departed)  # each fetched once, for its final state
         return watched
 
     # Call activity, in the header.
@@ -613,6 +657,7 @@ class ExplorerScreen(Screen[None]):
         job, error = message.job, message.error
         if error is None:
             self.notify(f"Cancel requested for {clean(job.name)}", markup=False)
+            self.group_watcher.poll_soon(self.detail.aws_region, job.group_name)
         elif error.code == "ConflictException":
             self.notify(
                 f"{clean(job.name)} changed since it was shown, so it was not cancelled. "
@@ -660,8 +705,10 @@ class ExplorerScreen(Screen[None]):
         def created(job: HarvestJob | None) -> None:
             if job is None:
                 return
-            if self.resource_tree.contains(endpoint_node):
+            if self.resource_tree.contains(endpoint_node) and endpoint_node.data:
                 self.resource_tree.refresh_node(endpoint_node)
+                self.job_updated(endpoint_node.data.region, job, False)  # the meter, at once
+                self.group_watcher.poll_soon(endpoint_node.data.region, job.group_name)
             self.notify(f"Created harvest job {clean(job.name)} ({job.status})", markup=False)
 
         self.app.push_screen(form, created)

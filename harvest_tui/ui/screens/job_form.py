@@ -30,17 +30,17 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from textual.widgets.tree import TreeNode
 
 from harvest_tui.aws_cli import create_harvest_job_command
-from harvest_tui.backend import Backend, CreateHarvestJob, GetOriginEndpoint, ListHarvestJobs
+from harvest_tui.backend import Backend, CreateHarvestJob, GetOriginEndpoint
 from harvest_tui.backend import JobSpec as RequestSpec
 from harvest_tui.config import ActiveProfile
 from harvest_tui.config_checks import fill_path, path_problem
 from harvest_tui.errors import ServiceError
 from harvest_tui.explain import arn_parts, explain
 from harvest_tui.job_spec import JobSpec, SpecInput, build_spec, default_path, iso, parse_time
-from harvest_tui.models import HarvestedManifests, HarvestJob, JobStatus, OriginEndpoint
+from harvest_tui.models import HarvestedManifests, HarvestJob, OriginEndpoint
 from harvest_tui.safe_text import clean
 from harvest_tui.timefmt import format_duration
-from harvest_tui.ui.calls import begin_call
+from harvest_tui.ui.calls import ACTIVE, begin_call, jobs_call
 from harvest_tui.ui.widgets.tree_nodes import NodeData
 
 FIELDS = ("name", "description", "tags", "manifests", "start", "end", "bucket", "path")
@@ -268,12 +268,9 @@ class JobForm(ModalScreen[HarvestJob | None]):
     def load(self) -> None:
         t = self.target
         get = begin_call(self, t.backend, GetOriginEndpoint(t.group, t.channel, t.endpoint))
-        queued = begin_call(self, t.backend, ListHarvestJobs(t.group, status=JobStatus.QUEUED))
-        running = begin_call(
-            self, t.backend, ListHarvestJobs(t.group, status=JobStatus.IN_PROGRESS)
-        )
+        active = jobs_call(self, t.backend, t.group, statuses=ACTIVE)
         self.run_worker(
-            partial(self._wait_for_load, get, queued, running),
+            partial(self._wait_for_load, get, active),
             name="job-form-load",
             group="job-form-load",
             exclusive=True,
@@ -284,15 +281,14 @@ class JobForm(ModalScreen[HarvestJob | None]):
     def _wait_for_load(
         self,
         get: Callable[[], OriginEndpoint],
-        queued: Callable[[], list[HarvestJob]],
-        running: Callable[[], list[HarvestJob]],
+        active: Callable[[], list[HarvestJob]],
     ) -> None:
         try:
             self.post_message(self._Endpoint(get(), None))
         except ServiceError as error:
             self.post_message(self._Endpoint(None, error))
         try:
-            count = len(queued()) + len(running())
+            count = len(active())
         except ServiceError as error:
             self.post_message(self._Active(None, error))
             return

@@ -11,8 +11,8 @@ marked stale. The tree posts upward what others react to: the jobs it listed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
 from typing import ClassVar
 
@@ -28,13 +28,12 @@ from harvest_tui.backend import (
     Backend,
     ListChannelGroups,
     ListChannels,
-    ListHarvestJobs,
     ListOriginEndpoints,
     Request,
-    jobs_by_name,
 )
 from harvest_tui.deep_link import LEVELS
 from harvest_tui.errors import ServiceError
+from harvest_tui.history import WatchKey
 from harvest_tui.models import (
     Channel,
     ChannelGroup,
@@ -44,13 +43,15 @@ from harvest_tui.models import (
     OriginEndpoint,
 )
 from harvest_tui.safe_text import clean
+from harvest_tui.timefmt import format_duration
 from harvest_tui.ui import bench
-from harvest_tui.ui.calls import begin_call
-from harvest_tui.ui.textual_private import reorder_children
+from harvest_tui.ui.calls import begin_call, jobs_call
+from harvest_tui.ui.textual_private import relayout, reorder_children
 from harvest_tui.ui.widgets.tree_nodes import (
     PLACEHOLDERS,
     NodeData,
     NodeKind,
+    Summary,
     node_label,
     same_text,
 )
@@ -73,6 +74,14 @@ _EMPTY_NOTE = {
 def _unfinished(node: TreeNode[NodeData]) -> bool:
     job = node.data.resource if node.data is not None else None
     return isinstance(job, HarvestJob) and not job.finished
+
+
+def _active(data: NodeData) -> dict[tuple[str, str, str, str], HarvestJob]:
+    """A group's queued and in-progress jobs by key, as far as known."""
+    active = data.extra.get("active")
+    if not isinstance(active, dict):
+        active = data.extra["active"] = {}
+    return active
 
 
 def resource_key(item: object) -> str:
@@ -155,8 +164,13 @@ class ResourceTree(Tree[NodeData]):
         tz: tzinfo,
         id: str | None = None,
         on_cursor: Callable[[TreeNode[NodeData]], None] | None = None,
+        quota: int = 0,
     ) -> None:
         super().__init__("account", data=NodeData("root", ""), id=id)
+        self.quota = quota  # active jobs per channel group (0: no meter)
+        # Jobs loaded as active that a group's list no longer has: finished (or deleted)
+        # since; each is fetched once (by the job watcher) for its final state.
+        self.departed: dict[WatchKey, HarvestJob] = {}
         self.show_root = False
         self.auto_expand = True
         self.guide_depth = 3
@@ -199,6 +213,7 @@ class ResourceTree(Tree[NodeData]):
     def reload_all(self) -> None:
         """Clear the tree and load its top level again."""
         self.clear()
+        self.departed.clear()
         root = self.root
         assert root.data is not None
         root.data.loaded = False
@@ -251,12 +266,7 @@ class ResourceTree(Tree[NodeData]):
     ) -> Callable[[], list[HarvestJob]]:
         """Start the job list of a channel (or endpoint): one page chain, or one per status
         of the status filter (the API takes one status), merged by name."""
-        statuses: tuple[JobStatus | None, ...] = self.statuses or (None,)
-        waits = [
-            begin_call(self, backend, ListHarvestJobs(group, channel, endpoint, status))
-            for status in statuses
-        ]
-        return lambda: jobs_by_name(wait() for wait in waits)
+        return jobs_call(self, backend, group, channel, endpoint, self.statuses)
 
     def set_status_filter(self, statuses: tuple[JobStatus, ...] | None) -> None:
         """Show only jobs in `statuses` (None: all): every loaded job list is read again,
@@ -363,6 +373,8 @@ class ResourceTree(Tree[NodeData]):
             self.post_message(self.JobsListed(node.data.region, jobs))
         if node.data.kind == "channel":
             self.fill_endpoints_from_cache(node)
+        if node.data.kind == "group":
+            self.summarize_group(node)
         if node.data.extra.pop("deep", False):
             for child in node.children:
                 # A channel's job list already refreshes its endpoints.
@@ -414,7 +426,10 @@ class ResourceTree(Tree[NodeData]):
             node.data.extra["jobs"] = by_endpoint
             node.data.extra.pop("jobs_error", None)
             self.post_message(self.JobsListed(node.data.region, message.jobs))
+            if node.parent is not None:
+                self.note_active(node.parent, message.jobs)
         self.fill_endpoints_from_cache(node)
+        self.roll_up(node)
         self._cursor_node_changed()
         if self._reveal:
             self._advance_reveal()
@@ -694,14 +709,19 @@ class ResourceTree(Tree[NodeData]):
             child = node.data.by_name.get(name)
         return child
 
-    def job_node(self, region: str, key: tuple[str, str, str, str]) -> TreeNode[NodeData] | None:
-        """The shown node of the job `key` (group, channel, endpoint, name) in `region`,
-        found by name level by level."""
+    def node_at(self, region: str, names: tuple[str, ...]) -> TreeNode[NodeData] | None:
+        """The node at `names` (group[, channel[, endpoint[, job]]]) in `region`, loaded or
+        not shown, found by name level by level."""
         node: TreeNode[NodeData] | None = self.root
         first = self.root.children[0] if self.root.children else None
-        path = (region, *key) if first and first.data and first.data.kind == "region" else key
+        path = (region, *names) if first and first.data and first.data.kind == "region" else names
         for name in path:
             node = self.child_named(node, name) if node is not None else None
+        return node
+
+    def job_node(self, region: str, key: tuple[str, str, str, str]) -> TreeNode[NodeData] | None:
+        """The shown node of the job `key` (group, channel, endpoint, name) in `region`."""
+        node = self.node_at(region, key)
         if node is None or node.data is None or node.data.kind != "job":
             return None
         return node if self.shown(node) else None
@@ -770,6 +790,175 @@ class ResourceTree(Tree[NodeData]):
         jobs = [c.data.resource for c in endpoint_node.children if c.data and c.data.resource]
         endpoint_node.data.counts = JobCounts.of([j for j in jobs if isinstance(j, HarvestJob)])
         self.relabel(endpoint_node)
+
+    # Roll-ups, fresh counts and the quota meter. A channel's counts are those of its one
+    # job list (kept in its `extra["jobs"]`), a group's the sum of its loaded channels';
+    # a group's active jobs (`extra["active"]`) come from its lists and the group watcher's.
+    # Fresh job states update the lists, so a collapsed endpoint's counts stay current.
+
+    def group_nodes(self) -> list[TreeNode[NodeData]]:
+        tops = [
+            node
+            for top in self.root.children
+            for node in (top.children if top.data and top.data.kind == "region" else [top])
+        ]
+        return [n for n in tops if n.data is not None and n.data.kind == "group"]
+
+    def groups_to_poll(self) -> list[tuple[str, str]]:
+        """The expanded channel groups, and every group until it has been listed once (for
+        its quota meter): the group watcher lists their active jobs."""
+        return [
+            (n.data.region, n.data.name)
+            for n in self.group_nodes()
+            if n.data is not None and (n.is_expanded or "active_at" not in n.data.extra)
+        ]
+
+    def active_jobs(self) -> list[tuple[str, HarvestJob]]:
+        """Every queued and in-progress job known in the loaded channel groups."""
+        out: list[tuple[str, HarvestJob]] = []
+        for node in self.group_nodes():
+            assert node.data is not None
+            active = node.data.extra.get("active")
+            if isinstance(active, dict):
+                out.extend((node.data.region, job) for job in active.values())
+        return out
+
+    def note_active(self, group_node: TreeNode[NodeData], jobs: list[HarvestJob]) -> None:
+        """Listed jobs: the unfinished ones count against the group's quota."""
+        assert group_node.data is not None
+        active = _active(group_node.data)
+        for job in jobs:
+            if job.finished:
+                active.pop(job.key, None)
+            else:
+                active[job.key] = job
+
+    def apply_active(self, region: str, group: str, jobs: list[HarvestJob], at: datetime) -> None:
+        """A group's queued and in-progress jobs, all of them, listed at `at`."""
+        node = self.node_at(region, (group,))
+        if node is None or node.data is None or node.data.kind != "group":
+            return
+        before = _active(node.data)
+        now = node.data.extra["active"] = {job.key: job for job in jobs}
+        node.data.extra["active_at"] = at
+        for job in jobs:
+            if before.get(job.key) != job:  # as known already: nothing to update
+                self.apply_job(region, job)
+        for key, job in before.items():
+            if key not in now:
+                self.departed[(region, key)] = job
+        self.summarize_group(node)
+
+    def apply_job(self, region: str, job: HarvestJob) -> None:
+        """A job's fresh state: its node (if loaded, shown or not), its channel's list, and
+        the counts and quota meter above it."""
+        if job.finished:
+            self.departed.pop((region, job.key), None)
+        group_node = self.node_at(region, (job.group_name,))
+        if group_node is None or group_node.data is None:
+            return
+        self.note_active(group_node, [job])
+        channel_node = self.child_named(group_node, job.channel_name)
+        endpoint_node = self.child_named(channel_node, job.endpoint_name) if channel_node else None
+        listed = channel_node.data.extra.get("jobs") if channel_node and channel_node.data else None
+        jobs: list[HarvestJob] | None = None
+        if isinstance(listed, dict):
+            jobs = listed.setdefault(job.endpoint_name, [])
+            job = self._keep_in_list(jobs, job)
+        if endpoint_node is not None and endpoint_node.data is not None:
+            job_node = self.child_named(endpoint_node, job.name)
+            if job_node is not None and job_node.data is not None:
+                old = job_node.data.resource
+                if job.tags is None and isinstance(old, HarvestJob) and old.tags is not None:
+                    job = replace(job, tags=old.tags)
+                self.update_job(job_node, job)
+            elif endpoint_node.data.loaded and jobs and any(j.name == job.name for j in jobs):
+                self.populate(endpoint_node, list(jobs))
+            if jobs is not None:
+                endpoint_node.data.counts = JobCounts.of(jobs)
+                self.relabel(endpoint_node)
+            else:
+                self.recount(endpoint_node)
+        if channel_node is not None:
+            self.roll_up(channel_node)
+        else:
+            self.summarize_group(group_node)
+
+    def _keep_in_list(self, jobs: list[HarvestJob], job: HarvestJob) -> HarvestJob:
+        """Put `job` in its endpoint's list in place of its older state (a new one only if the
+        status filter shows it); the state kept, its tags carried over."""
+        for i, old in enumerate(jobs):
+            if old.name == job.name:
+                if job.tags is None and old.tags is not None:
+                    job = replace(job, tags=old.tags)
+                jobs[i] = job
+                return job
+        if self.statuses is None or job.status in self.statuses:
+            jobs.append(job)
+            jobs.sort(key=lambda j: j.name)
+        return job
+
+    def roll_up(self, channel_node: TreeNode[NodeData]) -> None:
+        """A channel's counts from its job list, then its group's."""
+        data = channel_node.data
+        assert data is not None
+        listed = data.extra.get("jobs")
+        if isinstance(listed, dict):
+            counts = JobCounts.of([job for jobs in listed.values() for job in jobs])
+            self.set_summary(channel_node, Summary(counts=counts))
+        if channel_node.parent is not None:
+            self.summarize_group(channel_node.parent)
+
+    def summarize_group(self, group_node: TreeNode[NodeData]) -> None:
+        """A group's row: its loaded channels' counts summed, and its active jobs."""
+        data = group_node.data
+        if data is None or data.kind != "group":
+            return
+        channels = [c for c in group_node.children if c.data and c.data.kind == "channel"]
+        rolled = [
+            s.counts
+            for c in channels
+            if c.data is not None
+            and isinstance(s := c.data.extra.get("summary"), Summary)
+            and s.counts is not None
+        ]
+        counts: JobCounts | None = None
+        if rolled:
+            total: dict[str, int] = {}
+            for c in rolled:
+                for status, n in c.counts.items():
+                    total[status] = total.get(status, 0) + n
+            counts = JobCounts(total)
+        active = data.extra.get("active") if "active_at" in data.extra else None
+        before = data.extra.get("summary")
+        summary = Summary(
+            counts=counts,
+            unopened=len(channels) - len(rolled) if rolled else 0,
+            active=len(active) if isinstance(active, dict) else None,
+            quota=self.quota,
+            age=before.age if isinstance(before, Summary) else "",
+        )
+        self.set_summary(group_node, summary)
+
+    def set_summary(self, node: TreeNode[NodeData], summary: Summary) -> None:
+        assert node.data is not None
+        if node.data.extra.get("summary") != summary:
+            node.data.extra["summary"] = summary
+            width = node.label.cell_len if isinstance(node.label, Text) else 0
+            self.relabel(node)
+            if isinstance(node.label, Text) and node.label.cell_len > width:
+                relayout(self)  # the label grew: the tree's width must follow it
+
+    def show_ages(self, now: datetime, stale_after: timedelta) -> None:
+        """Say how old a group's counts are once they may be stale (not listed lately)."""
+        for node in self.group_nodes():
+            assert node.data is not None
+            at, summary = node.data.extra.get("active_at"), node.data.extra.get("summary")
+            if not isinstance(at, datetime) or not isinstance(summary, Summary):
+                continue
+            age = now - at
+            words = format_duration(age, parts=1) if age > stale_after else ""
+            self.set_summary(node, replace(summary, age=words))
 
     @property
     def cursor_data(self) -> NodeData | None:

@@ -92,6 +92,38 @@ def counts_text(counts: JobCounts) -> Text:
     return text
 
 
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a channel group or channel row adds after its name (ResourceTree keeps it in
+    `extra["summary"]`): the status counts rolled up from the loaded jobs below, and for a
+    group its queued + in-progress jobs against the quota."""
+
+    counts: JobCounts | None = None  # the loaded jobs below, per status
+    unopened: int = 0  # channels below whose jobs are not loaded (not in `counts`)
+    active: int | None = None  # groups: queued + in-progress jobs, once listed
+    quota: int = 0
+    age: str = ""  # how old `active` (and so the counts) may be, when not fresh
+
+
+def summary_text(data: NodeData) -> Text:
+    """A group's or channel's roll-up: ` ▶1 ✔12 ✖3  active 1/10`, and its age if stale."""
+    summary = data.extra.get("summary")
+    text = Text()
+    if not isinstance(summary, Summary):
+        return text
+    if summary.counts is not None and (summary.counts.total or not summary.unopened):
+        text.append_text(counts_text(summary.counts))
+    if summary.unopened:
+        text.append(f" +{summary.unopened} unopened", style="dim")
+    if summary.active is not None and summary.quota:
+        full = summary.active >= summary.quota
+        meter = f"  active {summary.active}/{summary.quota}"
+        text.append(meter, style="bold red" if full else "dim" if not summary.active else "")
+    if summary.age:
+        text.append(f" ({summary.age} ago)", style="yellow")
+    return text
+
+
 def node_label(data: NodeData, tz: tzinfo) -> Text:
     """A node's label, built from sanitized plain strings: remote text is never markup."""
     if data.kind == "loading":
@@ -120,12 +152,12 @@ def _resource_label(data: NodeData, tz: tzinfo) -> Text:
     if data.kind == "region":
         return Text(f"◎ {clean(data.region)}", style="bold")
     if isinstance(r, ChannelGroup):
-        return Text(f"▣ {clean(r.name)}", style="bold")
+        return Text.assemble(Text(f"▣ {clean(r.name)}", style="bold"), summary_text(data))
     if isinstance(r, Channel):
         label = Text(f"◇ {clean(r.name)}")
         if r.input_type:
             label.append(f" {clean(r.input_type)}", style="dim")
-        return label
+        return label.append_text(summary_text(data))
     if isinstance(r, OriginEndpoint):
         label = Text(f"⌁ {clean(r.name)}")
         label.append(f" {clean(r.container_type)}", style="dim")

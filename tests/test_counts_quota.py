@@ -1,0 +1,261 @@
+"""Roll-ups, fresh counts, the quota meter and the watching strip (issues 11 and 12),
+driven by Pilot against the sandbox; the sandbox's request log proves the budget."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from pilotkit import (
+    TEST_SETTINGS,
+    child,
+    explorer,
+    make_app,
+    open_path,
+    settle,
+    wait_for,
+)
+
+from harvest_tui.sandbox import Sandbox
+from harvest_tui.statuses import STATUS_GLYPH
+from harvest_tui.ui.screens.confirm_screen import ConfirmScreen
+from harvest_tui.ui.screens.job_form import JobForm
+
+POLLING = replace(TEST_SETTINGS, poll_groups=True)
+# Group polls only when a test asks (poll_soon): pictures and request counts hold still.
+STILL = replace(TEST_SETTINGS, poll_interval_seconds=3600, poll_max_interval_seconds=3600)
+STILL_POLLING = replace(STILL, poll_groups=True)
+GROUP, CHANNEL, ENDPOINT = "live-sports", "football-main", "cmaf-main"
+RUNNING_JOB = (GROUP, CHANNEL, ENDPOINT, "cup-final-full-match")
+
+
+def truth_counts(sandbox: Sandbox, group: str, channel: str | None = None) -> Counter[str]:
+    kw = {"ChannelName": channel} if channel else {}
+    pages = sandbox.client().get_paginator("list_harvest_jobs")
+    jobs = [j for p in pages.paginate(ChannelGroupName=group, **kw) for j in p.get("Items", [])]
+    return Counter(j["Status"] for j in jobs)
+
+
+def glyphs(counts: Counter[str]) -> str:
+    order = ("QUEUED", "IN_PROGRESS", "COMPLETED", "FAILED", "CANCELLED")
+    return " ".join(f"{STATUS_GLYPH[s]}{counts[s]}" for s in order if counts[s])
+
+
+def active_truth(sandbox: Sandbox, group: str) -> int:
+    counts = truth_counts(sandbox, group)
+    return counts["QUEUED"] + counts["IN_PROGRESS"]
+
+
+def label(node: Any) -> str:
+    return str(node.label)
+
+
+class TestRollUps:
+    async def test_channel_and_group_rows_sum_what_is_loaded_below(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(160, 50)) as pilot:
+            channel = await open_path(pilot, GROUP, CHANNEL)
+            group = channel.parent
+            want = truth_counts(sandbox, GROUP, CHANNEL)
+            assert want["FAILED"]  # the demo has failures here: the roll-up must show them
+            assert glyphs(want) in label(channel)
+            # One channel of four loaded: the group sums it and says the rest are unopened.
+            others = len(group.children) - 1
+            assert glyphs(want) in label(group) and f"+{others} unopened" in label(group)
+            for name in [c.data.name for c in group.children if c is not channel]:
+                await open_path(pilot, GROUP, name)
+            assert glyphs(truth_counts(sandbox, GROUP)) in label(group)
+            assert "unopened" not in label(group)
+
+
+class TestFreshCounts:
+    async def test_a_job_finishing_in_the_background_updates_collapsed_rows(
+        self, sandbox: Sandbox
+    ) -> None:
+        app = make_app(sandbox, settings=POLLING)
+        async with app.run_test(size=(160, 50)) as pilot:
+            channel = await open_path(pilot, GROUP, CHANNEL)
+            endpoint = child(channel, ENDPOINT)
+            group = channel.parent
+            assert not endpoint.is_expanded and not endpoint.data.loaded
+            meter = f"active {active_truth(sandbox, GROUP)}/10"
+            await wait_for(pilot, lambda: meter in label(group))
+            before = truth_counts(sandbox, GROUP, CHANNEL)
+            assert glyphs(truth_counts(sandbox, *RUNNING_JOB[:2])) in label(channel)
+            endpoint_before = label(endpoint)
+            # Finished by someone else (the console, the CLI): no key pressed here.
+            sandbox.client().cancel_harvest_job(
+                ChannelGroupName=GROUP,
+                ChannelName=CHANNEL,
+                OriginEndpointName=ENDPOINT,
+                HarvestJobName=RUNNING_JOB[3],
+            )
+            after = truth_counts(sandbox, GROUP, CHANNEL)
+            assert after != before
+            await wait_for(pilot, lambda: glyphs(after) in label(channel))
+            assert label(endpoint) != endpoint_before and "⊘" in label(endpoint)
+            assert f"active {active_truth(sandbox, GROUP)}/10" in label(group)
+            assert not endpoint.is_expanded  # collapsed all along
+
+    async def test_the_request_budget_is_two_lists_per_open_group_per_poll(
+        self, sandbox: Sandbox
+    ) -> None:
+        app = make_app(sandbox, settings=POLLING)
+        async with app.run_test(size=(160, 50)) as pilot:
+            await open_path(pilot, GROUP, CHANNEL)
+            watcher = explorer(app).group_watcher
+            await wait_for(pilot, lambda: watcher.polls >= 3)  # each group listed once
+            sandbox.reset_requests()
+            polls = watcher.polls
+            await wait_for(pilot, lambda: watcher.polls >= polls + 4)
+            await settle(pilot)
+            sent = [p for op, p in sandbox.requests if op == "ListHarvestJobs"]
+            # Only the open group, each poll one list per active status, nothing per
+            # channel or endpoint, and no other calls (nothing changed, nothing to Get).
+            assert {p["ChannelGroupName"] for p in sent} == {GROUP}
+            assert not any("ChannelName" in p for p in sent)
+            assert Counter(p["Status"] for p in sent) == {
+                "QUEUED": watcher.polls - polls,
+                "IN_PROGRESS": watcher.polls - polls,
+            }
+            assert set(sandbox.request_counts) <= {"ListHarvestJobs"}
+
+    async def test_a_count_not_listed_lately_says_how_old_it_is(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox, settings=STILL_POLLING)  # polls only when asked
+        async with app.run_test(size=(160, 50)) as pilot:
+            channel = await open_path(pilot, GROUP, CHANNEL)
+            group = channel.parent
+            explorer(app).group_watcher.poll_soon("us-east-1", GROUP)
+            await wait_for(pilot, lambda: "active" in label(group))
+            await pilot.pause(0.1)
+            assert "ago" not in label(group)
+            # Twice the longest poll interval (2 x 3600 s) later, with no list since:
+            sandbox.clock.advance(hours=3)
+            await wait_for(pilot, lambda: "(3 h ago)" in label(group))
+
+
+class TestQuotaMeter:
+    async def test_every_group_shows_its_active_jobs_against_the_quota(
+        self, sandbox: Sandbox
+    ) -> None:
+        app = make_app(sandbox, settings=replace(POLLING, active_job_quota=25))
+        async with app.run_test(size=(160, 50)) as pilot:
+            await settle(pilot)
+            groups = explorer(app).resource_tree.root.children
+            for group in groups:
+                want = f"active {active_truth(sandbox, group.data.name)}/25"
+                await wait_for(pilot, lambda g=group, w=want: w in label(g))
+
+    async def test_the_meter_follows_a_cancel_and_a_create(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox, settings=STILL_POLLING)
+        async with app.run_test(size=(160, 50)) as pilot:
+            tree = explorer(app).resource_tree
+            job = await open_path(pilot, *RUNNING_JOB)
+            group = job.parent.parent.parent
+            n = active_truth(sandbox, GROUP)
+            explorer(app).group_watcher.poll_soon("us-east-1", GROUP)
+            await wait_for(pilot, lambda: f"active {n}/10" in label(group))
+            await pilot.press("x")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("y")
+            await wait_for(pilot, lambda: f"active {n - 1}/10" in label(group))
+            assert active_truth(sandbox, GROUP) == n - 1
+            assert tree.cursor_node is job
+            # n on the endpoint, ctrl+s: one more, at once.
+            tree.move_cursor(job.parent)
+            await pilot.press("n")
+            await wait_for(pilot, lambda: isinstance(app.screen, JobForm))
+            form = app.screen
+            await wait_for(pilot, lambda: form.spec is not None and form.active_count == n - 1)
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: not isinstance(app.screen, JobForm))
+            await wait_for(pilot, lambda: f"active {n}/10" in label(group))
+            assert active_truth(sandbox, GROUP) == n
+
+    async def test_a_full_group_is_marked_and_the_form_refuses(self, sandbox: Sandbox) -> None:
+        quota = 3
+        assert active_truth(sandbox, GROUP) >= quota  # the demo group is over a quota of 3
+        app = make_app(sandbox, settings=replace(STILL_POLLING, active_job_quota=quota))
+        async with app.run_test(size=(160, 50)) as pilot:
+            endpoint = await open_path(pilot, GROUP, CHANNEL, ENDPOINT)
+            group = endpoint.parent.parent
+            explorer(app).group_watcher.poll_soon("us-east-1", GROUP)
+            n = active_truth(sandbox, GROUP)
+            await wait_for(pilot, lambda: f"active {n}/{quota}" in label(group))
+            text = group.label
+            meter = next(s for s in text.spans if "active" in text.plain[s.start : s.end])
+            assert str(meter.style) == "bold red"  # full: bold, so NO_COLOR shows it too
+            await pilot.press("n")
+            await wait_for(pilot, lambda: isinstance(app.screen, JobForm))
+            form = app.screen
+            await wait_for(pilot, lambda: form.active_count is not None)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, JobForm)  # refused, with the quota named
+            assert form.quota_problem() and f"the quota is {quota}" in form.quota_problem()
+            await settle(pilot)
+            assert sandbox.request_counts["CreateHarvestJob"] == 0
+
+
+class TestWatchingStrip:
+    async def test_it_lists_every_active_job_and_enter_goes_to_one(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox, settings=POLLING)
+        async with app.run_test(size=(160, 50)) as pilot:
+            screen = explorer(app)
+            await settle(pilot)
+            groups = [g.data.name for g in screen.resource_tree.root.children]
+            want = sum(active_truth(sandbox, g) for g in groups)
+            # No group opened: the strip still lists them all, not only jobs in view.
+            await wait_for(pilot, lambda: len(screen.watching.jobs) == want)
+            assert screen.watching.display
+            assert f"watching {want} active jobs" in str(screen.watching.border_title)
+            await pilot.press("w")
+            assert screen.watching.has_focus
+            # The job in a channel nobody opened: Enter opens the way to it.
+            index = next(
+                i for i, (_, job) in enumerate(screen.watching.jobs) if job.key == RUNNING_JOB
+            )
+            screen.watching.highlighted = index
+            await pilot.press("enter")
+            await wait_for(
+                pilot,
+                lambda: (
+                    screen.resource_tree.cursor_node is not None
+                    and screen.resource_tree.cursor_node.data.name == RUNNING_JOB[3]
+                ),
+            )
+            assert screen.resource_tree.has_focus
+            await settle(pilot)
+            assert screen.detail.resource.name == RUNNING_JOB[3]
+
+    async def test_hidden_when_nothing_is_active(self, sandbox: Sandbox) -> None:
+        sandbox.clock.advance(days=2)  # every demo job has finished
+        app = make_app(sandbox, settings=POLLING)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = explorer(app)
+            await wait_for(pilot, lambda: screen.group_watcher.polls >= 3)
+            await settle(pilot)
+            assert not screen.watching.jobs and not screen.watching.display
+            await pilot.press("w")
+            assert not screen.watching.has_focus
+            assert any("No job is queued" in n.message for n in app._notifications)
+
+
+class TestSnapshot:
+    @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+    def test_roll_ups_quota_meters_and_the_watching_strip(
+        self, snap_compare: Any, sandbox: Sandbox, size: tuple[int, int]
+    ) -> None:
+        async def walk(pilot: Any) -> None:
+            await open_path(pilot, GROUP, CHANNEL)
+            screen = explorer(pilot.app)
+            groups = screen.resource_tree.root.children
+            for group in groups:
+                screen.group_watcher.poll_soon("us-east-1", group.data.name)
+            await wait_for(pilot, lambda: all("active" in label(g) for g in groups))
+            await settle(pilot)
+
+        app = make_app(sandbox, settings=STILL_POLLING)
+        assert snap_compare(app, terminal_size=size, run_before=walk)
