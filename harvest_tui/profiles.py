@@ -59,6 +59,9 @@ class Settings:
     local_time: bool = False
     debug_log: bool = False
     active_job_quota: int = 10  # queued + in-progress harvest jobs per channel group
+    job_order: str = "newest"  # an endpoint's jobs: "newest" (by CreatedAt) or "name"
+    ascii: bool = False  # ASCII glyphs only (tree guides, statuses, node kinds)
+    tree_width: int = 45  # the tree pane's width, % of the screen ([ and ] remember it)
 
 
 @dataclass(frozen=True)
