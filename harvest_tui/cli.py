@@ -131,6 +131,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", type=_path, metavar="PATH", help="the profiles file to use")
     parser.add_argument(
+        "--ascii",
+        action="store_true",
+        help="ASCII glyphs only, for terminals whose fonts lack ◷ ✔ ✖ ▣ (or ascii = true "
+        "in [settings])",
+    )
+    parser.add_argument(
         "--sandbox",
         action="store_true",
         help="start the built-in local sandbox and connect to it (no AWS account needed)",
@@ -229,6 +235,8 @@ def _config_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -
 
 
 def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
+    from dataclasses import replace
+
     from harvest_tui.config import (
         ConfigError,
         Settings,
@@ -242,6 +250,8 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
         path = config_path(args.config, os.environ)
         config = load_config(path, must_exist=explicit)
         settings = config.settings if config else Settings()
+        if args.ascii:
+            settings = replace(settings, ascii=True)
         if not args.sandbox:
             active = resolve_profile(
                 config,
@@ -306,6 +316,7 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
             extra_profiles=(active,) if sandbox is not None else (),
             target=args.target,
         )
+        app.settings_path = path  # where `[` and `]` remember the tree's width
         app.run()
     finally:
         if sandbox is not None:

@@ -20,6 +20,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from harvest_tui.ui.widgets.tree_nodes import PLACEHOLDERS, NodeData
+from harvest_tui.ui.widgets.tree_rows import RowTree
 
 MATCH_STYLE = "bold reverse"
 CONTAINERS = ("region", "group", "channel", "endpoint")
@@ -33,7 +34,7 @@ class Matches:
     unloaded: int  # containers whose children are not loaded yet: they may hold more
 
 
-class FilterResults(Tree[NodeData]):
+class FilterResults(RowTree):
     """Matches and their ancestors; Enter (or a click) goes to the node in the tree."""
 
     @dataclass
@@ -54,7 +55,7 @@ class FilterResults(Tree[NodeData]):
         id: str | None = None,
         on_cursor: Callable[[TreeNode[NodeData]], None] | None = None,
     ) -> None:
-        super().__init__("matches", data=NodeData("root", ""), id=id)
+        super().__init__("matches", NodeData("root", ""), id=id)
         self.show_root = False
         self.guide_depth = 3
         self.on_cursor = on_cursor

@@ -16,7 +16,6 @@ from datetime import UTC, datetime, tzinfo
 from functools import partial
 from typing import ClassVar
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -54,6 +53,7 @@ from harvest_tui.ui.widgets.tree_nodes import (
     node_label,
     same_text,
 )
+from harvest_tui.ui.widgets.tree_rows import RowTree
 
 _CHILD_KIND: dict[str, NodeKind] = {
     "root": "group",
@@ -110,12 +110,23 @@ def error_scope(node: TreeNode[NodeData] | None) -> str:
     }.get(data.kind, name)
 
 
-class ResourceTree(Tree[NodeData]):
-    """The account's resources, loaded lazily; keyboard first (arrows, j/k, h/l)."""
+def newest_first(jobs: list[object]) -> list[object]:
+    """Jobs by CreatedAt, the newest first (by name among jobs created together)."""
+    by_name = sorted(jobs, key=resource_key)
+    return sorted(by_name, key=lambda j: getattr(j, "created_at", _EPOCH), reverse=True)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class ResourceTree(RowTree):
+    """The account's resources, loaded lazily; keyboard first (arrows, j/k, h/l, g/G)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "scroll_home", "Top", show=False),
+        Binding("G", "scroll_end", "Bottom", show=False),
         Binding("l,right", "expand_or_child", "Expand", show=False),
         Binding("h,left", "collapse_or_parent", "Collapse", show=False),
     ]
@@ -155,8 +166,10 @@ class ResourceTree(Tree[NodeData]):
         tz: tzinfo,
         id: str | None = None,
         on_cursor: Callable[[TreeNode[NodeData]], None] | None = None,
+        job_order: str = "newest",
     ) -> None:
-        super().__init__("account", data=NodeData("root", ""), id=id)
+        super().__init__("account", NodeData("root", ""), id=id)
+        self.job_order = job_order  # an endpoint's jobs: "newest" first, or by "name"
         self.show_root = False
         self.auto_expand = True
         self.guide_depth = 3
@@ -525,20 +538,6 @@ class ResourceTree(Tree[NodeData]):
 
     # Building. Thousands of job nodes: no per-node work beyond the label itself.
 
-    def process_label(self, label: str | Text) -> Text:
-        """Our labels are one-line Text already: use them as they are (Tree copies each)."""
-        if isinstance(label, Text) and "\n" not in label.plain:
-            return label
-        return super().process_label(label)
-
-    def get_label_width(self, node: TreeNode[NodeData]) -> int:
-        """As Tree's (toggle icon + label) without rendering a copy of every label."""
-        label = node.label
-        width = label.cell_len if isinstance(label, Text) else cell_len(str(label))
-        if node.allow_expand:
-            width += cell_len(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE)
-        return width
-
     def label_of(self, node: TreeNode[NodeData]) -> Text:
         assert node.data is not None
         return node_label(node.data, self.tz)
@@ -597,6 +596,8 @@ class ResourceTree(Tree[NodeData]):
             return
         if kind == "group" and items and isinstance(items[0], str):
             kind = "region"
+        if kind == "job" and self.job_order == "newest":
+            items = newest_first(items)
         if not items:
             node.remove_children()
             note = _EMPTY_NOTE.get(kind, "nothing here")
@@ -622,9 +623,9 @@ class ResourceTree(Tree[NodeData]):
             if name not in wanted:
                 old.remove()
                 del existing[name]
-        # The kept children are already in the items' order (both sorted by name), so
-        # each item's place is its index: new nodes go in by index, never by looking up
-        # a neighbour (`after=node` scans the siblings: quadratic over 10,000 jobs).
+        # Each item's place is its index: new nodes go in by index, never by looking up
+        # a neighbour (`after=node` scans the siblings: quadratic over 10,000 jobs); the
+        # kept ones are put in the items' order at the end, if they are not in it.
         ordered: list[TreeNode[NodeData]] = []
         for item in items:
             name = resource_key(item)
