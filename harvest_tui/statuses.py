@@ -20,8 +20,10 @@ STATUS_STYLE: dict[str, str] = {
     "FAILED": "bold red",
     "CANCELLED": "dim",
 }
-# The glyph that marks FAILED is also reversed where it stands alone (a job's row).
-FAILED_MARK_STYLE = "bold reverse red"
+# FAILED's glyph (a job's row) and count (an endpoint's) stand out as a chip: white on
+# red, which a monochrome terminal (NO_COLOR) shows as white on grey. (Reversed red would
+# be dark on dark there: red is the darkest of the status colours.)
+FAILED_MARK_STYLE = "bold white on red"
 
 _UNICODE_STATUS = {
     "QUEUED": "◷",

@@ -92,7 +92,7 @@ class TestRowLayout:
         data = NodeData("job", "r", resource=job("football-alt-audio-post-20261102", "FAILED"))
         row = fit_row(node_label(data, UTC), data.column_at, 44, "…")
         assert "red" in str(row.style)
-        assert any(s.start == 0 and "reverse" in str(s.style) for s in row.spans)
+        assert any(s.start == 0 and "on red" in str(s.style) for s in row.spans)
         assert any("dim" in str(s.style) for s in row.spans)
 
 
@@ -124,16 +124,16 @@ class TestGlyphs:
         # Cut names too.
         assert middle_cut(Text("a" * 40), 10, MARK["cut"]).plain.isascii()
 
-    def test_failed_is_bold_and_its_glyph_reversed_readable_without_colour(self) -> None:
+    def test_failed_is_bold_and_its_glyph_a_chip_readable_without_colour(self) -> None:
         label = node_label(NodeData("job", "r", resource=job("x", "FAILED")), UTC)
         assert "bold" in str(label.style)
-        assert any(s.start == 0 and s.end == 1 and "reverse" in str(s.style) for s in label.spans)
+        assert any(s.start == 0 and s.end == 1 and "on red" in str(s.style) for s in label.spans)
         counts = JobCounts.of([job("x", "FAILED"), job("y")])
         data = NodeData("endpoint", "r", resource=endpoint(), counts=counts)
         label = node_label(data, UTC)
         at = label.plain.index("✖1")
         assert label.plain.endswith("✔1 ✖1") and data.column_at > 0
-        assert any(s.start == at and "reverse" in str(s.style) for s in label.spans)
+        assert any(s.start == at and "on red" in str(s.style) for s in label.spans)
 
 
 def endpoint() -> OriginEndpoint:

@@ -48,7 +48,14 @@ if TYPE_CHECKING:
 RETRY_NOTE_SECONDS = 3.0
 TREE_WIDTH_STEP = 5  # % of the screen per [ or ]
 # The footer's words are short (it must fit 80 columns); help and the palette say more.
-LONG_NAMES = {"copy_arn": "Copy ARN", "copy_etag": "Copy ETag", "cancel_job": "Cancel job"}
+LONG_NAMES = {
+    "copy_arn": "Copy ARN",
+    "copy_etag": "Copy ETag",
+    "cancel_job": "Cancel job",
+    "tree_narrower": "Narrower tree pane (remembered)",
+    "tree_wider": "Wider tree pane (remembered)",
+    "zoom": "Zoom the focused pane, and back",
+}
 
 
 @dataclass

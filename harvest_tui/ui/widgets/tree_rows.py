@@ -111,7 +111,10 @@ class RowTree(Tree[NodeData]):
     def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
         label = node.label if isinstance(node.label, Text) else Text(str(node.label))
         column_at = node.data.column_at if node.data is not None else 0
-        row = fit_row(label, column_at, self.row_width(node), MARK["cut"])
+        width = self.row_width(node)
+        row = fit_row(label, column_at, width, MARK["cut"])
+        if row.cell_len < width:  # the cursor's bar spans the row, column or not
+            row.append(" " * (width - row.cell_len))
         row.stylize(style)
         if not node.allow_expand:
             return row
