@@ -345,3 +345,32 @@ class TestHelpLegend:
                 found = re.search(rf"(^|\s){re.escape(glyph)}\s+{meaning}(\s|$)", legend, re.M)
                 assert found, (glyph, meaning, legend)
             assert ("+ -" if ascii_only else "▶ ▼") in legend
+
+
+class TestDeepLinkRequests:
+    async def test_only_the_lists_on_the_path_and_one_get(self, sandbox: Sandbox) -> None:
+        """No node on the way is selected (and so fetched): nothing but 4 lists and a Get."""
+        from harvest_tui.deep_link import Target
+
+        path = (
+            "live-sports",
+            "football-main",
+            "cmaf-main",
+            "football-main-highlights-20261101-1245",
+        )
+        app = make_app(sandbox, settings=replace(TEST_SETTINGS, poll_interval_seconds=3600))
+        app.target = Target(path)
+        sandbox.faults.latency_ms = 250  # each list outlasts the detail pane's 150 ms debounce
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = explorer(app)
+            await wait_for(pilot, lambda: getattr(screen.detail.resource, "name", "") == path[3])
+            await settle(pilot)
+            assert screen.resource_tree.cursor_node.data.name == path[3]
+            counts = {op: n for op, n in sandbox.request_counts.items() if n}
+            assert counts == {
+                "ListChannelGroups": 1,
+                "ListChannels": 1,
+                "ListOriginEndpoints": 1,
+                "ListHarvestJobs": 1,
+                "GetHarvestJob": 1,
+            }

@@ -24,7 +24,9 @@ DOWN, UP = "\x1b[B", "\x1b[A"
 BACKSPACE, ENTER = "\x7f", "\r"  # not Esc: an Esc then "/" can read as Alt+/
 FILTER_TEXT = "4217"  # scale-job-004217, and every other job whose number holds it
 KEY_GAP = 0.015
-LINK = ("live-sports", "football-main", "cmaf-main", "cup-final-highlights")
+# A finished job: an unfinished one is also polled (GetHarvestJob every 2 s), which is
+# watching it, not opening it.
+LINK = ("live-sports", "football-main", "cmaf-main", "football-main-highlights-20261101-1245")
 LINK_MINIMUM = {
     "ListChannelGroups": 1,
     "ListChannels": 1,

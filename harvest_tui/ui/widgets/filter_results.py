@@ -100,6 +100,8 @@ class FilterResults(RowTree):
             if data.kind in CONTAINERS and not data.loaded:
                 found.unloaded += 1
             matched = needle in data.name.casefold()
+            if not matched and data.kind == "job":
+                continue  # most of 10,000 jobs: never added, so never removed
             label = self._label(child, needle if matched else "")
             node = into.add(label, data, expand=True, allow_expand=data.kind != "job")
             self.sources[node.id] = child

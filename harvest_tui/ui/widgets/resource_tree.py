@@ -367,7 +367,7 @@ class ResourceTree(RowTree):
         node.data.stale = None
         self.relabel(node)
         self.populate(node, message.items)
-        if self.cursor_node is None and node.children:
+        if self.cursor_node is None and node.children and not self._reveal:
             self.move_cursor(node.children[0])
         if node.data.kind == "endpoint":
             jobs = [j for j in message.items if isinstance(j, HarvestJob)]
@@ -519,7 +519,10 @@ class ResourceTree(RowTree):
                 return
             self._reveal.pop(0)
             node = self._reveal_at = child
-            self.call_after_refresh(self.move_cursor, child)
+            if not self._reveal:
+                # Only the target is selected: a node on the way would be shown, and
+                # fetched (GetChannelGroup...), for nothing.
+                self.call_after_refresh(self.move_cursor, child)
             if self._reveal and child.data is not None and not child.is_expanded:
                 child.expand()
         if not self._reveal:
@@ -533,7 +536,12 @@ class ResourceTree(RowTree):
         return names
 
     def _reveal_failed(self, why: str) -> None:
+        reached = self._reveal_at
         self._reveal, self._reveal_at = [], None
+        if reached is None or reached is self.root:
+            reached = self.root.children[0] if self.root.children else None
+        if reached is not None:  # as far as the link led
+            self.call_after_refresh(self.move_cursor, reached)
         self.notify(f"Could not open the link: {why}.", severity="error", markup=False)
 
     # Building. Thousands of job nodes: no per-node work beyond the label itself.
