@@ -8,7 +8,7 @@ from typing import Any
 from textual.app import App, ComposeResult
 from textual.widgets import Tree
 
-from harvest_tui.ui.textual_private import reorder_children, wrap_display
+from harvest_tui.ui.textual_private import one_invalidation, reorder_children, wrap_display
 
 
 class TreeApp(App[None]):
@@ -53,3 +53,23 @@ async def test_wrap_display_sees_every_frame_handed_to_the_driver() -> None:
         await pilot.pause()
         await pilot.pause()
     assert any(frame is not None for frame in frames)
+
+
+async def test_one_invalidation_adds_nodes_that_the_tree_then_draws() -> None:
+    app = TreeApp()
+    async with app.run_test() as pilot:
+        tree = app.query_one(Tree)
+        calls: list[int] = []
+        refresh = tree.refresh
+
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            calls.append(1)
+            return refresh(*args, **kwargs)
+
+        tree.refresh = counting  # type: ignore[method-assign]
+        with one_invalidation(tree):
+            for name in ("d", "e", "f"):
+                tree.root.add_leaf(name)
+        assert calls == [1]  # once, at the end, not once per node
+        await pilot.pause()
+        assert [str(tree.get_node_at_line(i).label) for i in range(6)] == list("abcdef")

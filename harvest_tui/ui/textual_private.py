@@ -6,10 +6,12 @@ tests/test_textual_private.py, which fails loudly if an upgrade changes it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from textual.app import App
+from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 
@@ -18,6 +20,18 @@ def reorder_children(node: TreeNode[Any], ordered: list[TreeNode[Any]]) -> None:
     public move, and re-adding thousands of nodes would lose their expansion."""
     node._children[:] = ordered
     node.tree._invalidate()
+
+
+@contextmanager
+def one_invalidation(tree: Tree[Any]) -> Iterator[None]:
+    """Add many nodes at the cost of one redraw: Tree.add invalidates the whole tree (and
+    asks for a layout) on each call, a third of the time of adding thousands of nodes."""
+    tree._invalidate = lambda: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del tree._invalidate
+        tree._invalidate()
 
 
 Wrapper = Callable[[Callable[..., None]], Callable[..., None]]

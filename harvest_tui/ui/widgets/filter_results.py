@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from harvest_tui.ui.textual_private import one_invalidation
 from harvest_tui.ui.widgets.tree_nodes import PLACEHOLDERS, NodeData
 from harvest_tui.ui.widgets.tree_rows import RowTree
 
@@ -73,7 +74,8 @@ class FilterResults(RowTree):
         self.sources = {}
         needle = text.casefold()
         found = Matches(0, 0)
-        self._copy(source_root, self.root, needle, found)
+        with one_invalidation(self):
+            self._copy(source_root, self.root, needle, found)
         if found.count == 0:
             note = Text(f"nothing loaded matches “{text}”", style="dim italic")
             self.root.add_leaf(note, NodeData("empty", "", note=str(note)))
