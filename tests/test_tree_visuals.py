@@ -374,3 +374,18 @@ class TestDeepLinkRequests:
                 "ListHarvestJobs": 1,
                 "GetHarvestJob": 1,
             }
+
+    def test_the_cli_prefetches_the_lists_on_a_links_path(self) -> None:
+        """All at once at start-up; the tree's calls take these answers (worker prefetch)."""
+        from harvest_tui.backend import ListChannels, ListHarvestJobs, ListOriginEndpoints
+        from harvest_tui.cli import path_lists
+
+        job_path = ("g", "c", "e", "j")
+        assert path_lists(job_path) == [
+            ListChannels("g"),
+            ListOriginEndpoints("g", "c"),
+            ListHarvestJobs("g", "c"),
+        ]
+        assert path_lists(job_path[:3]) == path_lists(job_path)  # the endpoint's jobs too
+        assert path_lists(("g", "c")) == [ListChannels("g")]  # the channel is not opened
+        assert path_lists(("g",)) == path_lists(()) == []
