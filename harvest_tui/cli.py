@@ -134,8 +134,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument(
         "--ascii",
         action="store_true",
-        help="ASCII glyphs only, for terminals whose fonts lack ◷ ✔ ✖ ▣ (or ascii = true "
-        "in [settings])",
+        help="ASCII glyphs only, for terminals whose fonts lack the tree's symbols "
+        "(or ascii = true in [settings])",
     )
     parser.add_argument(
         "--sandbox",
