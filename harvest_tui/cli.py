@@ -19,6 +19,7 @@ from harvest_tui import __version__
 from harvest_tui.safe_text import clean
 
 if TYPE_CHECKING:
+    from harvest_tui.backend import Request
     from harvest_tui.worker.client import ServiceWorker
 
 SANDBOX_REGION = "us-east-1"
@@ -148,6 +149,13 @@ def add_app_arguments(parser: argparse.ArgumentParser, *, inherited: bool = Fals
         metavar="PATH",
         default=default(None),
         help="the profiles file to use",
+    )
+    parser.add_argument(
+        "--ascii",
+        action="store_true",
+        default=default(False),
+        help="ASCII glyphs only, for terminals whose fonts lack the tree's symbols "
+        "(or ascii = true in [settings])",
     )
     parser.add_argument(
         "--sandbox",
@@ -289,7 +297,23 @@ def _config_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -
     return 2
 
 
+def path_lists(names: tuple[str, ...]) -> list[Request[Any]]:
+    """The lists a deep link to `names` (group, channel, endpoint, job) opens the tree with:
+    a level's list is read when the link goes below it (an endpoint's jobs come with its
+    channel's job list)."""
+    from harvest_tui.backend import ListChannels, ListHarvestJobs, ListOriginEndpoints
+
+    lists: list[Request[Any]] = []
+    if len(names) >= 2:
+        lists.append(ListChannels(names[0]))
+    if len(names) >= 3:
+        lists += [ListOriginEndpoints(names[0], names[1]), ListHarvestJobs(names[0], names[1])]
+    return lists
+
+
 def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
+    from dataclasses import replace
+
     from harvest_tui.config import (
         ConfigError,
         Settings,
@@ -303,6 +327,8 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
         path = config_path(args.config, os.environ)
         config = load_config(path, must_exist=explicit)
         settings = config.settings if config else Settings()
+        if args.ascii:
+            settings = replace(settings, ascii=True)
         if not args.sandbox:
             active = resolve_profile(
                 config,
@@ -349,6 +375,9 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
             # The app's first call, made now: it is answered while Textual starts.
             for connection in connections_for(active, sandbox_url=sandbox_url).values():
                 worker.prefetch(connection, ListChannelGroups())
+                # A deep link: the lists on its path too, all at once, not level by level.
+                for request in path_lists(args.target.names if args.target else ()):
+                    worker.prefetch(connection, request)
 
         # Textual paints at most 60 frames a second: a change that follows a frame by
         # less than 1/60 s waits for the next one. At 120 a key or an answer reaches the
@@ -368,6 +397,7 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
             target=args.target,
             fleet=args.fleet,
         )
+        app.settings_path = path  # where `[` and `]` remember the tree's width
         app.run()
     finally:
         if sandbox is not None:

@@ -101,6 +101,51 @@ def save_config(config: Config, path: Path) -> None:
     _write_private(path, tomli_w.dumps(doc))
 
 
+def remember_setting(path: Path, key: str, value: int | bool | str) -> None:
+    """Set `key = value` in the file's [settings] table, keeping the rest of the file (its
+    comments too) as it is; a file that does not exist yet gets just that table.
+
+    The new text is validated before it is written (atomically, by safe_files), so a
+    remembered setting never leaves a file that won't load.
+    """
+    import re
+    import tomllib
+
+    import tomli_w
+
+    from harvest_tui.config_checks import Reader
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Cannot read config file {path}: {exc}.") from None
+    line = tomli_w.dumps({key: value}).strip()
+    lines = text.splitlines()
+    table = ""
+    at = None  # where the [settings] table's lines end (or the key's line)
+    for number, current in enumerate(lines):
+        if header := re.match(r"\s*\[\s*([^\[\]]+?)\s*\]", current):
+            table = header[1].strip()
+            if table == "settings":
+                at = number + 1
+        elif table == "settings" and re.match(rf"\s*{re.escape(key)}\s*=", current):
+            lines[number] = line
+            at = -1
+            break
+    if at is None:
+        lines += ["", "[settings]", line] if lines else ["[settings]", line]
+    elif at >= 0:
+        lines.insert(at, line)
+    new_text = "\n".join(lines) + "\n"
+    try:
+        Reader(path, new_text).config(tomllib.loads(new_text))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Cannot remember {key} in {path}: {exc}.") from None
+    _write_private(path, new_text)
+
+
 def init_config(path: Path, force: bool = False) -> Path:
     """Write the commented starter file; an existing file is only replaced with force."""
     if path.exists() and not force:

@@ -37,6 +37,10 @@ _KINDS: dict[type, tuple[Any, str]] = {
 }
 
 
+JOB_ORDERS = ("newest", "name")  # [settings] job_order: by CreatedAt, newest first, or by name
+TREE_WIDTHS = (15, 85)  # [settings] tree_width: the range [ and ] move in, in %
+
+
 class Reader:
     """Validates a parsed document; every failure names the file, the line if found, the table."""
 
@@ -51,12 +55,20 @@ class Reader:
         self.check_keys(raw, tuple(f.name for f in fields(Settings)), ("settings",))
         values: dict[str, Any] = {}
         for key, fallback in asdict(Settings()).items():
-            kind = type(fallback) if isinstance(fallback, bool | int) else float
+            kind = type(fallback) if isinstance(fallback, bool | int | str) else float
             value = self.get(raw, key, kind, ("settings",))
-            if kind is not bool and value is not None and not 0 < value < float("inf"):
+            if kind in (int, float) and value is not None and not 0 < value < float("inf"):
                 self.fail(("settings",), key, f"{key} must be more than 0, found {value}.")
             values[key] = fallback if value is None else value
         settings = Settings(**values)
+        if settings.job_order not in JOB_ORDERS:
+            choices = " or ".join(f'"{o}"' for o in JOB_ORDERS)
+            found = f"found {show(settings.job_order)}.{suggest(settings.job_order, JOB_ORDERS)}"
+            self.fail(("settings",), "job_order", f"job_order must be {choices}, {found}")
+        if not TREE_WIDTHS[0] <= settings.tree_width <= TREE_WIDTHS[1]:
+            low, high = TREE_WIDTHS
+            problem = f"tree_width is a percentage of the screen from {low} to {high}"
+            self.fail(("settings",), "tree_width", f"{problem}, found {settings.tree_width}.")
         if settings.poll_max_interval_seconds < settings.poll_interval_seconds:
             problem = "poll_max_interval_seconds must not be less than poll_interval_seconds."
             self.fail(("settings",), "poll_max_interval_seconds", problem)

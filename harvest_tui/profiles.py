@@ -61,6 +61,9 @@ class Settings:
     active_job_quota: int = 10  # queued + in-progress harvest jobs per channel group
     fleet_concurrency: int = 8  # profile-regions the fleet view (F) loads at once
     poll_groups: bool = True  # list each open channel group's active jobs (quota, counts)
+    job_order: str = "newest"  # an endpoint's jobs: "newest" (by CreatedAt) or "name"
+    ascii: bool = False  # ASCII glyphs only (tree guides, statuses, node kinds)
+    tree_width: int = 45  # the tree pane's width, % of the screen ([ and ] remember it)
 
 
 @dataclass(frozen=True)

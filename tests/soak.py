@@ -50,6 +50,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchmarks.harness import FROZEN_AT, SandboxProcess, child_env
 
+from harvest_tui.statuses import STATUS_GLYPH  # the soak's app runs with the Unicode glyphs
+
 SIZE = (120, 40)  # columns, lines
 SPEED = 600.0
 SEED = 11
@@ -59,7 +61,7 @@ FAULTS = ("--throttle-rate", "0.1", "--error-rate", "0.05", "--drop-rate", "0.05
 INJECTED = ("ThrottlingException", "InternalServerException", "ConnectionLost")
 ACTIVE_PER_GROUP = 3
 SHORT_RUN_GROWTH_KIB = 10 * 1024  # a short run's warm-up: reported, failing only above this
-GLYPHS = {"◷": "QUEUED", "▶": "IN_PROGRESS", "✔": "COMPLETED", "✖": "FAILED", "⊘": "CANCELLED"}
+GLYPHS = {glyph: status for status, glyph in STATUS_GLYPH.items()}
 ORDER = {"QUEUED": 0, "IN_PROGRESS": 1, "COMPLETED": 2, "FAILED": 2, "CANCELLED": 2}
 RESOURCE_MARKS = "▣◇⌁◎"
 CTRL_R, ESCAPE = b"\x12", b"\x1b"
@@ -720,11 +722,17 @@ def api_statuses(api: Any, endpoints: set[tuple[str, str, str]]) -> dict[str, st
 
 
 def full_path(shown: str, known: dict[str, str]) -> str | None:
-    """The API's path for a job whose name the screen may have cut at the pane's edge:
-    itself, or the one known path it begins; None when several fit."""
+    """The API's path for a job whose name the screen may have cut (in the middle, to fit
+    the pane: `panel…8-0405`; or at the pane's edge): itself, or the one known path it
+    stands for; None when several fit."""
     if shown in known:
         return shown
-    fits = [path for path in known if path.startswith(shown)]
+    head, cut, tail = shown.partition("…")
+    fits = [
+        path
+        for path in known
+        if path.startswith(head) and (not cut or path[len(head) :].endswith(tail))
+    ]
     return fits[0] if len(fits) == 1 else None
 
 

@@ -54,12 +54,18 @@ QUEUED_JOB = ("live-sports", "football-main", "cmaf-main", "cup-final-highlights
 
 def account_truth(sandbox: Sandbox) -> dict[tuple[str, ...], list[str]]:
     """Children names by path: () → groups, (g,) → channels, (g, c) → endpoints,
-    (g, c, e) → jobs, each sorted by name as the tree sorts them."""
+    (g, c, e) → jobs, each in the tree's order: by name; jobs newest first (by CreatedAt,
+    then by name)."""
     client = sandbox.client()
 
     def items(operation: str, key: str, **params: Any) -> list[str]:
         pages = client.get_paginator(operation).paginate(**params)
-        return sorted(item[key] for page in pages for item in page.get("Items", []))
+        found = sorted(
+            (item for page in pages for item in page.get("Items", [])), key=lambda i: i[key]
+        )
+        if operation == "list_harvest_jobs":
+            found.sort(key=lambda i: i["CreatedAt"], reverse=True)
+        return [item[key] for item in found]
 
     truth: dict[tuple[str, ...], list[str]] = {}
     truth[()] = items("list_channel_groups", "ChannelGroupName")

@@ -28,3 +28,12 @@ def test_a_name_cut_at_the_pane_edge_is_matched_to_the_one_job_it_begins() -> No
     assert full_path("g/c/e/panel-20261128", known) == "g/c/e/panel-20261128-0405"
     assert full_path("g/c/e/panel-2026112", known) is None  # both fit: not compared
     assert full_path("g/c/e/panel-20261129-0101", known) == "g/c/e/panel-20261129-0101"
+
+
+def test_a_name_cut_in_the_middle_is_matched_to_the_one_job_it_stands_for() -> None:
+    from soak import full_path
+
+    known = {"g/c/e/panel-20261128-0405": "FAILED", "g/c/e/panel-20261129-0101": "DONE"}
+    assert full_path("g/c/e/pan…28-0405", known) == "g/c/e/panel-20261128-0405"
+    assert full_path("g/c/e/pan…0101", known) == "g/c/e/panel-20261129-0101"
+    assert full_path("g/c/e/pan…", known) is None  # both fit: not compared

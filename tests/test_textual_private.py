@@ -8,7 +8,11 @@ from typing import Any
 from textual.app import App, ComposeResult
 from textual.widgets import Tree
 
-from harvest_tui.ui.textual_private import relayout, reorder_children, wrap_display
+from harvest_tui.ui.textual_private import (
+    one_invalidation,
+    reorder_children,
+    wrap_display,
+)
 
 
 class TreeApp(App[None]):
@@ -36,20 +40,6 @@ async def test_reorder_children_moves_nodes_and_the_tree_redraws_them() -> None:
         assert [str(tree.get_node_at_line(i).label) for i in range(3)] == ["c", "a", "b"]
 
 
-async def test_relayout_measures_a_label_that_grew_in_place() -> None:
-    app = TreeApp()
-    async with app.run_test() as pilot:
-        tree = app.query_one(Tree)
-        await pilot.pause()
-        before = tree.virtual_size.width
-        tree.root.children[0].set_label("a" * 60)
-        await pilot.pause()
-        assert tree.virtual_size.width == before  # set_label alone keeps the old width
-        relayout(tree)
-        await pilot.pause()
-        assert tree.virtual_size.width > before + 50
-
-
 async def test_wrap_display_sees_every_frame_handed_to_the_driver() -> None:
     frames: list[Any] = []
     app = TreeApp()
@@ -67,3 +57,23 @@ async def test_wrap_display_sees_every_frame_handed_to_the_driver() -> None:
         await pilot.pause()
         await pilot.pause()
     assert any(frame is not None for frame in frames)
+
+
+async def test_one_invalidation_adds_nodes_that_the_tree_then_draws() -> None:
+    app = TreeApp()
+    async with app.run_test() as pilot:
+        tree = app.query_one(Tree)
+        calls: list[int] = []
+        refresh = tree.refresh
+
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            calls.append(1)
+            return refresh(*args, **kwargs)
+
+        tree.refresh = counting  # type: ignore[method-assign]
+        with one_invalidation(tree):
+            for name in ("d", "e", "f"):
+                tree.root.add_leaf(name)
+        assert calls == [1]  # once, at the end, not once per node
+        await pilot.pause()
+        assert [str(tree.get_node_at_line(i).label) for i in range(6)] == list("abcdef")

@@ -208,7 +208,8 @@ def test_observations_are_placed_and_listed() -> None:
     ]
     timeline = build_timeline(make_job(), seen, NOW, 120)
     line = axis(timeline)
-    assert line.index("●") < line.index("▶") < line.index("✔") < line.index("▲")
+    running = STATUS_GLYPH["IN_PROGRESS"]
+    assert line.index("●") < line.index(running) < line.index("✔") < line.index("▲")
     styles = {s.style for r in timeline.rows for s in r}
     assert {"observed:IN_PROGRESS", "observed:COMPLETED"} <= styles
     labels = [e.label for e in timeline.events]

@@ -25,6 +25,7 @@ from harvest_tui.config import ActiveProfile, Config, Profile, Settings
 from harvest_tui.deep_link import Target
 from harvest_tui.safe_text import clean
 from harvest_tui.server_clock import ServerClock
+from harvest_tui.statuses import use_ascii
 from harvest_tui.ui import bench
 from harvest_tui.ui.screens.explorer import LONG_NAMES, Connected, ExplorerScreen
 
@@ -124,6 +125,8 @@ class HarvestApp(App[int]):
         self.clock = clock or ServerClock(self.clock_skew)
         self.extra_profiles = tuple(extra_profiles)  # offered first by the profile switcher
         self.local_time = self.settings.local_time
+        use_ascii(self.settings.ascii)  # the terminal's glyphs, for every widget made from now
+        self.settings_path: Path | None = None  # the file that remembers settings (CLI sets it)
         self.bells_rung = 0
         self._last_bell = -BELL_COALESCE_SECONDS
 
@@ -168,6 +171,18 @@ class HarvestApp(App[int]):
         if self.open_fleet:
             self.action_fleet()
 
+    def on_explorer_screen_setting_changed(self, message: ExplorerScreen.SettingChanged) -> None:
+        """Remember a setting the user changed in the app (the tree's width) in the file."""
+        self.settings = replace(self.settings, **{message.key: message.value})  # type: ignore[arg-type]
+        if self.settings_path is None:
+            return
+        from harvest_tui.config import ConfigError, remember_setting
+
+        try:
+            remember_setting(self.settings_path, message.key, message.value)
+        except ConfigError as exc:
+            self.notify(f"Not remembered: {exc}", severity="warning", markup=False)
+
     def on_explorer_screen_job_finished(self, message: ExplorerScreen.JobFinished) -> None:
         self.ring_bell()
 
@@ -211,7 +226,7 @@ class HarvestApp(App[int]):
             ("↑ ↓  j k", "Move the cursor"),
             ("→  l  Enter  Space", "Expand a node (loads its children)"),
             ("←  h", "Collapse, or go to the parent"),
-            ("PgUp PgDn Home End", "Move by page, to the top or the bottom"),
+            ("PgUp PgDn Home End g G", "Move by page, to the top or the bottom"),
             ("Tab", "Switch between the tree and the detail pane"),
         ]
         for binding in self.all_bindings():
@@ -224,7 +239,7 @@ class HarvestApp(App[int]):
         """The explorer's keys, then the app's (tab and quit aside), each once."""
         out: list[Binding] = []
         for binding in [*ExplorerScreen.BINDINGS, *self.BINDINGS]:
-            if isinstance(binding, Binding) and binding.action not in ("focus_next",):
+            if isinstance(binding, Binding) and binding.action not in ("app.focus_next",):
                 out.append(binding)
         return out
 

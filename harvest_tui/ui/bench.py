@@ -11,6 +11,8 @@ once the frame that shows the event has been handed to the terminal driver:
     job_detail_shown     the detail pane shows a harvest job (from its list entry)
     job_detail_fetched   ... refreshed by its GetHarvestJob
     key_frame            the first frame after the n-th key press (n=, key=)
+    filter_opened        the name filter's input is on screen, focused
+    filter_shown         the name filter's matches are on screen (text=, count=)
     all_loaded           (HARVEST_TUI_BENCH_SCRIPT=expand_all) every node expanded
                          and loaded (jobs=)
     error                a node shows an error (no frame wait)

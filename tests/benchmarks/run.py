@@ -19,6 +19,8 @@ a standalone `harvest-tui sandbox` in another process.
                       expanding to 1,000 job nodes against a boto3 paginator fetching them;
                       cursor key → frame latency with every job loaded against the demo
                       tree; peak memory per job above the demo tree
+    find              the `/` filter over 10,000 loaded jobs against a cursor move, and a
+                      deep link to a job against first data (find_rows.py)
     sandbox paging    ListHarvestJobs over 10,000 jobs, 100 a page: last page / first page
     sandbox load      500 concurrent connections, 20,000 requests (sandbox_load.py):
                       requests/second and p99 latency; every request answered 200
@@ -47,6 +49,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from find_rows import deep_link_rows, filtering_rows
 from fleet_load import rows as fleet_rows
 from harness import (
     HERE,
@@ -465,6 +468,16 @@ def scale(sizes: Sizes) -> list[Row]:
     return rows
 
 
+# -- 5b: finding things: the filter at scale, a deep link ----------------------------
+
+
+def find(sizes: Sizes) -> list[Row]:
+    reps = max(2, sizes.scale_reps - 2)
+    rows = filtering_rows(sizes.jobs, reps, rounds=3 if reps > 2 else 2)
+    rows += deep_link_rows(sizes.reps, alternate)
+    return [Row(**r) for r in rows]
+
+
 # -- 6: the sandbox's paging ------------------------------------------------------
 
 
@@ -529,7 +542,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["startup", "walk", "economy", "scale", "paging", "jobs", "load", "fleet"],
+        choices=["startup", "walk", "economy", "scale", "find", "paging", "jobs", "load", "fleet"],
         help="run only these measurements (repeatable)",
     )
     args = parser.parse_args(argv)
@@ -540,6 +553,7 @@ def main(argv: list[str] | None = None) -> int:
         "walk": lambda: walk(sizes, aws),
         "economy": lambda: group_economy(sizes),
         "scale": lambda: scale(sizes),
+        "find": lambda: find(sizes),
         "paging": lambda: sandbox_paging(sizes),
         "jobs": lambda: [Row(**r) for r in jobs_list_rows(sizes.walk_reps, aws, alternate)],
         "load": lambda: sandbox_load(sizes),

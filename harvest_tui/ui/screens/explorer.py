@@ -31,6 +31,7 @@ from harvest_tui.errors import ServiceError
 from harvest_tui.history import JobHistory, WatchKey
 from harvest_tui.models import HarvestJob, JobStatus, OriginEndpoint, Resource
 from harvest_tui.safe_text import clean, copyable
+from harvest_tui.ui import bench
 from harvest_tui.ui.calls import CallRetrying, CallsInFlight, begin_call
 from harvest_tui.ui.watcher import GroupWatcher, JobWatcher
 from harvest_tui.ui.widgets.app_footer import AppFooter
@@ -48,8 +49,16 @@ if TYPE_CHECKING:
 
 RETRY_NOTE_SECONDS = 3.0
 AGES_SECONDS = 5.0  # how often the watching strip's ages and stale counts' ages are redrawn
+TREE_WIDTH_STEP = 5  # % of the screen per [ or ]
 # The footer's words are short (it must fit 80 columns); help and the palette say more.
-LONG_NAMES = {"copy_arn": "Copy ARN", "copy_etag": "Copy ETag", "cancel_job": "Cancel job"}
+LONG_NAMES = {
+    "copy_arn": "Copy ARN",
+    "copy_etag": "Copy ETag",
+    "cancel_job": "Cancel job",
+    "tree_narrower": "Narrower tree pane (remembered)",
+    "tree_wider": "Wider tree pane (remembered)",
+    "zoom": "Zoom the focused pane, and back",
+}
 
 
 @dataclass
@@ -132,7 +141,28 @@ class ExplorerScreen(Screen[None]):
             show=False,
             tooltip="The queued and in-progress jobs of the open groups (Enter goes to one)",
         ),
-        Binding("tab", "focus_next", "Next pane", show=False),
+        Binding("tab", "app.focus_next", "Next pane", show=False),  # Screen has no focus_next
+        Binding(
+            "left_square_bracket",
+            "tree_width(-1)",
+            "Narrower tree",
+            id="tree_narrower",
+            key_display="[",
+            show=False,
+            tooltip="Make the tree pane narrower (remembered)",
+        ),
+        Binding(
+            "right_square_bracket",
+            "tree_width(1)",
+            "Wider tree",
+            id="tree_wider",
+            key_display="]",
+            show=False,
+            tooltip="Make the tree pane wider (remembered)",
+        ),
+        Binding(
+            "z", "zoom", "Zoom", id="zoom", show=False, tooltip="Zoom the focused pane, and back"
+        ),
     ]
 
     @dataclass
@@ -140,6 +170,13 @@ class ExplorerScreen(Screen[None]):
         """A job this app watched has finished (the app rings the bell)."""
 
         job: HarvestJob
+
+    @dataclass
+    class SettingChanged(Message):
+        """The user changed a setting in the app: the app remembers it in the config."""
+
+        key: str
+        value: int | bool | str
 
     @dataclass
     class _Cancelled(Message):
@@ -167,9 +204,15 @@ class ExplorerScreen(Screen[None]):
         self._retry_note = ""
         self._retry_timer: Timer | None = None
         self.resource_tree = ResourceTree(
-            tz=tz, id="tree", on_cursor=self.show_node, quota=settings.active_job_quota
+            tz=tz,
+            id="tree",
+            on_cursor=self.show_node,
+            quota=settings.active_job_quota,
+            job_order=settings.job_order,
         )
         self.watching = WatchingStrip(id="watching")
+        self.tree_width = settings.tree_width  # % of the screen
+        self.zoomed: Literal["tree", "detail"] | None = None
         self.detail = DetailPane(clock=clock, history=self.history, tz=tz, id="detail")
         self.header = AppHeader(id="header")
         # Made on the first `/`: nothing of the filter is on the first frame's path.
@@ -201,6 +244,7 @@ class ExplorerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.resource_tree.focus()
+        self.lay_out_panes()
         self.show_connection()
         self.resource_tree.connect(self.connected.backends)
         self.set_interval(AGES_SECONDS, self.show_watching)
@@ -408,8 +452,11 @@ class ExplorerScreen(Screen[None]):
             )
             await self.query_one("#main").mount(self.results, after=self.resource_tree)
             await self.mount(self.filter_bar, before=self.query_one(AppFooter))
+            self.lay_out_panes()
         self.filter_bar.add_class("-shown")
         self.filter_bar.focus()
+        if bench.ENABLED:
+            bench.on_next_frame("filter_opened")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input is self.filter_bar:
@@ -426,14 +473,15 @@ class ExplorerScreen(Screen[None]):
         filtering = bool(self.filter_text)
         if self.results is None:
             return
-        self.resource_tree.display = not filtering
-        self.results.display = filtering
+        self.lay_out_panes()
         if filtering:
             found = self.results.show_matches(self.resource_tree.root, self.filter_text)
             note = f"/{self.filter_text}: {found.count} found"
             if found.unloaded:
                 note += f" ({found.unloaded} unopened not searched)"
             self.header.filter_note = note
+            if bench.ENABLED:
+                bench.on_next_frame("filter_shown", text=self.filter_text, count=found.count)
         else:
             self.header.filter_note = ""
         self.show_status_note()
@@ -494,6 +542,43 @@ class ExplorerScreen(Screen[None]):
             return
         screen = JobsScreen(scope, backend, clock=self.clock, tz=self.tz, history=self.history)
         self.app.push_screen(screen)
+
+    # The panes: the tree's width ([ and ], remembered), and zoom (z).
+
+    def lay_out_panes(self) -> None:
+        """Show the tree (or the filter's results in its place) and the detail pane, at the
+        chosen width, or the zoomed pane alone."""
+        tree_shown = self.zoomed != "detail"
+        self.resource_tree.display = tree_shown and not self.filter_text
+        if self.results is not None:
+            self.results.display = tree_shown and bool(self.filter_text)
+        self.detail.display = self.zoomed != "tree"
+        width = "1fr" if self.zoomed == "tree" else f"{self.tree_width}%"
+        for pane in (self.resource_tree, self.results):
+            if pane is not None:
+                pane.styles.width = width
+                pane.set_class(self.zoomed == "tree", "-zoomed")
+
+    def action_tree_width(self, step: int) -> None:
+        from harvest_tui.config_checks import TREE_WIDTHS
+
+        low, high = TREE_WIDTHS
+        width = min(high, max(low, self.tree_width + step * TREE_WIDTH_STEP))
+        self.zoomed = None
+        if width != self.tree_width:
+            self.tree_width = width
+            self.post_message(self.SettingChanged("tree_width", width))
+        self.lay_out_panes()
+
+    def action_zoom(self) -> None:
+        """The focused pane alone, at full width; again, both panes."""
+        if self.zoomed is not None:
+            self.zoomed = None
+        else:
+            focused = self.focused
+            in_detail = focused is not None and self.detail in focused.ancestors_with_self
+            self.zoomed = "detail" if in_detail else "tree"
+        self.lay_out_panes()
 
     # Refresh.
 

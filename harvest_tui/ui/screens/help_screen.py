@@ -12,6 +12,34 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from harvest_tui.statuses import STATUS_MEANING, STATUS_STYLE, legend
+
+
+def legend_table() -> Table:
+    """What the tree's glyphs mean (ASCII ones under --ascii), in two columns."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True, width=4)
+    table.add_column()
+    table.add_column(no_wrap=True, width=4)
+    table.add_column()
+    rows = legend()
+    half = (len(rows) + 1) // 2
+    for i, (glyph, meaning) in enumerate(rows[:half]):
+        right = rows[half + i] if half + i < len(rows) else ("", "")
+        table.add_row(
+            Text(glyph, style=_GLYPH_STYLE.get(meaning, "bold")),
+            Text(meaning),
+            Text(right[0], style=_GLYPH_STYLE.get(right[1], "bold")),
+            Text(right[1]),
+        )
+    title = Table.grid()
+    title.add_row(Text("Glyphs", style="bold"))
+    title.add_row(table)
+    return title
+
+
+_GLYPH_STYLE = {f"job {m}": STATUS_STYLE[s] for s, m in STATUS_MEANING.items()}
+
 
 class HelpScreen(ModalScreen[None]):
     """The key bindings, as (keys, what they do) rows."""
@@ -33,6 +61,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-body"):
             yield Static(Text("harvest-tui — keys", style="bold"), id="help-title")
             yield Static(table, id="help-table")
+            yield Static(legend_table(), id="help-legend")
             yield Static(
                 Text(
                     "Jobs that are queued or in progress are watched until they finish.\n"

@@ -19,7 +19,9 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from harvest_tui.ui.textual_private import one_invalidation
 from harvest_tui.ui.widgets.tree_nodes import PLACEHOLDERS, NodeData
+from harvest_tui.ui.widgets.tree_rows import RowTree
 
 MATCH_STYLE = "bold reverse"
 CONTAINERS = ("region", "group", "channel", "endpoint")
@@ -33,7 +35,7 @@ class Matches:
     unloaded: int  # containers whose children are not loaded yet: they may hold more
 
 
-class FilterResults(Tree[NodeData]):
+class FilterResults(RowTree):
     """Matches and their ancestors; Enter (or a click) goes to the node in the tree."""
 
     @dataclass
@@ -54,7 +56,7 @@ class FilterResults(Tree[NodeData]):
         id: str | None = None,
         on_cursor: Callable[[TreeNode[NodeData]], None] | None = None,
     ) -> None:
-        super().__init__("matches", data=NodeData("root", ""), id=id)
+        super().__init__("matches", NodeData("root", ""), id=id)
         self.show_root = False
         self.guide_depth = 3
         self.on_cursor = on_cursor
@@ -72,7 +74,8 @@ class FilterResults(Tree[NodeData]):
         self.sources = {}
         needle = text.casefold()
         found = Matches(0, 0)
-        self._copy(source_root, self.root, needle, found)
+        with one_invalidation(self):
+            self._copy(source_root, self.root, needle, found)
         if found.count == 0:
             note = Text(f"nothing loaded matches “{text}”", style="dim italic")
             self.root.add_leaf(note, NodeData("empty", "", note=str(note)))
@@ -99,6 +102,8 @@ class FilterResults(Tree[NodeData]):
             if data.kind in CONTAINERS and not data.loaded:
                 found.unloaded += 1
             matched = needle in data.name.casefold()
+            if not matched and data.kind == "job":
+                continue  # most of 10,000 jobs: never added, so never removed
             label = self._label(child, needle if matched else "")
             node = into.add(label, data, expand=True, allow_expand=data.kind != "job")
             self.sources[node.id] = child

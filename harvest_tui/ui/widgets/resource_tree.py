@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
 from typing import ClassVar
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -46,7 +45,7 @@ from harvest_tui.safe_text import clean
 from harvest_tui.timefmt import format_duration
 from harvest_tui.ui import bench
 from harvest_tui.ui.calls import begin_call, jobs_call
-from harvest_tui.ui.textual_private import relayout, reorder_children
+from harvest_tui.ui.textual_private import reorder_children
 from harvest_tui.ui.widgets.tree_nodes import (
     PLACEHOLDERS,
     NodeData,
@@ -55,6 +54,7 @@ from harvest_tui.ui.widgets.tree_nodes import (
     node_label,
     same_text,
 )
+from harvest_tui.ui.widgets.tree_rows import RowTree
 
 _CHILD_KIND: dict[str, NodeKind] = {
     "root": "group",
@@ -119,12 +119,23 @@ def error_scope(node: TreeNode[NodeData] | None) -> str:
     }.get(data.kind, name)
 
 
-class ResourceTree(Tree[NodeData]):
-    """The account's resources, loaded lazily; keyboard first (arrows, j/k, h/l)."""
+def newest_first(jobs: list[object]) -> list[object]:
+    """Jobs by CreatedAt, the newest first (by name among jobs created together)."""
+    by_name = sorted(jobs, key=resource_key)
+    return sorted(by_name, key=lambda j: getattr(j, "created_at", _EPOCH), reverse=True)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class ResourceTree(RowTree):
+    """The account's resources, loaded lazily; keyboard first (arrows, j/k, h/l, g/G)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "scroll_home", "Top", show=False),
+        Binding("G", "scroll_end", "Bottom", show=False),
         Binding("l,right", "expand_or_child", "Expand", show=False),
         Binding("h,left", "collapse_or_parent", "Collapse", show=False),
     ]
@@ -165,9 +176,11 @@ class ResourceTree(Tree[NodeData]):
         id: str | None = None,
         on_cursor: Callable[[TreeNode[NodeData]], None] | None = None,
         quota: int = 0,
+        job_order: str = "newest",
     ) -> None:
         super().__init__("account", data=NodeData("root", ""), id=id)
         self.quota = quota  # active jobs per channel group (0: no meter)
+        self.job_order = job_order  # an endpoint's jobs: "newest" first, or by "name"
         # Jobs loaded as active that a group's list no longer has: finished (or deleted)
         # since; each is fetched once (by the job watcher) for its final state.
         self.departed: dict[WatchKey, HarvestJob] = {}
@@ -364,7 +377,7 @@ class ResourceTree(Tree[NodeData]):
         node.data.stale = None
         self.relabel(node)
         self.populate(node, message.items)
-        if self.cursor_node is None and node.children:
+        if self.cursor_node is None and node.children and not self._reveal:
             self.move_cursor(node.children[0])
         if node.data.kind == "endpoint":
             jobs = [j for j in message.items if isinstance(j, HarvestJob)]
@@ -521,7 +534,10 @@ class ResourceTree(Tree[NodeData]):
                 return
             self._reveal.pop(0)
             node = self._reveal_at = child
-            self.call_after_refresh(self.move_cursor, child)
+            if not self._reveal:
+                # Only the target is selected: a node on the way would be shown, and
+                # fetched (GetChannelGroup...), for nothing.
+                self.call_after_refresh(self.move_cursor, child)
             if self._reveal and child.data is not None and not child.is_expanded:
                 child.expand()
         if not self._reveal:
@@ -535,24 +551,15 @@ class ResourceTree(Tree[NodeData]):
         return names
 
     def _reveal_failed(self, why: str) -> None:
+        reached = self._reveal_at
         self._reveal, self._reveal_at = [], None
+        if reached is None or reached is self.root:
+            reached = self.root.children[0] if self.root.children else None
+        if reached is not None:  # as far as the link led
+            self.call_after_refresh(self.move_cursor, reached)
         self.notify(f"Could not open the link: {why}.", severity="error", markup=False)
 
     # Building. Thousands of job nodes: no per-node work beyond the label itself.
-
-    def process_label(self, label: str | Text) -> Text:
-        """Our labels are one-line Text already: use them as they are (Tree copies each)."""
-        if isinstance(label, Text) and "\n" not in label.plain:
-            return label
-        return super().process_label(label)
-
-    def get_label_width(self, node: TreeNode[NodeData]) -> int:
-        """As Tree's (toggle icon + label) without rendering a copy of every label."""
-        label = node.label
-        width = label.cell_len if isinstance(label, Text) else cell_len(str(label))
-        if node.allow_expand:
-            width += cell_len(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE)
-        return width
 
     def label_of(self, node: TreeNode[NodeData]) -> Text:
         assert node.data is not None
@@ -612,6 +619,8 @@ class ResourceTree(Tree[NodeData]):
             return
         if kind == "group" and items and isinstance(items[0], str):
             kind = "region"
+        if kind == "job" and self.job_order == "newest":
+            items = newest_first(items)
         if not items:
             node.remove_children()
             note = _EMPTY_NOTE.get(kind, "nothing here")
@@ -637,9 +646,9 @@ class ResourceTree(Tree[NodeData]):
             if name not in wanted:
                 old.remove()
                 del existing[name]
-        # The kept children are already in the items' order (both sorted by name), so
-        # each item's place is its index: new nodes go in by index, never by looking up
-        # a neighbour (`after=node` scans the siblings: quadratic over 10,000 jobs).
+        # Each item's place is its index: new nodes go in by index, never by looking up
+        # a neighbour (`after=node` scans the siblings: quadratic over 10,000 jobs); the
+        # kept ones are put in the items' order at the end, if they are not in it.
         ordered: list[TreeNode[NodeData]] = []
         for item in items:
             name = resource_key(item)
@@ -944,10 +953,7 @@ class ResourceTree(Tree[NodeData]):
         assert node.data is not None
         if node.data.extra.get("summary") != summary:
             node.data.extra["summary"] = summary
-            width = node.label.cell_len if isinstance(node.label, Text) else 0
-            self.relabel(node)
-            if isinstance(node.label, Text) and node.label.cell_len > width:
-                relayout(self)  # the label grew: the tree's width must follow it
+            self.relabel(node)  # rows are laid out to the pane: no width to re-measure
 
     def show_ages(self, now: datetime, stale_after: timedelta) -> None:
         """Say how old a group's counts are once they may be stale (not listed lately)."""

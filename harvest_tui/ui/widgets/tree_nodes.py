@@ -6,6 +6,7 @@ cheaply: a job's label is built for each of thousands of jobs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Literal
@@ -23,7 +24,15 @@ from harvest_tui.models import (
     Resource,
 )
 from harvest_tui.safe_text import clean
-from harvest_tui.statuses import STATUS_GLYPH, STATUS_STYLE
+from harvest_tui.statuses import (
+    FAILED_MARK_STYLE,
+    KIND_GLYPH,
+    MARK,
+    STATUS_GLYPH,
+    STATUS_STYLE,
+    UNKNOWN_GLYPH,
+    UNKNOWN_STYLE,
+)
 from harvest_tui.timefmt import in_tz
 
 if TYPE_CHECKING:
@@ -52,6 +61,7 @@ class NodeData:
     loading: bool = False
     counts: JobCounts | None = None  # endpoints: jobs per status, once known
     note: str = ""  # an "empty" placeholder's words
+    column_at: int = 0  # where the label's right-hand column starts (0: it has none)
     stale: ServiceError | None = None  # the last refresh failed: the children are older
     stale_since: datetime | None = None
     extra: dict[str, object] = field(default_factory=dict)
@@ -74,11 +84,12 @@ def window_text(job: HarvestJob, tz: tzinfo) -> str:
     """The harvest window, compact: '11-02 10:00–12:00' or across days."""
     start = in_tz(job.schedule.start, tz)
     end = in_tz(job.schedule.end, tz)
+    dash = MARK["range"]
     # Formatted field by field: strftime twice per job was a third of a job label's cost.
     head = f"{start.month:02d}-{start.day:02d} {start.hour:02d}:{start.minute:02d}"
     if (start.year, start.month, start.day) == (end.year, end.month, end.day):
-        return f"{head}–{end.hour:02d}:{end.minute:02d}"
-    return f"{head}–{end.month:02d}-{end.day:02d} {end.hour:02d}:{end.minute:02d}"
+        return f"{head}{dash}{end.hour:02d}:{end.minute:02d}"
+    return f"{head}{dash}{end.month:02d}-{end.day:02d} {end.hour:02d}:{end.minute:02d}"
 
 
 def counts_text(counts: JobCounts) -> Text:
@@ -86,9 +97,13 @@ def counts_text(counts: JobCounts) -> Text:
     for status in COUNT_ORDER:
         n = counts.counts.get(status.value, 0)
         if n:
-            text.append(f" {STATUS_GLYPH[status.value]}{n}", style=STATUS_STYLE[status.value])
+            if text:
+                text.append(" ")
+            failed = status is JobStatus.FAILED  # reversed: seen at a glance, colour or not
+            style = FAILED_MARK_STYLE if failed else STATUS_STYLE[status.value]
+            text.append(f"{STATUS_GLYPH[status.value]}{n}", style=style)
     if not counts.total:
-        text.append(" no jobs", style="dim")
+        text.append("no jobs", style="dim")
     return text
 
 
@@ -124,54 +139,105 @@ def summary_text(data: NodeData) -> Text:
     return text
 
 
+# The right-hand column of a row, one function per kind: the tree lays it out
+# right-aligned at the pane's edge, after the name (tree_rows.fit_row).
+
+
+def group_column(data: NodeData, tz: tzinfo) -> Text | None:
+    """Roll-up counts, the quota meter and their age (summary_text)."""
+    text = summary_text(data)
+    return text if text.plain.strip() else None
+
+
+channel_column = group_column  # a channel's roll-up, the same way
+
+
+def endpoint_column(data: NodeData, tz: tzinfo) -> Text | None:
+    return counts_text(data.counts) if data.counts is not None else None
+
+
+def job_column(job: HarvestJob, tz: tzinfo) -> str:
+    """A job's column is plain (dim): its label is built in one piece (see _job_label)."""
+    return window_text(job, tz)
+
+
+COLUMNS: dict[str, Callable[[NodeData, tzinfo], Text | None]] = {
+    "group": group_column,
+    "channel": channel_column,
+    "endpoint": endpoint_column,
+}
+
+
 def node_label(data: NodeData, tz: tzinfo) -> Text:
-    """A node's label, built from sanitized plain strings: remote text is never markup."""
+    """A node's label, built from sanitized plain strings: remote text is never markup.
+
+    The label is the row's head (glyph and name), then, from `data.column_at` on, its
+    right-hand column; the tree lays the two out to the pane's width when it draws a row.
+    """
+    data.column_at = 0
     if data.kind == "loading":
-        return Text("Loading…", style="dim italic")
+        return Text(f"Loading{MARK['cut']}", style="dim italic")
     if data.kind == "error" and data.error is not None:
         e = data.error
-        label = Text(f"✖ {clean(e.title)}: ", style="bold red")
+        label = Text(f"{MARK['error']} {clean(e.title)}: ", style="bold red")
         label.append(clean(e.message, max_len=160), style="red")
         if e.hint:  # what to do; the detail pane adds request id, profile and region
-            label.append(f"  → {clean(e.hint, max_len=160)}", style="yellow")
+            label.append(f"  {MARK['hint']} {clean(e.hint, max_len=160)}", style="yellow")
         label.append("  (r to retry)", style="dim")
         return label
     if data.kind == "empty":
         return Text(data.note, style="dim italic")
-    label = _resource_label(data, tz)
+    r = data.resource
+    if isinstance(r, HarvestJob) and data.stale is None:
+        return _job_label(data, r, tz)
+    label = _resource_label(data)
     if data.stale is not None:
         since = in_tz(data.stale_since, tz).strftime("%H:%M:%S") if data.stale_since else "?"
         label.append(
-            f"  ⚠ stale since {since}: {clean(data.stale.title)} (r to retry)", style="yellow"
+            f"  {MARK['stale']} stale since {since}: {clean(data.stale.title)} (r to retry)",
+            style="yellow",
         )
+    column = COLUMNS.get(data.kind)
+    right = column(data, tz) if column is not None else None
+    if right:
+        data.column_at = len(label.plain) + 1
+        label.append(" ")
+        label.append_text(right)
     return label
 
 
-def _resource_label(data: NodeData, tz: tzinfo) -> Text:
+def _job_label(data: NodeData, job: HarvestJob, tz: tzinfo) -> Text:
+    """In one piece (a job label is built for each of thousands of jobs): the status
+    style over all of it, the column dim, a FAILED job's glyph reversed."""
+    status = str(job.status)
+    head = f"{STATUS_GLYPH.get(status, UNKNOWN_GLYPH)} {clean(job.name)}"
+    plain = f"{head} {job_column(job, tz)}"
+    data.column_at = len(head) + 1
+    spans = [Span(len(head), len(plain), "dim")]
+    if status == "FAILED":
+        spans.append(Span(0, 1, FAILED_MARK_STYLE))
+    return Text(plain, style=STATUS_STYLE.get(status, UNKNOWN_STYLE), spans=spans)
+
+
+def _resource_label(data: NodeData) -> Text:
     r = data.resource
     if data.kind == "region":
-        return Text(f"◎ {clean(data.region)}", style="bold")
+        return Text(f"{KIND_GLYPH['region']} {clean(data.region)}", style="bold")
     if isinstance(r, ChannelGroup):
-        return Text.assemble(Text(f"▣ {clean(r.name)}", style="bold"), summary_text(data))
+        return Text(f"{KIND_GLYPH['group']} {clean(r.name)}", style="bold")
     if isinstance(r, Channel):
-        label = Text(f"◇ {clean(r.name)}")
+        label = Text(f"{KIND_GLYPH['channel']} {clean(r.name)}")
         if r.input_type:
             label.append(f" {clean(r.input_type)}", style="dim")
-        return label.append_text(summary_text(data))
+        return label
     if isinstance(r, OriginEndpoint):
-        label = Text(f"⌁ {clean(r.name)}")
+        label = Text(f"{KIND_GLYPH['endpoint']} {clean(r.name)}")
         label.append(f" {clean(r.container_type)}", style="dim")
-        if data.counts is not None:
-            label.append_text(counts_text(data.counts))
         return label
     if isinstance(r, HarvestJob):
-        # In one piece (a job label is built for each of thousands of jobs): the status
-        # style over all of it, the window dim.
         status = str(r.status)
-        head = f"{STATUS_GLYPH.get(status, '?')} {clean(r.name)}"
-        plain = f"{head} {window_text(r, tz)}"
-        dim = Span(len(head), len(plain), "dim")
-        return Text(plain, style=STATUS_STYLE.get(status, ""), spans=[dim])
+        glyph = STATUS_GLYPH.get(status, UNKNOWN_GLYPH)
+        return Text(f"{glyph} {clean(r.name)}", style=STATUS_STYLE.get(status, UNKNOWN_STYLE))
     return Text(clean(data.name))
 
 
