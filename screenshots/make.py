@@ -46,6 +46,8 @@ SHOTS = [
         ("live-sports", "motorsport", "cmaf-main", "grand-prix-replay"),
         (),
     ),
+    ("jobs-table-120x40", (120, 40), ("live-sports",), ("J",)),
+    ("create-form-120x40", (120, 40), ("live-sports", "football-main", "cmaf-main"), ("n",)),
     ("help-80x24", (80, 24), (), ("question_mark",)),
     ("profile-switcher-120x40", (120, 40), (), ("p",)),
 ]

@@ -41,6 +41,7 @@ from harvest_tui.sandbox import DEMO_NOW, FrozenClock, Sandbox
 from harvest_tui.service import Connection, MediaPackageService
 from harvest_tui.ui.calls import CallRetrying
 from harvest_tui.ui.screens.help_screen import HelpScreen
+from harvest_tui.ui.widgets import detail_pane
 from harvest_tui.ui.widgets.tree_nodes import NodeData
 
 # No polling: these tests count requests, and a poll would add its own.
@@ -188,7 +189,7 @@ def unique(messages: list[Any]) -> list[Any]:
 
 class TestLatency:
     async def test_keys_answer_at_once_and_stale_answers_never_overwrite(
-        self, sandbox: Sandbox
+        self, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         app = make_app(sandbox, settings=QUIET)
         async with app.run_test(size=(160, 50)) as pilot:
@@ -196,7 +197,6 @@ class TestLatency:
             names = shown_names(app.explorer.resource_tree.root)
             assert names == ["events-popup", "live-sports", "news-24x7"]
             assert app.explorer.resource_tree.cursor_node.data.name == "events-popup"
-            sandbox.faults.latency_ms = 3000
             sandbox.reset_requests()
             shown: list[str] = []
             real_show = app.explorer.detail.show
@@ -207,30 +207,35 @@ class TestLatency:
 
             app.explorer.detail.show = recording_show  # type: ignore[method-assign]
 
-            # Quick moves while every call takes 3 s: each key moves the cursor while no
-            # answer has come back (a blocked UI could not), and only where the cursor
-            # rests is fetched.
+            # Quick moves while no call is answered (the sandbox holds them): each key moves
+            # the cursor (a blocked UI could not), and only where the cursor rests is
+            # fetched. Quick: within a debounce made long enough for a loaded machine.
+            monkeypatch.setattr(detail_pane, "DETAIL_DEBOUNCE", 1.5)
+            sandbox.faults.hold()
             await pilot.press("down", "down", "up")
             assert app.explorer.resource_tree.cursor_node.data.name == "live-sports"
-            assert not sandbox.request_counts.get("GetChannelGroup")  # nothing answered yet
+            assert not sandbox.request_counts.get("GetChannelGroup")  # nothing asked yet
             rested = len(shown)
             await wait_for(
                 pilot,
                 lambda: requests_for(sandbox, "GetChannelGroup", ChannelGroupName="live-sports"),
             )
-            # A call is in flight: help opens while it is, and closes.
+            # A call is in flight (held): help opens while it is, and closes.
             await wait_for(pilot, lambda: app.explorer.calls_in_flight >= 1)
             await pilot.press("question_mark")
             assert isinstance(app.screen, HelpScreen)
             assert app.explorer.calls_in_flight >= 1
             await pilot.press("escape")
             assert not isinstance(app.screen, HelpScreen)
+            sandbox.faults.release()
             await settle(pilot)
             assert requests_for(sandbox, "GetChannelGroup", ChannelGroupName="live-sports") == 1
             # Whatever was asked on the way, only the node the cursor rests on was shown.
             assert shown[rested:] and set(shown[rested:]) == {"live-sports"}, shown
             assert "Last refreshed" in widget_text(app, "#detail-freshness")
+            monkeypatch.undo()
 
+            sandbox.faults.latency_ms = 3000
             # A then B, both slow: A's answer arrives while B is shown and is dropped.
             sandbox.reset_requests()
             await pilot.press("up")  # A: events-popup

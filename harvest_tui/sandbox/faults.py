@@ -38,6 +38,8 @@ class Faults:
         self.deny_accounts = set(self.deny_accounts)
         self._lock = threading.Lock()
         self._rng = random.Random(self.seed)
+        self._open = threading.Event()  # cleared by hold(): requests wait until release()
+        self._open.set()
         self.check()
 
     def check(self) -> None:
@@ -49,8 +51,20 @@ class Faults:
         if self.latency_ms < 0:
             raise ValueError(f"latency_ms must not be negative, not {self.latency_ms}")
 
+    def hold(self) -> None:
+        """Hold every request (after it is counted) until release(): calls in flight for
+        as long as a test needs, with no clock involved."""
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
+
+    def wait_while_held(self) -> None:
+        self._open.wait()
+
     def clear(self) -> None:
-        """Switch every fault off."""
+        """Switch every fault off (held requests go on)."""
+        self.release()
         self.latency_ms = self.throttle_rate = self.error_rate = self.drop_rate = 0.0
         self.deny_groups = set()
         self.deny_accounts = set()

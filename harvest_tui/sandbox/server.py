@@ -169,6 +169,7 @@ class Sandbox:
         return self
 
     def stop(self) -> None:
+        self.faults.release()  # no handler left waiting on a hold
         if self._server is not None:
             if self._thread is not None:
                 self._server.shutdown()
@@ -311,6 +312,7 @@ class Sandbox:
             self._record(op.name, params)
         group = channel_group_of(params)
         fault = self.faults.decide(op.name, group, account)
+        self.faults.wait_while_held()
         if self.faults.latency_ms:
             time.sleep(self.faults.latency_ms / 1000)
         if fault is Fault.DROP:

@@ -20,6 +20,22 @@ def test_latency_is_added_to_every_response(sandbox: Sandbox, mp) -> None:
     assert time.monotonic() - started >= 0.3
 
 
+def test_a_hold_keeps_requests_unanswered_until_released(sandbox: Sandbox, mp) -> None:
+    import threading
+
+    mp.list_channel_groups()  # warm the connection
+    sandbox.faults.hold()
+    answers: list[object] = []
+    call = threading.Thread(target=lambda: answers.append(mp.list_channel_groups()))
+    call.start()
+    call.join(timeout=0.5)
+    assert call.is_alive() and not answers  # counted, but held
+    assert sandbox.request_counts["ListChannelGroups"] == 2
+    sandbox.faults.release()
+    call.join(timeout=30)
+    assert answers and answers[0]["Items"]  # type: ignore[index]
+
+
 def test_throttling(sandbox: Sandbox, mp) -> None:
     sandbox.faults.throttle_rate = 1.0
     response = error_of(mp.list_channel_groups)
