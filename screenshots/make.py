@@ -21,7 +21,15 @@ os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from pilotkit import TEAM_CONFIG, TEST_SETTINGS, make_app, open_path, settle  # noqa: E402
+from pilotkit import (  # noqa: E402
+    TEAM_CONFIG,
+    TEST_SETTINGS,
+    explorer,
+    make_app,
+    open_path,
+    settle,
+    wait_for,
+)
 
 from harvest_tui.sandbox import DEMO_NOW, FrozenClock, Sandbox  # noqa: E402
 
@@ -59,6 +67,14 @@ async def shoot(
     with Sandbox(seed=7, clock=FrozenClock(DEMO_NOW)) as sandbox:
         app = make_app(sandbox, settings=STILL, config=TEAM_CONFIG)
         async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            # Each group's active jobs, as the app's first group poll lists them: the quota
+            # meters and the watching strip (the poll itself is held off, for still shots).
+            screen = explorer(app)
+            groups = screen.resource_tree.root.children
+            for group in groups:
+                screen.group_watcher.poll_soon("us-east-1", group.data.name)
+            await wait_for(pilot, lambda: all("active" in str(g.label) for g in groups))
             await open_path(pilot, *path)
             for key in keys:
                 await pilot.press(key)
