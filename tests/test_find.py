@@ -97,3 +97,32 @@ class TestStatusFilter:
             sent = {p.get("Status") for op, p in sandbox.requests if op == "ListHarvestJobs"}
             assert sent == {"QUEUED", "IN_PROGRESS"}
             assert "status: Active" in str(explorer(app).header.content)
+
+
+class TestTypingAhead:
+    async def test_keys_typed_straight_after_the_first_slash_reach_the_filter(
+        self, sandbox: Sandbox
+    ) -> None:
+        """A terminal sends keys without waiting for the app: those typed while the filter
+        bar is first being put up go into it, in order (none lost, none run on the tree)."""
+        from textual import events
+
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_path(pilot, *ENDPOINT)
+            screen = explorer(app)
+            cursor = screen.resource_tree.cursor_node
+            for key in ("slash", *"final"):
+                app.post_message(events.Key(key, "/" if key == "slash" else key))
+            await settle(pilot)
+            assert screen.filter_bar is not None and screen.filter_bar.value == "final"
+            assert screen.resource_tree.cursor_node is cursor
+
+    async def test_a_slash_typed_in_the_filter_bar_is_text(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash", "a", "slash", "b")
+            await settle(pilot)
+            screen = explorer(app)
+            assert screen.filter_bar is not None and screen.filter_bar.value == "a/b"

@@ -108,8 +108,16 @@ class ExplorerScreen(Screen[None]):
             id="cancel_job",
             tooltip="Cancel the selected queued or in-progress job (asks first)",
         ),
+        # Priority: the action runs before the keys typed after it reach any widget, so those
+        # go into the filter bar, however long it takes to put up (see check_action).
         Binding(
-            "slash", "filter", "Filter", id="filter", key_display="/", tooltip="Filter by name"
+            "slash",
+            "filter",
+            "Filter",
+            id="filter",
+            key_display="/",
+            tooltip="Filter by name",
+            priority=True,
         ),
         Binding(
             "s",
@@ -298,6 +306,8 @@ class ExplorerScreen(Screen[None]):
         """Job keys are dimmed in the footer (and do nothing) unless a job is shown; cancel,
         unless that job can still be cancelled."""
         job = self.detail.resource if self.is_mounted else None
+        if action == "filter" and self.filter_bar is not None and self.filter_bar.has_focus:
+            return None  # a / typed in the filter bar is text (a priority binding comes first)
         if action in ("copy_etag", "copy_json"):
             return True if isinstance(job, HarvestJob) else None
         if action == "cancel_job":  # on a read-only profile, x says why it does nothing
@@ -454,7 +464,9 @@ class ExplorerScreen(Screen[None]):
             await self.mount(self.filter_bar, before=self.query_one(AppFooter))
             self.lay_out_panes()
         self.filter_bar.add_class("-shown")
-        self.filter_bar.focus()
+        # At once, not as focus() does (after what is queued): keys typed while the bar was
+        # first put up wait in that queue, and must reach the bar, not the tree.
+        self.set_focus(self.filter_bar)
         if bench.ENABLED:
             bench.on_next_frame("filter_opened")
 
