@@ -230,6 +230,22 @@ class TestQuickLoader:
             quick_loader(None).load_service_model("mediapackage-v3", "service-2")
         assert quick_loader(None).load_service_model("mediapackagev2", "service-2")
 
+    def test_clients_of_other_profiles_and_regions_share_the_parsed_model(self) -> None:
+        """The model is read and parsed once for every client, as within one session."""
+        clients = [
+            MediaPackageService(
+                Connection(
+                    region=region,
+                    endpoint_url="http://127.0.0.1:9",
+                    static_credentials=(key, "secret"),
+                )
+            ).connect()
+            for region, key in (("us-east-1", "AKIAONE"), ("eu-west-1", "AKIATWO"))
+        ]
+        a, b = (c.meta.service_model._service_description for c in clients)
+        assert a is b
+        assert clients[0].meta.region_name != clients[1].meta.region_name
+
     def test_aws_data_path_is_searched(self, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
         from harvest_tui.service_loader import quick_loader
 
