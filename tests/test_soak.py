@@ -7,8 +7,16 @@ It runs by default; `pytest -m "not soak"` leaves it out. The long form is by ha
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
+from pilotkit import make_app, open_path, wait_for
 from soak import SHORT_RUN_GROWTH_KIB, run_soak
+from textual.widgets._footer import FooterKey
+
+from harvest_tui.sandbox import Sandbox
+from harvest_tui.ui.widgets.app_footer import AppFooter
 
 
 @pytest.mark.soak
@@ -28,3 +36,32 @@ def test_a_name_cut_at_the_pane_edge_is_matched_to_the_one_job_it_begins() -> No
     assert full_path("g/c/e/panel-20261128", known) == "g/c/e/panel-20261128-0405"
     assert full_path("g/c/e/panel-2026112", known) is None  # both fit: not compared
     assert full_path("g/c/e/panel-20261129-0101", known) == "g/c/e/panel-20261129-0101"
+
+
+async def test_walking_the_tree_lets_the_footers_old_keys_go(sandbox: Sandbox) -> None:
+    """What grew the soak's app by 70 MiB: each move between a job and another node
+    rebuilds the footer (the job keys dim), and every key it had built stayed alive, its
+    styles and rendered lines with it (Textualize/textual#6666)."""
+    app = make_app(sandbox)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_path(pilot, "live-sports", "football-main", "cmaf-main")
+        footer = app.query_one(AppFooter)
+
+        def keys() -> list[FooterKey]:
+            return list(footer.query(FooterKey))
+
+        def etag_enabled() -> bool:
+            return any(k.action == "copy_etag" and not k.has_class("-disabled") for k in keys())
+
+        built: list[weakref.ref[FooterKey]] = []
+        rebuilds = 0
+        for step in range(20):
+            on_job = step % 2 == 0
+            await pilot.press("j" if on_job else "k")  # the endpoint's first job, and back
+            await wait_for(pilot, lambda: etag_enabled() == on_job)  # noqa: B023
+            rebuilds += not built or built[-1]() is not keys()[-1]
+            built += [weakref.ref(k) for k in keys()]
+        gc.collect()
+        alive = {id(k) for ref in built if (k := ref()) is not None}
+        assert rebuilds == 20
+        assert alive == {id(k) for k in keys()}  # only the keys on screen are left

@@ -3,12 +3,16 @@ upgrade renames or changes one, these fail loudly instead of the app misbehaving
 
 from __future__ import annotations
 
+import gc
+import weakref
 from typing import Any
 
 from textual.app import App, ComposeResult
-from textual.widgets import Tree
+from textual.containers import Container
+from textual.reactive import reactive
+from textual.widgets import Static, Tree
 
-from harvest_tui.ui.textual_private import reorder_children, wrap_display
+from harvest_tui.ui.textual_private import drop_closed_watchers, reorder_children, wrap_display
 
 
 class TreeApp(App[None]):
@@ -53,3 +57,46 @@ async def test_wrap_display_sees_every_frame_handed_to_the_driver() -> None:
         await pilot.pause()
         await pilot.pause()
     assert any(frame is not None for frame in frames)
+
+
+class Holder(Container):
+    compact: reactive[bool] = reactive(False)
+
+    def compose(self) -> ComposeResult:
+        yield Bound().data_bind(compact=Holder.compact)
+
+
+class Bound(Static):
+    compact: reactive[bool] = reactive(False)
+
+
+class HolderApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Holder()
+
+
+async def test_drop_closed_watchers_lets_a_removed_bound_child_go() -> None:
+    app = HolderApp()
+    async with app.run_test() as pilot:
+        holder = app.query_one(Holder)
+
+        async def rebuild() -> None:  # as Footer does: the holder recomposes itself
+            old = weakref.ref(holder.children[0])
+            holder.call_later(holder.recompose)
+            while not holder.children or holder.children[0] is old():
+                await pilot.pause()
+
+        await rebuild()
+        gone = weakref.ref(holder.children[0])
+        await rebuild()  # removes that child, binds a new one
+        gc.collect()
+        # Textualize/textual#6666: the removed child is kept while `compact` stays put.
+        # If this fails, Textual lets it go by itself and AppFooter.recompose need not.
+        assert gone() is not None
+        drop_closed_watchers(holder)
+        gc.collect()
+        assert gone() is None
+        holder.compact = True  # the child on screen still follows the binding
+        await pilot.pause()
+        bound = holder.children[0]
+        assert isinstance(bound, Bound) and bound.compact is True

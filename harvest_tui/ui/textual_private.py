@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.app import App
+from textual.dom import DOMNode
 from textual.widgets.tree import TreeNode
 
 
@@ -26,3 +27,16 @@ Wrapper = Callable[[Callable[..., None]], Callable[..., None]]
 def wrap_display(app: App[Any], wrapper: Wrapper) -> None:
     """Wrap App._display, the call that hands a frame to the driver (benchmarks only)."""
     app._display = wrapper(app._display)  # type: ignore[method-assign]
+
+
+def drop_closed_watchers(obj: DOMNode) -> None:
+    """Forget the watchers on `obj` whose watching node has been removed.
+
+    Textual keeps `watch`/`data_bind` watchers on the watched object and prunes them only
+    when the watched reactive changes (Textualize/textual#6666). Footer binds every
+    FooterKey it composes to its own `compact`, which never changes: each recompose left
+    the old keys, their styles and rendered lines, alive for as long as the footer.
+    """
+    watchers: dict[str, list[tuple[Any, Any]]] = getattr(obj, "__watchers", {})
+    for entries in watchers.values():
+        entries[:] = [(node, callback) for node, callback in entries if not node._closing]
