@@ -11,8 +11,9 @@ import gc
 import weakref
 
 import pytest
-from pilotkit import make_app, open_path, wait_for
+from pilotkit import make_app, open_path, settle, wait_for
 from soak import run_soak
+from textual.widgets import TextArea
 from textual.widgets._footer import FooterKey
 
 from harvest_tui.sandbox import Sandbox
@@ -65,6 +66,27 @@ async def test_walking_the_tree_lets_the_footers_old_keys_go(sandbox: Sandbox) -
         alive = {id(k) for ref in built if (k := ref()) is not None}
         assert rebuilds == 20
         assert alive == {id(k) for k in keys()}  # only the keys on screen are left
+
+
+async def test_the_copy_screen_lets_its_text_areas_go_once_closed(sandbox: Sandbox) -> None:
+    """Each text area watches the app's theme, which Textual kept for as long as the
+    app: every v (copy text) left its screen's text areas alive."""
+    from harvest_tui.ui.screens.copy_screen import CopyScreen
+
+    app = make_app(sandbox)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_path(pilot, "live-sports", "football-main", "cmaf-main", "cup-final-full-match")
+        shown: list[weakref.ref[TextArea]] = []
+        for _ in range(3):
+            await pilot.press("v")
+            await wait_for(pilot, lambda: isinstance(app.screen, CopyScreen))
+            shown += [weakref.ref(area) for area in app.screen.query(TextArea)]
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, CopyScreen))
+        await settle(pilot)
+        gc.collect()
+        assert len(shown) >= 6
+        assert [ref for ref in shown if ref() is not None] == []
 
 
 def test_memory_growth_counts_from_the_baseline_for_the_app_and_the_worker() -> None:
