@@ -12,7 +12,12 @@ from textual.containers import Container
 from textual.reactive import reactive
 from textual.widgets import Static, Tree
 
-from harvest_tui.ui.textual_private import drop_closed_watchers, reorder_children, wrap_display
+from harvest_tui.ui.textual_private import (
+    drop_closed_watchers,
+    let_removed_widgets_go,
+    reorder_children,
+    wrap_display,
+)
 
 
 class TreeApp(App[None]):
@@ -75,20 +80,21 @@ class HolderApp(App[None]):
         yield Holder()
 
 
+async def rebuild(pilot: Any, holder: Holder) -> None:
+    """As Footer does: the holder recomposes itself, binding a new child."""
+    old = weakref.ref(holder.children[0])
+    holder.call_later(holder.recompose)
+    while not holder.children or holder.children[0] is old():
+        await pilot.pause()
+
+
 async def test_drop_closed_watchers_lets_a_removed_bound_child_go() -> None:
     app = HolderApp()
     async with app.run_test() as pilot:
         holder = app.query_one(Holder)
-
-        async def rebuild() -> None:  # as Footer does: the holder recomposes itself
-            old = weakref.ref(holder.children[0])
-            holder.call_later(holder.recompose)
-            while not holder.children or holder.children[0] is old():
-                await pilot.pause()
-
-        await rebuild()
+        await rebuild(pilot, holder)
         gone = weakref.ref(holder.children[0])
-        await rebuild()  # removes that child, binds a new one
+        await rebuild(pilot, holder)  # removes that child
         gc.collect()
         # Textualize/textual#6666: the removed child is kept while `compact` stays put.
         # If this fails, Textual lets it go by itself and AppFooter.recompose need not.
@@ -100,3 +106,20 @@ async def test_drop_closed_watchers_lets_a_removed_bound_child_go() -> None:
         await pilot.pause()
         bound = holder.children[0]
         assert isinstance(bound, Bound) and bound.compact is True
+
+
+async def test_let_removed_widgets_go_releases_their_styles_caches() -> None:
+    app = HolderApp()
+    async with app.run_test() as pilot:
+        holder = app.query_one(Holder)
+        await pilot.pause()
+        styles_cache = weakref.ref(holder.children[0]._styles_cache)
+        await rebuild(pilot, holder)  # removes that child
+        drop_closed_watchers(holder)
+        gc.collect()
+        # StylesCache.get_inner_outer, an lru_cache on a method, keeps the instance.
+        # If this fails, Textual no longer does and the cache need not be cleared.
+        assert styles_cache() is not None
+        let_removed_widgets_go(holder)
+        gc.collect()
+        assert styles_cache() is None

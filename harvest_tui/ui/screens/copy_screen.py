@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, TabbedContent, TabPane, TextArea
 
 from harvest_tui.safe_text import clean
-from harvest_tui.ui.textual_private import drop_closed_watchers
+from harvest_tui.ui.textual_private import let_removed_widgets_go
 
 
 class CopyScreen(ModalScreen[None]):
@@ -46,8 +46,8 @@ class CopyScreen(ModalScreen[None]):
 
     def on_unmount(self) -> None:
         """Let the text areas go: each watches the app's theme, and Textual would keep
-        them for as long as the app (see drop_closed_watchers)."""
-        drop_closed_watchers(self.app)
+        them for as long as the app (see let_removed_widgets_go)."""
+        let_removed_widgets_go(self.app)
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from harvest_tui.ui.textual_private import drop_closed_watchers
+from harvest_tui.ui.textual_private import let_removed_widgets_go
 
 
 def shown_keys(screen: Screen) -> tuple[tuple[str, str, bool], ...]:
@@ -43,6 +43,6 @@ class AppFooter(Footer):
 
     async def recompose(self) -> None:
         """As Footer's, then let the keys it removed go (Footer's own binding to them
-        would keep every key it ever composed alive: see drop_closed_watchers)."""
+        would keep every key it ever composed alive: see let_removed_widgets_go)."""
         await super().recompose()
-        drop_closed_watchers(self)
+        let_removed_widgets_go(self)
