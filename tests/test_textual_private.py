@@ -3,12 +3,18 @@ upgrade renames or changes one, these fail loudly instead of the app misbehaving
 
 from __future__ import annotations
 
+import gc
+import weakref
 from typing import Any
 
 from textual.app import App, ComposeResult
-from textual.widgets import Tree
+from textual.containers import Container
+from textual.reactive import reactive
+from textual.widgets import Static, Tree
 
 from harvest_tui.ui.textual_private import (
+    drop_closed_watchers,
+    let_removed_widgets_go,
     one_invalidation,
     reorder_children,
     wrap_display,
@@ -77,3 +83,64 @@ async def test_one_invalidation_adds_nodes_that_the_tree_then_draws() -> None:
         assert calls == [1]  # once, at the end, not once per node
         await pilot.pause()
         assert [str(tree.get_node_at_line(i).label) for i in range(6)] == list("abcdef")
+
+
+class Holder(Container):
+    compact: reactive[bool] = reactive(False)
+
+    def compose(self) -> ComposeResult:
+        yield Bound().data_bind(compact=Holder.compact)
+
+
+class Bound(Static):
+    compact: reactive[bool] = reactive(False)
+
+
+class HolderApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Holder()
+
+
+async def rebuild(pilot: Any, holder: Holder) -> None:
+    """As Footer does: the holder recomposes itself, binding a new child."""
+    old = weakref.ref(holder.children[0])
+    holder.call_later(holder.recompose)
+    while not holder.children or holder.children[0] is old():
+        await pilot.pause()
+
+
+async def test_drop_closed_watchers_lets_a_removed_bound_child_go() -> None:
+    app = HolderApp()
+    async with app.run_test() as pilot:
+        holder = app.query_one(Holder)
+        await rebuild(pilot, holder)
+        gone = weakref.ref(holder.children[0])
+        await rebuild(pilot, holder)  # removes that child
+        gc.collect()
+        # Textualize/textual#6666: the removed child is kept while `compact` stays put.
+        # If this fails, Textual lets it go by itself and AppFooter.recompose need not.
+        assert gone() is not None
+        drop_closed_watchers(holder)
+        gc.collect()
+        assert gone() is None
+        holder.compact = True  # the child on screen still follows the binding
+        await pilot.pause()
+        bound = holder.children[0]
+        assert isinstance(bound, Bound) and bound.compact is True
+
+
+async def test_let_removed_widgets_go_releases_their_styles_caches() -> None:
+    app = HolderApp()
+    async with app.run_test() as pilot:
+        holder = app.query_one(Holder)
+        await pilot.pause()
+        styles_cache = weakref.ref(holder.children[0]._styles_cache)
+        await rebuild(pilot, holder)  # removes that child
+        drop_closed_watchers(holder)
+        gc.collect()
+        # StylesCache.get_inner_outer, an lru_cache on a method, keeps the instance.
+        # If this fails, Textual no longer does and the cache need not be cleared.
+        assert styles_cache() is not None
+        let_removed_widgets_go(holder)
+        gc.collect()
+        assert styles_cache() is None

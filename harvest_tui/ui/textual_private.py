@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from textual._styles_cache import StylesCache
 from textual.app import App
+from textual.dom import DOMNode
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -40,3 +42,26 @@ Wrapper = Callable[[Callable[..., None]], Callable[..., None]]
 def wrap_display(app: App[Any], wrapper: Wrapper) -> None:
     """Wrap App._display, the call that hands a frame to the driver (benchmarks only)."""
     app._display = wrapper(app._display)  # type: ignore[method-assign]
+
+
+def let_removed_widgets_go(obj: DOMNode) -> None:
+    """Release what Textual still holds of widgets removed from the DOM: the watchers
+    on `obj` (drop_closed_watchers) and every widget's styles cache in
+    StylesCache.get_inner_outer, an lru_cache(1024) on a method, so keyed by the
+    instance: it kept the last 1,024 removed widgets' rendered lines (about 7 MiB once
+    the tree had been walked a few minutes). Clearing it costs two Styles per widget."""
+    drop_closed_watchers(obj)
+    StylesCache.get_inner_outer.cache_clear()
+
+
+def drop_closed_watchers(obj: DOMNode) -> None:
+    """Forget the watchers on `obj` whose watching node has been removed.
+
+    Textual keeps `watch`/`data_bind` watchers on the watched object and prunes them only
+    when the watched reactive changes (Textualize/textual#6666). Footer binds every
+    FooterKey it composes to its own `compact`, which never changes: each recompose left
+    the old keys, their styles and rendered lines, alive for as long as the footer.
+    """
+    watchers: dict[str, list[tuple[Any, Any]]] = getattr(obj, "__watchers", {})
+    for entries in watchers.values():
+        entries[:] = [(node, callback) for node, callback in entries if not node._closing]

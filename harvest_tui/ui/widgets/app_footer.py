@@ -4,12 +4,17 @@ Footer rebuilds itself (a widget per key, each styled anew) whenever the screen 
 its bindings may have changed: focus moved, the terminal gained focus, a screen came
 or went. At start-up that is three times within 60 ms, just as the first data
 arrives, and most of the time nothing it shows has changed.
+
+Each rebuild also left the old keys alive (Textual keeps them watching the footer's
+`compact`): recompose lets them go.
 """
 
 from __future__ import annotations
 
 from textual.screen import Screen
 from textual.widgets import Footer
+
+from harvest_tui.ui.textual_private import let_removed_widgets_go
 
 
 def shown_keys(screen: Screen) -> tuple[tuple[str, str, bool], ...]:
@@ -35,3 +40,9 @@ class AppFooter(Footer):
                 return
             self._composed_for = shown
         super().bindings_changed(screen)
+
+    async def recompose(self) -> None:
+        """As Footer's, then let the keys it removed go (Footer's own binding to them
+        would keep every key it ever composed alive: see let_removed_widgets_go)."""
+        await super().recompose()
+        let_removed_widgets_go(self)
