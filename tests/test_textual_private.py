@@ -15,6 +15,7 @@ from textual.widgets import Static, Tree
 from harvest_tui.ui.textual_private import (
     drop_closed_watchers,
     let_removed_widgets_go,
+    number_lines,
     one_invalidation,
     reorder_children,
     wrap_display,
@@ -144,3 +145,15 @@ async def test_let_removed_widgets_go_releases_their_styles_caches() -> None:
         let_removed_widgets_go(holder)
         gc.collect()
         assert styles_cache() is None
+
+
+async def test_number_lines_lets_move_cursor_reach_a_node_just_added() -> None:
+    app = TreeApp()
+    async with app.run_test() as pilot:
+        tree = app.query_one(Tree)
+        await pilot.pause()
+        node = tree.root.add_leaf("new")
+        assert node._line == -1  # not numbered until the tree is next idle
+        number_lines(tree)
+        tree.move_cursor(node)
+        assert tree.cursor_node is node

@@ -65,3 +65,9 @@ def drop_closed_watchers(obj: DOMNode) -> None:
     watchers: dict[str, list[tuple[Any, Any]]] = getattr(obj, "__watchers", {})
     for entries in watchers.values():
         entries[:] = [(node, callback) for node, callback in entries if not node._closing]
+
+
+def number_lines(tree: Tree[Any]) -> None:
+    """Number `tree`'s lines now, as Tree does when next idle: a node just added then has
+    its line, and `move_cursor` can go to it at once instead of after a frame."""
+    tree._tree_lines  # noqa: B018 (the property builds the lines)

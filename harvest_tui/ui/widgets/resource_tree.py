@@ -45,7 +45,7 @@ from harvest_tui.safe_text import clean
 from harvest_tui.timefmt import format_duration
 from harvest_tui.ui import bench
 from harvest_tui.ui.calls import begin_call, jobs_call
-from harvest_tui.ui.textual_private import reorder_children
+from harvest_tui.ui.textual_private import number_lines, reorder_children
 from harvest_tui.ui.widgets.tree_nodes import (
     PLACEHOLDERS,
     NodeData,
@@ -536,8 +536,10 @@ class ResourceTree(RowTree):
             node = self._reveal_at = child
             if not self._reveal:
                 # Only the target is selected: a node on the way would be shown, and
-                # fetched (GetChannelGroup...), for nothing.
-                self.call_after_refresh(self.move_cursor, child)
+                # fetched (GetChannelGroup...), for nothing. At once: its line is numbered
+                # now, not in the next frame, so its detail comes in the same frame.
+                number_lines(self)
+                self.move_cursor(child)
             if self._reveal and child.data is not None and not child.is_expanded:
                 child.expand()
         if not self._reveal:
