@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import Static, Tree
 
 from harvest_tui.ui.textual_private import (
+    bound_line_cache,
     drop_closed_watchers,
     let_removed_widgets_go,
     number_lines,
@@ -157,3 +158,16 @@ async def test_number_lines_lets_move_cursor_reach_a_node_just_added() -> None:
         number_lines(tree)
         tree.move_cursor(node)
         assert tree.cursor_node is node
+
+
+async def test_bound_line_cache_keeps_at_most_that_many_lines() -> None:
+    app = TreeApp()
+    async with app.run_test() as pilot:
+        tree = app.query_one(Tree)
+        bound_line_cache(tree, 4)
+        for name in "defghij":
+            tree.root.add_leaf(name)
+        await pilot.pause()
+        for _ in range(10):  # each move draws lines under new cache keys
+            await pilot.press("down")
+        assert 0 < len(tree._line_cache) <= 4

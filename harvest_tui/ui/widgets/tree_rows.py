@@ -20,9 +20,11 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from harvest_tui.statuses import MARK, TREE_GLYPHS
+from harvest_tui.ui.textual_private import bound_line_cache
 from harvest_tui.ui.widgets.tree_nodes import NodeData
 
 MIN_HEAD = 20  # the cells a name keeps before its row's column gives way
+LINE_CACHE = 256  # rendered rows kept (Tree keeps 1,024: see bound_line_cache)
 MIN_COLUMN = 12  # the cells a column cut at its left keeps, else it gives way whole
 _TOGGLE = Style.from_meta({"toggle": True})  # as Tree's icon: a click on it toggles
 
@@ -99,6 +101,8 @@ class RowTree(Tree[NodeData]):
 
     def __init__(self, label: str, data: NodeData, *, id: str | None = None) -> None:
         super().__init__(label, data=data, id=id)
+        # A screenful of rows, twice over (cursor and hover states), is all a frame reuses.
+        bound_line_cache(self, LINE_CACHE)
         # The glyphs of the app's terminal (statuses.use_ascii), fixed per tree.
         lines = TREE_GLYPHS["lines"]
         self.LINES = {"default": lines, "bold": lines, "double": lines}  # type: ignore[dict-item]
