@@ -101,11 +101,13 @@ class TestCreate:
             assert (job.destination.bucket, job.destination.path) == (spec.bucket, spec.path)
             assert "keynote-clip" in job.destination.path
             assert any("Created harvest job keynote-clip" in n.message for n in app._notifications)
-            # The endpoint's node was refreshed: the new job is in the tree.
-            endpoint = app.explorer.resource_tree.cursor_node
-            await wait_for(
-                pilot, lambda: "keynote-clip" in [c.data.name for c in endpoint.children]
-            )
+            # The endpoint's node was refreshed: the new job is in the tree, selected.
+            tree = app.explorer.resource_tree
+            await wait_for(pilot, lambda: tree.cursor_node.data.name == "keynote-clip")
+            endpoint = tree.cursor_node.parent
+            assert endpoint is not None and endpoint.data.name == ENDPOINT[-1]
+            assert endpoint.is_expanded
+            await wait_for(pilot, lambda: app.explorer.detail.resource.name == "keynote-clip")
 
     async def test_a_window_over_24_h_is_refused_at_its_field(self, sandbox: Sandbox) -> None:
         app = make_app(sandbox, settings=STILL)

@@ -804,6 +804,9 @@ class ExplorerScreen(Screen[None]):
                 return
             if self.resource_tree.contains(endpoint_node) and endpoint_node.data:
                 self.resource_tree.refresh_node(endpoint_node)
+                # The new job selected (its endpoint opened) once the refreshed list has it.
+                path = (job.group_name, job.channel_name, job.endpoint_name, job.name)
+                self.resource_tree.reveal(path, endpoint_node.data.region)
                 self.job_updated(endpoint_node.data.region, job, False)  # the meter, at once
                 self.group_watcher.poll_soon(endpoint_node.data.region, job.group_name)
             self.notify(f"Created harvest job {clean(job.name)} ({job.status})", markup=False)
