@@ -21,11 +21,11 @@ from datetime import datetime, timedelta
 
 from harvest_tui.backend import Backend
 from harvest_tui.errors import ServiceError, translate
-from harvest_tui.models import HarvestJob, JobStatus
+from harvest_tui.models import ACTIVE_STATUSES, HarvestJob, JobStatus
 from harvest_tui.profiles import Profile
 
 RECENT_FAILURE = timedelta(hours=24)  # a failure this recent heads the fleet
-ACTIVE = frozenset({JobStatus.QUEUED.value, JobStatus.IN_PROGRESS.value})
+ACTIVE = frozenset(status.value for status in ACTIVE_STATUSES)
 
 
 @dataclass(frozen=True)

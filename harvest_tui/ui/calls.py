@@ -17,10 +17,10 @@ from textual.widget import Widget
 
 from harvest_tui.backend import Backend, ListHarvestJobs, Request, jobs_by_name
 from harvest_tui.errors import ServiceError, translate
-from harvest_tui.models import HarvestJob, JobStatus
+from harvest_tui.models import ACTIVE_STATUSES, HarvestJob, JobStatus
 
 T = TypeVar("T")
-ACTIVE = (JobStatus.QUEUED, JobStatus.IN_PROGRESS)  # what counts against the quota
+ACTIVE = ACTIVE_STATUSES  # what counts against the quota
 
 
 @dataclass
