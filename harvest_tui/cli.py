@@ -396,6 +396,7 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
             extra_profiles=(active,) if sandbox is not None else (),
             target=args.target,
             fleet=args.fleet,
+            on_close=worker.close if worker is not None else None,
         )
         app.settings_path = path  # where `[` and `]` remember the tree's width
         app.run()

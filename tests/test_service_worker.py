@@ -165,8 +165,9 @@ class TestPrefetch:
         other = Connection(
             region="eu-west-1", endpoint_url=sandbox.endpoint_url, static_credentials=CREDS
         )
-        worker.prefetch(other, ListChannelGroups())
+        prefetched = worker.prefetch(other, ListChannelGroups())
         remote.list_channel_groups()
+        assert worker.answered(prefetched, 10)  # the other region's call, made on its own
         assert sandbox.request_counts["ListChannelGroups"] == 2
 
 
@@ -310,3 +311,24 @@ def children_of(pid: int) -> list[int]:
 def cmdline(pid: int) -> str:
     with open(f"/proc/{pid}/cmdline", "rb") as f:
         return f.read().replace(b"\0", b" ").decode()
+
+
+def test_q_quits_at_once_while_calls_are_in_flight(sandbox: Sandbox) -> None:
+    """Calls that have not been answered do not hold the app open: at q they fail at once
+    (nothing is left to show them), instead of each thread waiting out its call."""
+    with PtyApp(sandbox) as app:
+        app.wait_for("▣ events-popup".encode())
+        app.pump(0.5)
+        sandbox.faults.hold()
+        try:
+            before = sum(sandbox.request_counts.values())
+            app.press(b"r")
+            deadline = time.monotonic() + 15
+            while sum(sandbox.request_counts.values()) == before:
+                assert time.monotonic() < deadline, "the refresh never reached the sandbox"
+                app.pump(0.05)
+            app.press(b"q")
+            app.pump(0.3)
+            assert app.proc.wait(timeout=10) == 0
+        finally:
+            sandbox.faults.release()

@@ -112,8 +112,12 @@ class HarvestApp(App[int]):
         endpoint_label: Callable[[Profile], str | None] = lambda p: p.endpoint_url,
         target: Target | None = None,
         fleet: bool = False,
+        on_close: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
+        # Called as the app unmounts (the CLI ends its service worker there, so that no
+        # thread still waiting on a call holds the process open after q).
+        self.on_close = on_close
         self.open_fleet = fleet  # --fleet: the fleet view over the explorer at start
         self.target = target  # where to open (harvest-tui TARGET)
         self.endpoint_label = endpoint_label  # how the header and switcher name an endpoint
@@ -162,6 +166,10 @@ class HarvestApp(App[int]):
 
     def on_mount(self) -> None:
         bench.install(self)
+
+    def on_unmount(self) -> None:
+        if self.on_close is not None:
+            self.on_close()
 
     def on_ready(self) -> None:
         """The first frame is on screen."""

@@ -53,9 +53,10 @@ def build_app(
     extra_profiles: Iterable[ActiveProfile] = (),
     target: Target | None = None,
     fleet: bool = False,
+    on_close: Callable[[], None] | None = None,
 ) -> HarvestApp:
     """The app for `active`. `sandbox_url`: the built-in sandbox's endpoint, which gets
-    fixed credentials and is named so in the header."""
+    fixed credentials and is named so in the header. `on_close`: called as the app ends."""
 
     def endpoint_label(profile: Profile) -> str | None:
         if sandbox_url is not None and profile.endpoint_url == sandbox_url:
@@ -78,4 +79,5 @@ def build_app(
         endpoint_label=endpoint_label,
         target=target,
         fleet=fleet,
+        on_close=on_close,
     )

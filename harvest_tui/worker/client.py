@@ -81,6 +81,10 @@ def stopped_error() -> WorkerStopped:
     )
 
 
+def closed_error() -> WorkerStopped:
+    return WorkerStopped("WorkerClosed", "The app is closing: the call was abandoned.")
+
+
 def unresponsive_error(seconds: float) -> WorkerStopped:
     return WorkerStopped(
         "WorkerUnresponsive",
@@ -133,6 +137,7 @@ class ServiceWorker:
         self._ids = itertools.count(1)
         self.clock_skews: dict[Connection, float] = {}  # per connection, from the answers
         self.alive = True
+        self.closed = False  # close() was called: the app is ending
         self.stop_reason: WorkerStopped | None = None
         self._reader = threading.Thread(
             target=self._read_replies, args=(proc.stdout,), name="service-worker", daemon=True
@@ -236,10 +241,14 @@ class ServiceWorker:
         return found[0]
 
     def close(self) -> None:
-        """End the worker: it exits when its end of the pipe closes."""
+        """End the worker: it exits when its end of the pipe closes. The app is closing,
+        so calls in flight fail at once and later ones are refused: a thread waiting out
+        its call (a slow or retried one) would hold the process open after q."""
+        self.closed = True
         self.alive = False
         with contextlib.suppress(OSError), self._write_lock:
             self._out.close()
+        self._stopped(closed_error())
 
     def _send(self, data: bytes) -> None:
         if not self.alive:
@@ -340,11 +349,17 @@ class WorkerBackend:
 
     def begin(self, request: Request[T]) -> Callable[[], T]:
         """Send the call to the worker now; the returned function waits for its answer."""
+        if self.worker.closed:
+            return self._refused
         if not self.worker.alive:
             return lambda: self._here(request)
         listener = getattr(self._local, "listener", None)
         call_id = self.worker.submit(self.connection, request, listener)
         return lambda: self._answer(call_id, request)
+
+    @staticmethod
+    def _refused() -> Any:
+        raise closed_error()
 
     def _here(self, request: Request[T]) -> T:
         """`request` made in this process (the worker has gone)."""
