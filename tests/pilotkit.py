@@ -283,6 +283,14 @@ class PtyApp:
     def press(self, keys: bytes) -> None:
         os.write(self.master, keys)
 
+    def exit_code(self, seconds: float = 10) -> int | None:
+        """The app's exit code once it has quit (None if it has not in `seconds`), reading
+        what it writes meanwhile: an app whose output nobody reads blocks on its last frame."""
+        deadline = time.monotonic() + seconds
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            self.pump(0.05)
+        return self.proc.poll()
+
     def close(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()

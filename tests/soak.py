@@ -155,6 +155,14 @@ class Terminal:
             if time.monotonic() >= deadline:
                 return
 
+    def wait_exit(self, seconds: float) -> int | None:
+        """The program's exit code, reading what it writes meanwhile (as a terminal does:
+        a program whose output nobody reads blocks on its last frame), or None."""
+        deadline = time.monotonic() + seconds
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            self.pump(0.05)
+        return self.proc.poll()
+
     def _take(self, data: bytes) -> None:
         self.written += len(data)
         window = self._tail + data
@@ -664,10 +672,7 @@ def run_soak(
             final_check(term, client(sandbox.url, attempts=10), result)
         result.alive_at_end = term.proc.poll() is None
         term.press(b"q")
-        try:
-            result.exit_code = term.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            result.exit_code = None
+        result.exit_code = term.wait_exit(15)
         term.pump(0.2)
         result.written, result.tracebacks = term.written, term.tracebacks
         result.traceback_excerpt = term.excerpt

@@ -326,7 +326,7 @@ class TestRealDriver:
                 app.pump(0.3)
             app.press(b"q")
             app.pump(0.5)
-            assert app.proc.wait(timeout=10) == 0
+            assert app.exit_code() == 0
             out = app.out
         data = bytes(out)
         assert b"Traceback" not in data
