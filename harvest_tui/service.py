@@ -11,6 +11,7 @@ never waits for it: the app calls `connect()` from a worker thread.
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import time
@@ -185,13 +186,17 @@ class MediaPackageService:
             }
         import botocore.session
 
+        from harvest_tui.service_loader import builtin_hooks, quick_loader
+
         session_vars = None
         if c.static_credentials and c.profile is None:
             # The sandbox's fixed keys must not depend on AWS_PROFILE naming a real profile.
             session_vars = {"profile": (None, None, None, None)}
-        core = botocore.session.Session(session_vars=session_vars)
-        from harvest_tui.service_loader import quick_loader
-
+        core = botocore.session.Session(
+            session_vars=session_vars,
+            event_hooks=copy.copy(builtin_hooks()),
+            include_builtin_handlers=False,
+        )
         core.register_component("data_loader", quick_loader(core.get_config_variable("data_path")))
         session = boto3.session.Session(
             profile_name=c.profile, region_name=c.region, botocore_session=core, **creds

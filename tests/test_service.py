@@ -50,6 +50,53 @@ class TestClients:
         )
         assert other.connect() is not seen[0]
 
+    def test_clients_have_botocore_s_built_in_handlers_each_their_own(
+        self, sandbox: Sandbox
+    ) -> None:
+        """Sessions copy the built-in handlers registered once (service_loader.builtin_hooks):
+        a client still gets botocore's defaults (here, the ClientToken it fills in on
+        CreateHarvestJob), and what one client registers reaches no other."""
+        import boto3
+        from botocore.exceptions import ClientError
+
+        def client(region: str) -> object:
+            return MediaPackageService(
+                Connection(
+                    region=region, endpoint_url=sandbox.endpoint_url, static_credentials=CREDS
+                )
+            ).connect()
+
+        ours, other = client("us-east-1"), client("eu-west-1")
+        plain = boto3.Session(
+            aws_access_key_id="x", aws_secret_access_key="y", region_name="us-east-1"
+        ).client("mediapackagev2", endpoint_url=sandbox.endpoint_url)
+        tokens: list[object] = []
+        for c in (ours, plain):
+            c.meta.events.register(  # type: ignore[attr-defined]
+                "before-call.mediapackagev2.CreateHarvestJob",
+                lambda params, **_: tokens.append(params["headers"].get("x-amzn-client-token")),
+            )
+        seen: list[str] = []
+        ours.meta.events.register(  # type: ignore[attr-defined]
+            "before-call", lambda model, **_: seen.append(model.name)
+        )
+        for c in (ours, plain):
+            with pytest.raises(ClientError):  # refused by the sandbox, its body built first
+                c.create_harvest_job(  # type: ignore[attr-defined]
+                    ChannelGroupName="nope",
+                    ChannelName="nope",
+                    OriginEndpointName="nope",
+                    HarvestedManifests={"HlsManifests": [{"ManifestName": "index"}]},
+                    ScheduleConfiguration={
+                        "StartTime": DEMO_NOW - timedelta(hours=2),
+                        "EndTime": DEMO_NOW - timedelta(hours=1),
+                    },
+                    Destination={"S3Destination": {"BucketName": "bucket", "DestinationPath": "p"}},
+                )
+        assert len(tokens) == 2 and all(isinstance(t, str) and len(t) >= 32 for t in tokens)
+        other.list_channel_groups()  # type: ignore[attr-defined]
+        assert seen == ["CreateHarvestJob"]  # ours only: not the other client's call
+
     def test_client_settings(self, service: MediaPackageService) -> None:
         config = service.connect().meta.config
         assert config.retries["mode"] == "standard"
