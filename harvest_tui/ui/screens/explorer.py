@@ -445,6 +445,7 @@ class ExplorerScreen(Screen[None]):
         return (
             self.calls_in_flight > 0
             or self.detail.pending
+            or self.resource_tree.prefetch.pending
             or any(w.is_running for w in self.app.workers)
         )
 
