@@ -8,9 +8,10 @@ a rest is waited for by state (the prefetcher's resting node), never by time.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from pilotkit import child, explorer, labels, make_app, settle, wait_for
+from pilotkit import TEST_SETTINGS, child, explorer, labels, make_app, settle, wait_for
 from textual.pilot import Pilot
 
 from harvest_tui.sandbox import Sandbox
@@ -47,7 +48,8 @@ async def rest_on(pilot: Pilot[Any], name: str, key: str) -> None:
         if node is not None and node.data is not None and node.data.name == name:
             break
         await pilot.press(key)
-    await wait_for(pilot, lambda: prefetcher(pilot).resting is tree.cursor_node)
+    if prefetcher(pilot).enabled:
+        await wait_for(pilot, lambda: prefetcher(pilot).resting is tree.cursor_node)
 
 
 async def held_prefetch_of_live_sports(pilot: Pilot[Any], sandbox: Sandbox) -> int:
@@ -196,3 +198,14 @@ class TestBounds:
             await rest_on(pilot, "news-24x7", "j")
             await settle(pilot)
             assert sandbox.request_counts["ListChannels"] == listed + 1  # live-sports only
+
+
+class TestSetting:
+    async def test_prefetch_false_lists_nothing_before_the_expand(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox, settings=replace(TEST_SETTINGS, prefetch=False))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await rest_on(pilot, "live-sports", "j")
+            await settle(pilot)  # a rest being timed would be waited for here
+            assert sandbox.request_counts["ListChannels"] == 0
+            assert prefetcher(pilot).sent == 0
