@@ -98,10 +98,13 @@ def browse(url: str) -> tuple[dict[str, int], list[float]]:
         return _prefetches(tui), expands
 
 
-def deep_link(url: str) -> float:
+def deep_link(url: str) -> tuple[float, float]:
+    """(the job's detail shown, the app's first frame), ms from process start."""
     with TuiRun([*app_command(url), "/".join(LINK)]) as tui:
         where = lambda e: e.get("name") == LINK[-1]  # noqa: E731
-        return ms(tui.wait("job_detail_shown", where=where, timeout=30)["t"] - tui.t0)
+        shown = tui.wait("job_detail_shown", where=where, timeout=30)
+        first = tui.wait("first_frame")
+        return ms(shown["t"] - tui.t0), ms(first["t"] - tui.t0)
 
 
 def floor_first_frame() -> float:
@@ -129,7 +132,9 @@ def latency_rows(
     sent = sum(c["sent"] for c, _ in browses)
     used = sum(c["used"] for c, _ in browses)
     expand_ms = [t for _, times in browses for t in times]
-    link, floor = statistics.median(links["link"]), statistics.median(links["floor"])
+    link = statistics.median(r[0] for r in links["link"])
+    own_frame = statistics.median(r[1] for r in links["link"])
+    floor = statistics.median(links["floor"])
     budget = floor + LATENCY_MS + FRAME_MS
     return [
         {
@@ -171,7 +176,9 @@ def latency_rows(
             "target": "≤ 1.0",
             "met": link / budget <= 1.0,
             "detail": f"deep link {link:.0f} ms, floor {floor:.0f} ms + {LATENCY_MS} ms + "
-            f"{FRAME_MS:.0f} ms = {budget:.0f} ms (medians of {len(links['link'])})",
+            f"{FRAME_MS:.0f} ms = {budget:.0f} ms (medians of {len(links['link'])}); the "
+            f"app's own first frame {own_frame:.0f} ms, so the detail came "
+            f"{link - own_frame:.0f} ms after it",
             "extra": {"link_ms": links["link"], "floor_ms": links["floor"]},
         },
     ]
