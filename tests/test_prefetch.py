@@ -209,3 +209,20 @@ class TestSetting:
             await settle(pilot)  # a rest being timed would be waited for here
             assert sandbox.request_counts["ListChannels"] == 0
             assert prefetcher(pilot).sent == 0
+
+
+class TestRefresh:
+    async def test_r_asks_afresh_instead_of_taking_a_prefetched_answer(
+        self, sandbox: Sandbox
+    ) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await rest_on(pilot, "live-sports", "j")
+            await settle(pilot)
+            listed = sandbox.request_counts["ListChannels"]
+            assert answered(pilot, "live-sports")
+            await pilot.press("r")
+            await settle(pilot)
+            assert sandbox.request_counts["ListChannels"] == listed + 1
+            assert not answered(pilot, "live-sports")

@@ -194,6 +194,11 @@ class Prefetcher:
         taken = self.take(node, key)
         return taken.items if taken is not None and taken.items is not None else None
 
+    def forget(self, node: TreeNode[NodeData]) -> None:
+        """`node` is read afresh (r): no speculative answer of its may stand in."""
+        for spec in [s for s in self.kept.values() if s.node is node]:
+            self._drop(spec)
+
     def clear(self) -> None:
         """The tree was cleared: nothing kept applies to it any more."""
         self._stop_timer()

@@ -510,6 +510,7 @@ class ResourceTree(RowTree):
             return
         if node.data.kind in PLACEHOLDERS or node.data.kind == "job":
             return
+        self.prefetch.forget(node)  # asked for afresh, not answered by a speculation
         if not self.has_resources(node):
             node.remove_children()
             self.show_loading(node)
