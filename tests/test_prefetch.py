@@ -63,15 +63,20 @@ async def held_prefetch_of_live_sports(pilot: Pilot[Any], sandbox: Sandbox) -> i
     return listed
 
 
+async def settled_on(pilot: Pilot[Any], name: str) -> None:
+    """The app settled, then the cursor moved down to `name` and settled there."""
+    await settle(pilot)
+    await rest_on(pilot, name, "j")
+    await settle(pilot)
+
+
 class TestARestPrefetches:
     async def test_the_expand_after_a_rest_is_instant_and_asks_nothing(
         self, sandbox: Sandbox
     ) -> None:
         app = make_app(sandbox)
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            await rest_on(pilot, "live-sports", "j")
-            await settle(pilot)
+            await settled_on(pilot, "live-sports")
             counts = lists(sandbox)
             assert counts["ListChannels"] == 2  # the first group's and this one's
             group = tree_of(pilot).cursor_node
@@ -217,9 +222,7 @@ class TestRefresh:
     ) -> None:
         app = make_app(sandbox)
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            await rest_on(pilot, "live-sports", "j")
-            await settle(pilot)
+            await settled_on(pilot, "live-sports")
             listed = sandbox.request_counts["ListChannels"]
             assert answered(pilot, "live-sports")
             await pilot.press("r")
