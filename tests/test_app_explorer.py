@@ -49,9 +49,11 @@ class TestLazyLoading:
                 "live-sports",
                 "news-24x7",
             ]
-            # Only the first level (and the detail of the highlighted group) was fetched.
+            # Only the first level, the detail of the highlighted group and, as the cursor
+            # rests on it, its channels (prefetched, not shown: it stays collapsed).
             assert sandbox.request_counts["ListChannelGroups"] == 1
-            assert sandbox.request_counts["ListChannels"] == 0
+            assert sandbox.request_counts["ListChannels"] == 1
+            assert not app.explorer.resource_tree.root.children[0].is_expanded
 
     async def test_expanding_shows_loading_then_children(self, sandbox: Sandbox) -> None:
         sandbox.faults.latency_ms = 300
@@ -385,6 +387,7 @@ class TestNodeErrors:
         app = make_app(sandbox)
         async with app.run_test(size=(160, 40)) as pilot:
             group = await open_path(pilot, "news-24x7")
+            listed = sandbox.request_counts["ListChannels"]  # the first group's prefetch too
             assert len(group.children) == 1 and group.children[0].data.kind == "error"
             error = group.children[0].data.error
             assert error.code == "AccessDeniedException" and error.request_id
@@ -393,7 +396,7 @@ class TestNodeErrors:
             watcher = app.explorer.watcher
             ticks = watcher.ticks
             await wait_for(pilot, lambda: watcher.ticks >= ticks + 2)
-            assert sandbox.request_counts["ListChannels"] == 1
+            assert sandbox.request_counts["ListChannels"] == listed
             # Other groups still work.
             other = await open_path(pilot, "live-sports")
             assert other.children[0].data.kind == "channel"
@@ -575,9 +578,10 @@ class TestThroughTheServiceWorker:
         async with app.run_test(size=(160, 40)) as pilot:
             job = await open_path(pilot, *QUEUED_JOB)
             await settle(pilot)
-            # One list per level (the channel's one job list fills its endpoints).
+            # One list per level (the channel's one job list fills its endpoints), and the
+            # channels of the group the cursor rested on first (prefetched).
             counts = sandbox.request_counts
-            assert counts["ListChannelGroups"] == counts["ListChannels"] == 1
+            assert counts["ListChannelGroups"] == 1 and counts["ListChannels"] == 2
             assert counts["ListOriginEndpoints"] == counts["ListHarvestJobs"] == 1
             assert app.explorer.detail.fetched_at is not None
             truth = sandbox.client().get_harvest_job(
@@ -606,10 +610,11 @@ class TestThroughTheServiceWorker:
             await settle(pilot)
             sandbox.faults.latency_ms = 1500
             group = child(app.explorer.resource_tree.root, "live-sports")
+            listed = sandbox.request_counts["ListChannels"]  # the first group's, prefetched
             app.explorer.resource_tree.move_cursor(group)
             group.expand()
             # The list is in flight (asked, 1.5 s from an answer) when the worker dies.
-            await wait_for(pilot, lambda: sandbox.request_counts["ListChannels"] >= 1)
+            await wait_for(pilot, lambda: sandbox.request_counts["ListChannels"] > listed)
             os.kill(service_worker.proc.pid, signal.SIGKILL)
             await settle(pilot)
             assert group.children[0].data.kind == "error"

@@ -114,3 +114,23 @@ def test_the_command_opens_at_an_arn(sandbox: Sandbox) -> None:
         while app.proc.poll() is None and time.monotonic() < deadline:
             app.pump(0.1)  # drain the terminal, or the app blocks writing to it
         assert app.proc.returncode == 0
+
+
+def test_the_lists_on_the_path_are_in_flight_together(sandbox: Sandbox) -> None:
+    """The real command: with every request held unanswered, all four lists on the path
+    reach the service (not one level after another, each waiting for the last)."""
+    from pilotkit import PtyApp
+
+    wanted = ("ListChannelGroups", "ListChannels", "ListOriginEndpoints", "ListHarvestJobs")
+    sandbox.faults.hold()
+    try:
+        with PtyApp(sandbox, args=("/".join(JOB),)) as app:
+            deadline = time.monotonic() + 30
+            while not all(sandbox.request_counts[op] >= 1 for op in wanted):
+                assert time.monotonic() < deadline, f"only {dict(sandbox.request_counts)}"
+                app.pump(0.1)
+            assert all(sandbox.request_counts[op] == 1 for op in wanted)
+            sandbox.faults.release()
+            app.wait_for(b"Demo: cup final highlights")  # then its detail, on screen
+    finally:
+        sandbox.faults.release()

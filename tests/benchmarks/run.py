@@ -65,6 +65,7 @@ from harness import (
     run_script,
 )
 from jobs_list import rows as jobs_list_rows
+from latency_rows import latency_rows
 from sandbox_load import run_load
 
 CLIENT = str(HERE / "boto3_client.py")
@@ -542,7 +543,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["startup", "walk", "economy", "scale", "find", "paging", "jobs", "load", "fleet"],
+        choices=[
+            *("startup", "walk", "economy", "scale", "find", "paging", "jobs", "load", "fleet"),
+            "latency",
+        ],
         help="run only these measurements (repeatable)",
     )
     args = parser.parse_args(argv)
@@ -557,6 +561,7 @@ def main(argv: list[str] | None = None) -> int:
         "paging": lambda: sandbox_paging(sizes),
         "jobs": lambda: [Row(**r) for r in jobs_list_rows(sizes.walk_reps, aws, alternate)],
         "load": lambda: sandbox_load(sizes),
+        "latency": lambda: [Row(**r) for r in latency_rows(sizes.walk_reps, sizes.reps, alternate)],
         "fleet": lambda: [
             Row(**r)
             for r in fleet_rows(sizes.fleet_profiles, sizes.walk_reps - 1, sizes.fleet_singles)

@@ -218,6 +218,7 @@ class ExplorerScreen(Screen[None]):
             quota=settings.active_job_quota,
             job_order=settings.job_order,
         )
+        self.resource_tree.prefetch.enabled = settings.prefetch
         self.watching = WatchingStrip(id="watching")
         self.tree_width = settings.tree_width  # % of the screen
         self.zoomed: Literal["tree", "detail"] | None = None
@@ -445,6 +446,7 @@ class ExplorerScreen(Screen[None]):
         return (
             self.calls_in_flight > 0
             or self.detail.pending
+            or self.resource_tree.prefetch.pending
             or any(w.is_running for w in self.app.workers)
         )
 

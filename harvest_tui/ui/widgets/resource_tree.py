@@ -45,6 +45,7 @@ from harvest_tui.safe_text import clean
 from harvest_tui.timefmt import format_duration
 from harvest_tui.ui import bench
 from harvest_tui.ui.calls import begin_call, jobs_call
+from harvest_tui.ui.prefetch import Finish, ListKey, PrefetchArrived, Prefetcher
 from harvest_tui.ui.textual_private import number_lines, reorder_children
 from harvest_tui.ui.widgets.tree_nodes import (
     PLACEHOLDERS,
@@ -63,6 +64,8 @@ _CHILD_KIND: dict[str, NodeKind] = {
     "channel": "endpoint",
     "endpoint": "job",
 }
+CHILDREN: ListKey = ("children",)  # a node's one list call (children_request)
+JOBS: ListKey = ("jobs",)  # a channel's job list, for its endpoints
 _EMPTY_NOTE = {
     "group": "no channel groups",
     "channel": "no channels",
@@ -82,6 +85,10 @@ def _active(data: NodeData) -> dict[tuple[str, str, str, str], HarvestJob]:
     if not isinstance(active, dict):
         active = data.extra["active"] = {}
     return active
+
+
+def _jobs_in(finish: Callable[[], list[object]]) -> list[HarvestJob]:
+    return [job for job in finish() if isinstance(job, HarvestJob)]
 
 
 def resource_key(item: object) -> str:
@@ -178,6 +185,9 @@ class ResourceTree(RowTree):
         quota: int = 0,
         job_order: str = "newest",
     ) -> None:
+        self.prefetch = Prefetcher(  # before Tree's init, which moves the cursor
+            self, wanted=self._prefetch_wanted, begin=self._prefetch_begin, alive=self.contains
+        )
         super().__init__("account", data=NodeData("root", ""), id=id)
         self.quota = quota  # active jobs per channel group (0: no meter)
         self.job_order = job_order  # an endpoint's jobs: "newest" first, or by "name"
@@ -205,6 +215,8 @@ class ResourceTree(RowTree):
         node = self.cursor_node
         if previous_line != line and node is not None and self.on_cursor is not None:
             self.on_cursor(node)
+        if previous_line != line:
+            self.prefetch.cursor_moved(node)
 
     def _cursor_node_changed(self) -> None:
         """The node under the cursor may have changed in place (loaded, failed, replaced):
@@ -227,6 +239,7 @@ class ResourceTree(RowTree):
         """Clear the tree and load its top level again."""
         self.clear()
         self.departed.clear()
+        self.prefetch.clear()
         root = self.root
         assert root.data is not None
         root.data.loaded = False
@@ -267,6 +280,8 @@ class ResourceTree(RowTree):
             self.fill_endpoint(node)
             if self._reveal:
                 self._advance_reveal()
+            return
+        if self._expand_prefetched(node):
             return
         self.show_loading(node)
         self.load_children(node)
@@ -309,7 +324,7 @@ class ResourceTree(RowTree):
             r = resource
             finish = self.jobs_call(backend, r.group_name, r.channel_name, r.name)  # type: ignore[assignment]
         elif backend is not None and request is not None:
-            finish = begin_call(self, backend, request)
+            finish = self._prefetched(node, CHILDREN) or begin_call(self, backend, request)
         else:
             return
         data.loading = True
@@ -334,7 +349,12 @@ class ResourceTree(RowTree):
         backend = self.backend_of(data) if data is not None else None
         if backend is None or not isinstance(resource, Channel):
             return
-        jobs = self.jobs_call(backend, resource.group_name, resource.name)
+        prefetched = self._prefetched(node, JOBS)
+        jobs: Callable[[], list[HarvestJob]]
+        if prefetched is not None:
+            jobs = partial(_jobs_in, prefetched)
+        else:
+            jobs = self.jobs_call(backend, resource.group_name, resource.name)
         self.run_worker(
             partial(self._wait_for_channel_jobs, node, jobs),
             name="channel-jobs",
@@ -490,6 +510,7 @@ class ResourceTree(RowTree):
             return
         if node.data.kind in PLACEHOLDERS or node.data.kind == "job":
             return
+        self.prefetch.forget(node)  # asked for afresh, not answered by a speculation
         if not self.has_resources(node):
             node.remove_children()
             self.show_loading(node)
@@ -498,6 +519,61 @@ class ResourceTree(RowTree):
     def has_resources(self, node: TreeNode[NodeData]) -> bool:
         """Whether `node` shows loaded children (not only a placeholder)."""
         return any(c.data is not None and c.data.kind not in PLACEHOLDERS for c in node.children)
+
+    # Prefetch (ui/prefetch.py): the lists of the collapsed node the cursor rests on.
+
+    def _prefetch_wanted(self, node: TreeNode[NodeData]) -> list[ListKey]:
+        """The lists a collapsed, unloaded group or channel would ask for on expand; none
+        for a node whose list failed. (A channel's job list only unfiltered: filtered it
+        is one list per status.)"""
+        data = node.data
+        if data is None or node.is_expanded or data.loaded or data.loading or data.stale:
+            return []
+        if any(c.data is not None and c.data.kind == "error" for c in node.children):
+            return []
+        if data.kind == "group":
+            return [CHILDREN]
+        if data.kind == "channel":
+            return [CHILDREN] if self.statuses else [CHILDREN, JOBS]
+        return []
+
+    def _prefetch_begin(self, node: TreeNode[NodeData], key: ListKey) -> Finish | None:
+        data = node.data
+        backend = self.backend_of(data) if data is not None else None
+        if data is None or backend is None:
+            return None
+        if key == JOBS and isinstance(data.resource, Channel) and not self.statuses:
+            r = data.resource
+            return self.jobs_call(backend, r.group_name, r.name)  # type: ignore[return-value]
+        request = children_request(data) if key == CHILDREN else None
+        return begin_call(self, backend, request) if request is not None else None
+
+    def _prefetched(self, node: TreeNode[NodeData], key: ListKey) -> Finish | None:
+        """Wait for `node`'s prefetched list `key`, if one was sent (the job list only
+        while no status filter is on: it was asked for unfiltered)."""
+        if key == JOBS and self.statuses:
+            return None
+        spec = self.prefetch.take(node, key)
+        return spec.wait if spec is not None else None
+
+    def _expand_prefetched(self, node: TreeNode[NodeData]) -> bool:
+        """Fill `node` now from its prefetched list, if that has arrived: the expand is
+        instant (no "Loading…", no frame in between)."""
+        items = self.prefetch.arrived_items(node, CHILDREN)
+        if items is None:
+            return False
+        self._on_resource_tree__children_loaded(self._ChildrenLoaded(node, items))
+        if node.data is not None and node.data.kind == "channel":
+            jobs = None if self.statuses else self.prefetch.arrived_items(node, JOBS)
+            if jobs is None:
+                self.load_channel_jobs(node)
+            else:
+                done = [job for job in jobs if isinstance(job, HarvestJob)]
+                self._on_resource_tree__channel_jobs(self._ChannelJobs(node, done))
+        return True
+
+    def _on_prefetch_arrived(self, message: PrefetchArrived) -> None:
+        self.prefetch.arrived(message.speculation)
 
     # Deep links: open the path level by level, as each level's list arrives.
 
