@@ -64,6 +64,7 @@ class Settings:
     job_order: str = "newest"  # an endpoint's jobs: "newest" (by CreatedAt) or "name"
     ascii: bool = False  # ASCII glyphs only (tree guides, statuses, node kinds)
     tree_width: int = 45  # the tree pane's width, % of the screen ([ and ] remember it)
+    cache: bool = True  # the warm start: the last view cached, shown at once (view_cache)
 
 
 @dataclass(frozen=True)

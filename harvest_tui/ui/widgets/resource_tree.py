@@ -46,6 +46,7 @@ from harvest_tui.timefmt import format_duration
 from harvest_tui.ui import bench
 from harvest_tui.ui.calls import begin_call, jobs_call
 from harvest_tui.ui.textual_private import number_lines, reorder_children
+from harvest_tui.ui.widgets.tree_cache import CACHED, WarmStart, restore
 from harvest_tui.ui.widgets.tree_nodes import (
     PLACEHOLDERS,
     NodeData,
@@ -55,6 +56,7 @@ from harvest_tui.ui.widgets.tree_nodes import (
     same_text,
 )
 from harvest_tui.ui.widgets.tree_rows import RowTree
+from harvest_tui.view_cache import CachedView
 
 _CHILD_KIND: dict[str, NodeKind] = {
     "root": "group",
@@ -149,6 +151,10 @@ class ResourceTree(RowTree):
         jobs: list[HarvestJob]
 
     @dataclass
+    class ViewRefreshed(Message):
+        """Every list of a cached view (the warm start) has been answered."""
+
+    @dataclass
     class _ChildrenLoaded(Message):
         node: TreeNode[NodeData]
         items: list[object]
@@ -196,6 +202,7 @@ class ResourceTree(RowTree):
         # A deep link being opened: the names still to find, under which node.
         self._reveal: list[str] = []
         self._reveal_at: TreeNode[NodeData] | None = None
+        self.warm: WarmStart | None = None  # a cached view shown, being refreshed
 
     def watch_cursor_line(self, previous_line: int, line: int) -> None:
         """As Tree's, and `on_cursor` at once with the new cursor node: whatever it shows
@@ -218,13 +225,28 @@ class ResourceTree(RowTree):
 
     # Loading.
 
-    def connect(self, backends: dict[str, Backend]) -> None:
-        """Show the account behind `backends` (one per region), loaded afresh."""
+    def connect(self, backends: dict[str, Backend], view: CachedView | None = None) -> None:
+        """Show the account behind `backends` (one per region), loaded afresh; `view`:
+        first as it was cached (the warm start), then refreshed."""
         self.backends = backends
-        self.reload_all()
+        restored = restore(self, view) if view is not None else None
+        if restored is None:
+            self.reload_all()
+            return
+        self.warm, cursor = restored
+        if cursor is not None:
+            number_lines(self)  # its line now: its detail is in the same frame
+            self.move_cursor(cursor)
+
+    def _arrived(self, node: TreeNode[NodeData], what: str) -> None:
+        """A list of the warm start's refresh is in (or failed)."""
+        if self.warm is not None and self.warm.arrived(node, what):
+            self.warm = None
+            self.post_message(self.ViewRefreshed())
 
     def reload_all(self) -> None:
         """Clear the tree and load its top level again."""
+        self.warm = None
         self.clear()
         self.departed.clear()
         root = self.root
@@ -374,6 +396,7 @@ class ResourceTree(RowTree):
         node = message.node
         if not self.contains(node) or node.data is None:
             return
+        self._arrived(node, "children")
         node.data.stale = None
         self.relabel(node)
         self.populate(node, message.items)
@@ -405,10 +428,11 @@ class ResourceTree(RowTree):
         node = message.node
         assert node.data is not None
         node.data.extra.pop("deep", None)
+        self._arrived(node, "children")
         if self.has_resources(node):
             # A refresh that failed: keep what was loaded, and say it is stale.
             node.data.loading = False
-            node.data.stale, node.data.stale_since = message.error, datetime.now(UTC)
+            node.data.stale, node.data.stale_since = message.error, self._loaded_at(node)
             self.relabel(node)
             self.notify(
                 f"Could not refresh {clean(node.data.name) or 'the account'}: "
@@ -430,6 +454,7 @@ class ResourceTree(RowTree):
         node = message.channel_node
         if not self.contains(node) or node.data is None:
             return
+        self._arrived(node, "jobs")
         if message.error is not None:
             node.data.extra["jobs_error"] = message.error
         else:
@@ -462,7 +487,7 @@ class ResourceTree(RowTree):
                     self.populate(child, list(jobs))
             elif isinstance(error, ServiceError) and (child.is_expanded or child.data.loaded):
                 if self.has_resources(child):
-                    child.data.stale, child.data.stale_since = error, datetime.now(UTC)
+                    child.data.stale, child.data.stale_since = error, self._loaded_at(child)
                     self.relabel(child)
                 else:
                     self.show_error(child, error)
@@ -494,6 +519,13 @@ class ResourceTree(RowTree):
             node.remove_children()
             self.show_loading(node)
         self.load_children(node, deep=True)
+
+    def _loaded_at(self, node: TreeNode[NodeData]) -> datetime:
+        """When `node`'s children were loaded: now, or the cached view's time."""
+        first = node.children[0].data if node.children else None
+        if self.warm is not None and first is not None and first.extra.get(CACHED):
+            return self.warm.saved_at
+        return datetime.now(UTC)
 
     def has_resources(self, node: TreeNode[NodeData]) -> bool:
         """Whether `node` shows loaded children (not only a placeholder)."""
@@ -565,7 +597,10 @@ class ResourceTree(RowTree):
 
     def label_of(self, node: TreeNode[NodeData]) -> Text:
         assert node.data is not None
-        return node_label(node.data, self.tz)
+        label = node_label(node.data, self.tz)
+        if node.data.extra.get(CACHED):  # the warm start's, until its list is read again
+            label.stylize("dim")
+        return label
 
     def relabel(self, node: TreeNode[NodeData]) -> None:
         """Rebuild `node`'s label; an unchanged one costs no repaint (set_label schedules one
@@ -658,6 +693,7 @@ class ResourceTree(RowTree):
             if child is not None and child.data is not None:
                 if not isinstance(item, str):
                     child.data.resource = item  # type: ignore[assignment]
+                    child.data.extra.pop(CACHED, None)
                 self.relabel(child)
             elif ordered and ordered[-1].data is not None and ordered[-1].data.name == name:
                 continue  # names are unique in their scope: a repeat (adjacent) is dropped
