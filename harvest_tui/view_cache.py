@@ -231,7 +231,7 @@ def load_view(directory: Path, key: ViewKey) -> tuple[CachedView | None, str | N
         return None, f"Ignored the view cache {path}: {exc.strerror or exc}."
     try:
         if len(data) > MAX_BYTES:
-            raise CacheError(f"it is bigger than {MAX_BYTES // (1024 * 1024)} MiB")
+            raise CacheError(f"it is bigger than {MAX_BYTES:,} bytes")
         return parse(data, key), None
     except CacheError as exc:
         return None, f"Ignored the view cache {path}: {exc}. Starting afresh."
