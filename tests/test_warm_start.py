@@ -357,3 +357,23 @@ def test_cache_false_in_settings_writes_nothing(sandbox: Sandbox, tmp_path: Path
     cache = tmp_path / "cache"
     run_and_quit(sandbox, cache, "--config", str(config))
     assert not cache.exists() or list(cache.iterdir()) == []
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_snapshot_the_cached_first_frame(
+    snap_compare: Any, sandbox: Sandbox, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """The first frame of a warm start: the cached tree dimmed, the cursor's job in the
+    detail pane, and the header saying how old the view is; nothing fresh has arrived."""
+    import asyncio
+
+    age_file(asyncio.run(cache_a_session(sandbox, tmp_path, *PATH)), hours=3)
+    sandbox.faults.hold()
+    app = make_app(sandbox, view_cache=ViewCache(tmp_path), settings=STILL)
+    app.on_close = sandbox.faults.release  # once the picture is taken, as the app ends
+
+    async def refreshing(pilot: Any) -> None:
+        # The refresh's four lists and the detail's GetHarvestJob, all waiting.
+        await wait_for(pilot, lambda: explorer(app).calls_in_flight == 5)
+
+    assert snap_compare(app, terminal_size=size, run_before=refreshing)
