@@ -3,7 +3,8 @@
 With HARVEST_TUI_BENCH=PATH set, the app appends one JSON object per line to PATH
 (a file, or a pipe such as /dev/fd/N), each {"event": NAME, "t": NS, "cpu": NS, ...}
 where t is time.monotonic_ns() (one clock for every process on the machine), stamped
-once the frame that shows the event has been handed to the terminal driver:
+once the frame that shows the event has been handed to the terminal driver (`frame`:
+which frame, 1 for the first):
 
     first_frame          the first frame
     groups_shown         the top level of the tree lists channel groups (or regions)
@@ -13,6 +14,7 @@ once the frame that shows the event has been handed to the terminal driver:
     key_frame            the first frame after the n-th key press (n=, key=)
     filter_opened        the name filter's input is on screen, focused
     filter_shown         the name filter's matches are on screen (text=, count=)
+    view_refreshed       a warm start's cached view has been read again, every list
     all_loaded           (HARVEST_TUI_BENCH_SCRIPT=expand_all) every node expanded
                          and loaded (jobs=)
     error                a node shows an error (no frame wait)
@@ -82,10 +84,10 @@ def install(app: Any) -> None:
                 return
             _frames += 1
             if _frames == 1:
-                stamp("first_frame")
+                stamp("first_frame", frame=1)
             while _pending:
                 event, fields = _pending.pop(0)
-                stamp(event, **fields)
+                stamp(event, frame=_frames, **fields)
 
         return bench_display
 

@@ -66,6 +66,7 @@ from harness import (
 )
 from jobs_list import rows as jobs_list_rows
 from sandbox_load import run_load
+from warm_rows import warm_rows
 
 CLIENT = str(HERE / "boto3_client.py")
 DOWN, UP = "\x1b[B", "\x1b[A"
@@ -542,7 +543,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["startup", "walk", "economy", "scale", "find", "paging", "jobs", "load", "fleet"],
+        choices=[
+            "startup",
+            "walk",
+            "economy",
+            "scale",
+            "find",
+            "paging",
+            "jobs",
+            "load",
+            "fleet",
+            "warm",
+        ],
         help="run only these measurements (repeatable)",
     )
     args = parser.parse_args(argv)
@@ -557,6 +569,7 @@ def main(argv: list[str] | None = None) -> int:
         "paging": lambda: sandbox_paging(sizes),
         "jobs": lambda: [Row(**r) for r in jobs_list_rows(sizes.walk_reps, aws, alternate)],
         "load": lambda: sandbox_load(sizes),
+        "warm": lambda: [Row(**r) for r in warm_rows(sizes.reps, alternate, floor_command())],
         "fleet": lambda: [
             Row(**r)
             for r in fleet_rows(sizes.fleet_profiles, sizes.walk_reps - 1, sizes.fleet_singles)

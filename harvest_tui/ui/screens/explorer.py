@@ -298,6 +298,8 @@ class ExplorerScreen(Screen[None]):
 
     def on_resource_tree_view_refreshed(self) -> None:
         self.header.cache_note = ""
+        if bench.ENABLED:
+            bench.on_next_frame("view_refreshed")
 
     def save_view(self) -> None:
         """Cache what is shown (as the app quits, or before another profile shows)."""
