@@ -392,7 +392,7 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
         connections = connections_for(active, sandbox_url=sandbox_url)
         view_cache = _view_cache(settings, args.no_cache)
         view = None
-        if view_cache is not None:
+        if view_cache is not None and args.target is None:  # a deep link opens its path
             from harvest_tui.view_cache import ViewKey
 
             label = "built-in sandbox" if sandbox is not None else active.endpoint_url

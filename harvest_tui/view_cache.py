@@ -20,11 +20,11 @@ imports neither boto3 nor textual.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import types
 import typing
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
@@ -85,8 +85,10 @@ class ViewKey:
 
     @property
     def file_name(self) -> str:
-        digest = hashlib.sha256(json.dumps(self.to_json(), sort_keys=True).encode()).hexdigest()
-        return f"view-{digest[:32]}.json"
+        """A name of its own per key (hashlib would cost the start OpenSSL's import: a
+        CRC does, as the key inside the file is checked on every read)."""
+        text = json.dumps(self.to_json(), sort_keys=True).encode()
+        return f"view-{zlib.crc32(text):08x}-{zlib.adler32(text):08x}.json"
 
     def describe(self) -> str:
         where = ", ".join(self.regions) or "default region"

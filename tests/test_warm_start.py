@@ -22,12 +22,14 @@ from pilotkit import (
     explorer,
     make_app,
     open_path,
+    sandbox_profile,
     settle,
     wait_for,
 )
 
 from harvest_tui import view_cache
 from harvest_tui.backend import ListChannels, ListHarvestJobs, ListOriginEndpoints
+from harvest_tui.deep_link import Target
 from harvest_tui.models import JobStatus
 from harvest_tui.sandbox import DEMO_NOW, Sandbox
 from harvest_tui.statuses import KIND_GLYPH
@@ -144,6 +146,42 @@ class TestWarmStart:
             assert group.data.stale_since == DEMO_NOW - timedelta(hours=3)
             assert "stale since" in str(group.label)
             assert "football-main" in [c.data.name for c in group.children if c.data]
+
+    async def test_a_deep_link_opens_its_path_not_the_cached_view(
+        self, sandbox: Sandbox, tmp_path: Path
+    ) -> None:
+        """A job created since the view was cached: the link finds it in fresh lists."""
+        await cache_a_session(sandbox, tmp_path, *PATH[:3])
+        store = sandbox.store
+        start = DEMO_NOW - timedelta(hours=2)
+        store.add_harvest_job(
+            *PATH[:3], "made-since", start=start, end=start, bucket="b", path="p/"
+        )
+        app = make_app(sandbox, view_cache=ViewCache(tmp_path), settings=STILL)
+        app.target = Target((*PATH[:3], "made-since"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = explorer(app)
+            assert screen.header.cache_note == ""
+            await wait_for(pilot, lambda: screen.detail.resource is not None
+                           and screen.detail.resource.name == "made-since")  # fmt: skip
+
+    async def test_several_regions_come_back_as_they_were(
+        self, sandbox: Sandbox, tmp_path: Path
+    ) -> None:
+        active = sandbox_profile(sandbox, regions=("us-east-1", "eu-west-1"))
+        cache = ViewCache(tmp_path)
+        app = make_app(sandbox, active=active, view_cache=cache, settings=STILL)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_path(pilot, "eu-west-1", "eu-broadcast")
+        sandbox.faults.hold()
+        app = make_app(sandbox, active=active, view_cache=cache, settings=STILL)
+        app.on_close = sandbox.faults.release
+        async with app.run_test(size=(120, 40)):
+            tree = explorer(app).resource_tree
+            assert [c.data.name for c in tree.root.children] == ["us-east-1", "eu-west-1"]
+            assert tree.cursor_node.data.name == "eu-broadcast"
+            assert tree.cursor_node.data.region == "eu-west-1"
+            assert tree.cursor_node.is_expanded and tree.cursor_node.children
 
 
 class TestBadFiles:

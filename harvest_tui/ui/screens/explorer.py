@@ -259,7 +259,8 @@ class ExplorerScreen(Screen[None]):
         self.resource_tree.focus()
         self.lay_out_panes()
         self.show_connection()
-        self.resource_tree.connect(self.connected.backends, self.cached_view())
+        view = self.cached_view() if self.target is None else None  # a link opens its path
+        self.resource_tree.connect(self.connected.backends, view)
         self.set_interval(AGES_SECONDS, self.show_watching)
         if self.target is not None:
             self.resource_tree.reveal(self.target.names, self.target.region)
@@ -271,7 +272,7 @@ class ExplorerScreen(Screen[None]):
         self.connected = connected
         self.detail.clear_resource()
         self.show_connection()
-        self.resource_tree.connect(connected.backends, self.cached_view())
+        self.resource_tree.connect(connected.backends, self.cached_view() if not target else None)
         self.show_watching()  # nothing of the last profile's
         if target is not None:
             self.resource_tree.reveal(target.names, target.region)

@@ -237,6 +237,8 @@ class ResourceTree(RowTree):
         if cursor is not None:
             number_lines(self)  # its line now: its detail is in the same frame
             self.move_cursor(cursor)
+        if self.first_frame_shown:  # else once the first frame is on screen
+            self.warm.start(self)
 
     def _arrived(self, node: TreeNode[NodeData], what: str) -> None:
         """A list of the warm start's refresh is in (or failed)."""
@@ -266,6 +268,8 @@ class ResourceTree(RowTree):
         """The first frame is on screen: show what arrived before it (an answer that
         beats it, as the prefetched channel groups often do, would hold it back)."""
         self.first_frame_shown = True
+        if self.warm is not None:  # the cached view is on screen: now refresh it
+            self.warm.start(self)
         waiting, self._before_first_frame = self._before_first_frame, []
         for message in waiting:
             self.post_message(message)

@@ -3,10 +3,11 @@ ResourceTree is cached, and how a cached view is put back and then refreshed.
 
 `snapshot` takes the loaded, expanded part of the tree and the cursor. `restore`
 builds the tree from a cached view, every restored row dimmed (`extra["cached"]`),
-puts the cursor back (its detail is in the first frame), and starts the list of every
-restored, expanded node at once: the fresh data comes one round trip later, and
-replaces the cached rows node by node (ResourceTree.populate reconciles by name, so
-what is gone is removed). `WarmStart` counts the lists still awaited.
+puts the cursor back (its detail is in the first frame). Once that frame is on screen
+(`WarmStart.start`), the list of every restored, expanded node is asked for at once (the
+CLI has sent them already, so the answers are often in): the fresh data comes one round
+trip later, and replaces the cached rows node by node (ResourceTree.populate reconciles
+by name, so what is gone is removed). `WarmStart` counts the lists still awaited.
 """
 
 from __future__ import annotations
@@ -49,7 +50,20 @@ class WarmStart:
     """A restored view being refreshed: the lists (node id, "children" or "jobs") awaited."""
 
     saved_at: datetime
+    to_refresh: list[TreeNode[NodeData]] = field(default_factory=list)
     pending: set[tuple[int, str]] = field(default_factory=set)
+
+    def start(self, tree: ResourceTree) -> None:
+        """Ask for every restored, expanded node's list (a channel's: its endpoints and its
+        job list), all at once."""
+        nodes, self.to_refresh = self.to_refresh, []
+        for node in nodes:
+            assert node.data is not None
+            tree.load_children(node)
+            if node.data.loading:
+                self.pending.add((node.id, "children"))
+                if node.data.kind == "channel":
+                    self.pending.add((node.id, "jobs"))
 
     def arrived(self, node: TreeNode[NodeData], what: str) -> bool:
         """Note an answer (or a failure); True when it was the last one awaited."""
@@ -144,7 +158,7 @@ def _fill(
     items: list[Any] = [c.region if c.kind == "region" else c.resource for c in cached]
     tree.populate(node, items)
     if refresh:
-        _refresh(tree, node, warm)
+        warm.to_refresh.append(node)
     by_name = {c.data.name: c for c in node.children if c.data is not None}
     for entry in cached:
         child = by_name.get(entry.name)
@@ -167,16 +181,6 @@ def _fill(
         if entry.children is not None and entry.expanded and data.kind != "job":
             _fill(tree, child, entry.children, warm, refresh=data.kind != "endpoint")
             child.expand()
-
-
-def _refresh(tree: ResourceTree, node: TreeNode[NodeData], warm: WarmStart) -> None:
-    """Start `node`'s list (a channel's: its endpoints and its job list)."""
-    assert node.data is not None
-    tree.load_children(node)
-    if node.data.loading:
-        warm.pending.add((node.id, "children"))
-        if node.data.kind == "channel":
-            warm.pending.add((node.id, "jobs"))
 
 
 def _find(tree: ResourceTree, path: tuple[str, ...]) -> TreeNode[NodeData] | None:
