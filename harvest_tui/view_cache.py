@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import types
 import typing
 import zlib
@@ -225,8 +226,7 @@ def load_view(directory: Path, key: ViewKey) -> tuple[CachedView | None, str | N
     file is there but cannot be used (it is then ignored, and replaced at the next save)."""
     path = directory / key.file_name
     try:
-        with open(path, "rb") as file:
-            data = file.read(MAX_BYTES + 1)
+        data = _read_regular(path)
     except FileNotFoundError:
         return None, None
     except OSError as exc:
@@ -237,6 +237,23 @@ def load_view(directory: Path, key: ViewKey) -> tuple[CachedView | None, str | N
         return parse(data, key), None
     except CacheError as exc:
         return None, f"Ignored the view cache {path}: {exc}. Starting afresh."
+
+
+def _read_regular(path: Path) -> bytes:
+    """At most MAX_BYTES + 1 bytes of `path`, a regular file: never through a symlink,
+    and never waiting on a named pipe planted there."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(0, "it is not a regular file")
+        chunks, left = [], MAX_BYTES + 1
+        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def parse(data: bytes | str, key: ViewKey) -> CachedView:

@@ -8,6 +8,7 @@ calls waiting, so the cached view can be looked at before anything fresh arrives
 from __future__ import annotations
 
 import json
+import os
 import stat
 from dataclasses import replace
 from datetime import timedelta
@@ -165,6 +166,17 @@ class TestWarmStart:
             await wait_for(pilot, lambda: screen.detail.resource is not None
                            and screen.detail.resource.name == "made-since")  # fmt: skip
 
+    async def test_job_lists_narrowed_by_a_status_filter_are_not_cached(
+        self, sandbox: Sandbox, tmp_path: Path
+    ) -> None:
+        app = make_app(sandbox, view_cache=ViewCache(tmp_path), settings=STILL)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_path(pilot, *PATH[:3])
+            explorer(app).resource_tree.set_status_filter((JobStatus.FAILED,))
+            await settle(pilot)
+        text = (tmp_path / KEY.file_name).read_text()
+        assert '"cmaf-main"' in text and '"kind":"job"' not in text and "counts" not in text
+
     async def test_several_regions_come_back_as_they_were(
         self, sandbox: Sandbox, tmp_path: Path
     ) -> None:
@@ -212,6 +224,13 @@ class TestBadFiles:
         path.write_text(json.dumps(doc))
         found = await self.started_with(sandbox, tmp_path)
         assert any("another profile or endpoint" in n for n in found)
+
+    async def test_a_named_pipe_in_its_place_does_not_hang_the_start(
+        self, sandbox: Sandbox, tmp_path: Path
+    ) -> None:
+        os.mkfifo(tmp_path / KEY.file_name)
+        found = await self.started_with(sandbox, tmp_path)
+        assert any("not a regular file" in n for n in found)
 
     async def test_a_file_too_big_is_ignored_with_a_notice(
         self, sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -229,7 +229,12 @@ class ResourceTree(RowTree):
         """Show the account behind `backends` (one per region), loaded afresh; `view`:
         first as it was cached (the warm start), then refreshed."""
         self.backends = backends
-        restored = restore(self, view) if view is not None else None
+        try:
+            restored = restore(self, view) if view is not None else None
+        except Exception as exc:  # a view that got past its checks yet does not fit
+            problem = f"Could not show the cached view ({type(exc).__name__}): starting afresh."
+            self.notify(problem, severity="warning", markup=False)
+            restored = None
         if restored is None:
             self.reload_all()
             return

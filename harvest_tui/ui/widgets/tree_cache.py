@@ -20,7 +20,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from harvest_tui.backend import Backend
-from harvest_tui.models import JobCounts
+from harvest_tui.models import JobCounts, JobStatus
 from harvest_tui.ui.widgets.tree_nodes import PLACEHOLDERS, NodeData, Summary
 from harvest_tui.view_cache import CachedNode, CachedView, ViewKey
 
@@ -33,6 +33,7 @@ class ResourceTree(Protocol):
     backends: dict[str, Backend]
     departed: dict[Any, Any]
     quota: int
+    statuses: tuple[JobStatus, ...] | None
 
     @property
     def root(self) -> TreeNode[NodeData]: ...
@@ -78,7 +79,7 @@ def snapshot(tree: ResourceTree, key: ViewKey, saved_at: datetime) -> CachedView
     return CachedView(
         key=key,
         saved_at=saved_at,
-        top=[_cached(c) for c in _resources(tree.root)],
+        top=[_cached(c, jobs=tree.statuses is None) for c in _resources(tree.root)],
         cursor=_path(tree, tree.cursor_node),
     )
 
@@ -87,17 +88,19 @@ def _resources(node: TreeNode[NodeData]) -> list[TreeNode[NodeData]]:
     return [c for c in node.children if c.data is not None and c.data.kind not in PLACEHOLDERS]
 
 
-def _cached(node: TreeNode[NodeData]) -> CachedNode:
+def _cached(node: TreeNode[NodeData], *, jobs: bool) -> CachedNode:
+    """`jobs`: with the job lists and counts (not while a status filter narrows them: the
+    next start shows every status)."""
     data = node.data
     assert data is not None
     out = CachedNode(data.kind, data.region, data.resource, expanded=node.is_expanded)
     errors = any(c.data is not None and c.data.kind == "error" for c in node.children)
-    if node.is_expanded and data.loaded and not errors:
-        out.children = [_cached(c) for c in _resources(node)]
-    if data.counts is not None:
+    if node.is_expanded and data.loaded and not errors and (jobs or data.kind != "endpoint"):
+        out.children = [_cached(c, jobs=jobs) for c in _resources(node)]
+    if data.counts is not None and jobs:
         out.counts = dict(data.counts.counts)
     summary = data.extra.get("summary")
-    if isinstance(summary, Summary):
+    if isinstance(summary, Summary) and jobs:
         out.summary = {
             "counts": dict(summary.counts.counts) if summary.counts is not None else None,
             "unopened": summary.unopened,
