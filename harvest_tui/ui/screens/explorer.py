@@ -300,6 +300,7 @@ class ExplorerScreen(Screen[None]):
     def on_resource_tree_view_refreshed(self) -> None:
         self.header.cache_note = ""
         if bench.ENABLED:
+            bench.stamp("view_answered")
             bench.on_next_frame("view_refreshed")
 
     def save_view(self) -> None:
