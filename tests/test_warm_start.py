@@ -166,6 +166,19 @@ class TestWarmStart:
             await wait_for(pilot, lambda: screen.detail.resource is not None
                            and screen.detail.resource.name == "made-since")  # fmt: skip
 
+    async def test_quitting_before_the_refresh_keeps_the_views_age(
+        self, sandbox: Sandbox, tmp_path: Path
+    ) -> None:
+        path = await cache_a_session(sandbox, tmp_path, *PATH)
+        age_file(path, hours=3)
+        sandbox.faults.hold()
+        app = make_app(sandbox, view_cache=ViewCache(tmp_path), settings=STILL)
+        app.on_close = sandbox.faults.release
+        async with app.run_test(size=(120, 40)):
+            assert explorer(app).header.cache_note.startswith("cached 3 h ago")
+        saved = json.loads(path.read_text())["saved_at"]
+        assert saved == (DEMO_NOW - timedelta(hours=3)).isoformat()
+
     async def test_job_lists_narrowed_by_a_status_filter_are_not_cached(
         self, sandbox: Sandbox, tmp_path: Path
     ) -> None:
@@ -401,6 +414,15 @@ def test_the_cache_holds_no_credentials(sandbox: Sandbox, tmp_path: Path) -> Non
     for secret in (SECRET, TOKEN, "AKIAIOSFODNN7EXAMPLE"):
         assert secret not in text
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_serve_passes_no_cache_on_to_each_tab() -> None:
+    from harvest_tui.cli import build_parser
+    from harvest_tui.serve import app_command
+
+    for argv in (["serve", "--no-cache"], ["--no-cache", "serve"]):
+        assert app_command(build_parser(argv).parse_args(argv)).endswith(" --no-cache")
+    assert "--no-cache" not in app_command(build_parser(["serve"]).parse_args(["serve"]))
 
 
 def test_no_cache_flag_writes_nothing(sandbox: Sandbox, tmp_path: Path) -> None:

@@ -308,7 +308,9 @@ class ExplorerScreen(Screen[None]):
         tree = self.resource_tree
         if self.view_cache is None or not tree.root.children:
             return
-        problem = self.view_cache.save(snapshot(tree, self.view_key(), self.clock()))
+        # While a cached view is being refreshed, it is as old as its oldest rows.
+        saved_at = tree.warm.saved_at if tree.warm is not None else self.clock()
+        problem = self.view_cache.save(snapshot(tree, self.view_key(), saved_at))
         if problem:
             self.notify(problem, severity="warning", markup=False)
 
