@@ -20,6 +20,8 @@ from harvest_tui.safe_text import clean
 
 if TYPE_CHECKING:
     from harvest_tui.backend import Request
+    from harvest_tui.config import Settings
+    from harvest_tui.view_cache import ViewCache
     from harvest_tui.worker.client import ServiceWorker
 
 SANDBOX_REGION = "us-east-1"
@@ -174,6 +176,13 @@ def add_app_arguments(parser: argparse.ArgumentParser, *, inherited: bool = Fals
         "10 makes a brisk demo",
     )
     parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        default=default(False),
+        help="start without the last session's view, and cache none (or cache = false in "
+        "[settings])",
+    )
+    parser.add_argument(
         "--fleet",
         action="store_true",
         default=default(False),
@@ -311,6 +320,15 @@ def path_lists(names: tuple[str, ...]) -> list[Request[Any]]:
     return lists
 
 
+def _view_cache(settings: Settings, no_cache: bool) -> ViewCache | None:
+    """The warm start's cache, unless `--no-cache` or `cache = false` turn it off."""
+    if no_cache or not settings.cache:
+        return None
+    from harvest_tui.view_cache import ViewCache, cache_dir
+
+    return ViewCache(cache_dir())
+
+
 def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
     from dataclasses import replace
 
@@ -371,13 +389,27 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
                 endpoint_url=sandbox_url,
                 source="--sandbox: the built-in local endpoint",
             )
+        connections = connections_for(active, sandbox_url=sandbox_url)
+        view_cache = _view_cache(settings, args.no_cache)
+        view = None
+        if view_cache is not None and args.target is None:  # a deep link opens its path
+            from harvest_tui.view_cache import ViewKey
+
+            label = "built-in sandbox" if sandbox is not None else active.endpoint_url
+            view = view_cache.preload(ViewKey.of(active.name, tuple(connections), label))
         if worker is not None:
             # The app's first call, made now: it is answered while Textual starts.
-            for connection in connections_for(active, sandbox_url=sandbox_url).values():
+            for connection in connections.values():
                 worker.prefetch(connection, ListChannelGroups())
                 # A deep link: the lists on its path too, all at once, not level by level.
                 for request in path_lists(args.target.names if args.target else ()):
                     worker.prefetch(connection, request)
+            if view is not None:  # the warm start: every list it shows, read again at once
+                from harvest_tui.view_cache import refresh_requests
+
+                for region, request in refresh_requests(view):
+                    if region in connections:
+                        worker.prefetch(connections[region], request)
 
         # Textual paints at most 60 frames a second: a change that follows a frame by
         # less than 1/60 s waits for the next one. At 120 a key or an answer reaches the
@@ -397,6 +429,7 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
             target=args.target,
             fleet=args.fleet,
             on_close=worker.close if worker is not None else None,
+            view_cache=view_cache,
         )
         app.settings_path = path  # where `[` and `]` remember the tree's width
         app.run()

@@ -65,6 +65,7 @@ class Settings:
     ascii: bool = False  # ASCII glyphs only (tree guides, statuses, node kinds)
     tree_width: int = 45  # the tree pane's width, % of the screen ([ and ] remember it)
     prefetch: bool = True  # a collapsed group or channel the cursor rests on: list it
+    cache: bool = True  # the warm start: the last view cached, shown at once (view_cache)
 
 
 @dataclass(frozen=True)

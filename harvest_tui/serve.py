@@ -55,6 +55,8 @@ def app_command(args: argparse.Namespace) -> str:
         parts += ["--sandbox", "--seed", str(args.seed), "--speed", repr(args.speed)]
     if args.fleet:
         parts.append("--fleet")
+    if args.no_cache:
+        parts.append("--no-cache")
     return f"TEXTUAL_DRIVER={DRIVER} exec {shlex.join(parts)}"
 
 

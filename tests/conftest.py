@@ -7,6 +7,7 @@ clock; animations are off; terminal sizes are fixed by each test.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -22,6 +23,8 @@ for var in (
     os.environ.pop(var, None)
 os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+# The warm start's cache: never the user's (apps run as `harvest-tui` write one on quit).
+os.environ["HARVEST_TUI_CACHE_DIR"] = tempfile.mkdtemp(prefix="harvest-tui-test-cache-")
 
 from harvest_tui.sandbox import DEMO_NOW, FrozenClock, Sandbox  # noqa: E402
 from harvest_tui.worker.client import ServiceWorker  # noqa: E402

@@ -29,6 +29,7 @@ from harvest_tui.ui.app import HarvestApp
 from harvest_tui.ui.builder import build_app
 from harvest_tui.ui.screens.explorer import ExplorerScreen
 from harvest_tui.ui.widgets.tree_nodes import NodeData
+from harvest_tui.view_cache import ViewCache
 from harvest_tui.worker.client import ServiceWorker
 
 # A profiles file like a media-ops team's: for the switcher's snapshot and screenshot.
@@ -101,9 +102,11 @@ def make_app(
     worker: Any = SHARED,
     retry: RetryPolicy = FAST_RETRY,
     deadline: float | None = None,
+    view_cache: ViewCache | None = None,
 ) -> HarvestApp:
     """The real app on the sandbox, as `harvest-tui --sandbox` builds it: calls go through
-    a service worker process unless `worker=None` (in this process) is asked for."""
+    a service worker process unless `worker=None` (in this process) is asked for. The
+    warm start's cache is off unless a `view_cache` is given."""
     profile = sandbox_profile(sandbox)
     return build_app(
         active or profile,
@@ -115,6 +118,7 @@ def make_app(
         retry=retry,
         deadline=deadline,
         extra_profiles=(profile,),
+        view_cache=view_cache,
     )
 
 
@@ -243,8 +247,16 @@ class PtyApp:
     the sandbox: what it writes is collected in `out`; keys are bytes written to it."""
 
     def __init__(
-        self, sandbox: Sandbox, size: tuple[int, int] = (200, 50), args: tuple[str, ...] = ()
+        self,
+        sandbox: Sandbox,
+        size: tuple[int, int] = (200, 50),
+        args: tuple[str, ...] = (),
+        *,
+        cache: bool = False,
+        env: dict[str, str] | None = None,
     ) -> None:
+        """`cache`: with the warm start (off by default: each test starts cold); `env`:
+        more environment variables."""
         self.master, slave = pty.openpty()
         cols, lines = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, cols, 0, 0))
@@ -254,9 +266,11 @@ class PtyApp:
             "AWS_ACCESS_KEY_ID": "sandbox",
             "AWS_SECRET_ACCESS_KEY": "sandbox",
             "TEXTUAL_ANIMATIONS": "none",
+            **(env or {}),
         }
         command = [sys.executable, "-m", "harvest_tui.cli", "--endpoint-url"]
-        command += [sandbox.endpoint_url, "--region", "us-east-1", *args]
+        command += [sandbox.endpoint_url, "--region", "us-east-1"]
+        command += [*(() if cache else ("--no-cache",)), *args]
         self.proc = subprocess.Popen(
             command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
         )

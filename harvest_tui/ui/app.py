@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from harvest_tui.ui.screens.fleet_screen import FleetScreen
+    from harvest_tui.view_cache import ViewCache
 
 BELL_COALESCE_SECONDS = 3.0
 TOAST_REPAINT_SECONDS = 0.5  # after a toast's timeout: see HarvestApp.notify
@@ -113,8 +114,10 @@ class HarvestApp(App[int]):
         target: Target | None = None,
         fleet: bool = False,
         on_close: Callable[[], None] | None = None,
+        view_cache: ViewCache | None = None,
     ) -> None:
         super().__init__()
+        self.view_cache = view_cache  # the warm start's cached views (None: off)
         # Called as the app unmounts (the CLI ends its service worker there, so that no
         # thread still waiting on a call holds the process open after q).
         self.on_close = on_close
@@ -155,6 +158,7 @@ class HarvestApp(App[int]):
             clock=self.clock,
             tz=self.tz,
             target=self.target,
+            view_cache=self.view_cache,
         )
 
     @property

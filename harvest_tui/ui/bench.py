@@ -3,7 +3,8 @@
 With HARVEST_TUI_BENCH=PATH set, the app appends one JSON object per line to PATH
 (a file, or a pipe such as /dev/fd/N), each {"event": NAME, "t": NS, "cpu": NS, ...}
 where t is time.monotonic_ns() (one clock for every process on the machine), stamped
-once the frame that shows the event has been handed to the terminal driver:
+once the frame that shows the event has been handed to the terminal driver (`frame`:
+which frame, 1 for the first; for an event stamped at once, the frames painted so far):
 
     first_frame          the first frame
     groups_shown         the top level of the tree lists channel groups (or regions)
@@ -13,6 +14,8 @@ once the frame that shows the event has been handed to the terminal driver:
     key_frame            the first frame after the n-th key press (n=, key=)
     filter_opened        the name filter's input is on screen, focused
     filter_shown         the name filter's matches are on screen (text=, count=)
+    view_refreshed       a warm start's cached view has been read again, every list
+    view_answered        (at once) the last answer of that refresh is in
     all_loaded           (HARVEST_TUI_BENCH_SCRIPT=expand_all) every node expanded
                          and loaded (jobs=)
     error                a node shows an error (no frame wait)
@@ -53,6 +56,7 @@ def stamp(event: str, **fields: Any) -> None:
         "event": event,
         "t": time.monotonic_ns(),
         "cpu": time.process_time_ns(),  # the process's CPU time so far (every thread)
+        "frame": _frames,
         **fields,
     }
     _out.write(json.dumps(record) + "\n")

@@ -16,6 +16,7 @@ from harvest_tui.deep_link import Target
 from harvest_tui.service import RetryPolicy, connections_for
 from harvest_tui.ui.app import HarvestApp
 from harvest_tui.ui.screens.explorer import Connected
+from harvest_tui.view_cache import ViewCache
 from harvest_tui.worker.client import ServiceWorker, WorkerBackend
 
 
@@ -54,9 +55,11 @@ def build_app(
     target: Target | None = None,
     fleet: bool = False,
     on_close: Callable[[], None] | None = None,
+    view_cache: ViewCache | None = None,
 ) -> HarvestApp:
     """The app for `active`. `sandbox_url`: the built-in sandbox's endpoint, which gets
-    fixed credentials and is named so in the header. `on_close`: called as the app ends."""
+    fixed credentials and is named so in the header. `on_close`: called as the app ends.
+    `view_cache`: the warm start's cached views (None: off)."""
 
     def endpoint_label(profile: Profile) -> str | None:
         if sandbox_url is not None and profile.endpoint_url == sandbox_url:
@@ -80,4 +83,5 @@ def build_app(
         target=target,
         fleet=fleet,
         on_close=on_close,
+        view_cache=view_cache,
     )

@@ -67,6 +67,7 @@ from harness import (
 from jobs_list import rows as jobs_list_rows
 from latency_rows import latency_rows
 from sandbox_load import run_load
+from warm_rows import warm_rows
 
 CLIENT = str(HERE / "boto3_client.py")
 DOWN, UP = "\x1b[B", "\x1b[A"
@@ -544,8 +545,17 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         action="append",
         choices=[
-            *("startup", "walk", "economy", "scale", "find", "paging", "jobs", "load", "fleet"),
             "latency",
+            "startup",
+            "walk",
+            "economy",
+            "scale",
+            "find",
+            "paging",
+            "jobs",
+            "load",
+            "fleet",
+            "warm",
         ],
         help="run only these measurements (repeatable)",
     )
@@ -562,6 +572,7 @@ def main(argv: list[str] | None = None) -> int:
         "jobs": lambda: [Row(**r) for r in jobs_list_rows(sizes.walk_reps, aws, alternate)],
         "load": lambda: sandbox_load(sizes),
         "latency": lambda: [Row(**r) for r in latency_rows(sizes.walk_reps, sizes.reps, alternate)],
+        "warm": lambda: [Row(**r) for r in warm_rows(sizes.reps, alternate, floor_command())],
         "fleet": lambda: [
             Row(**r)
             for r in fleet_rows(sizes.fleet_profiles, sizes.walk_reps - 1, sizes.fleet_singles)

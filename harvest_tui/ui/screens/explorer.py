@@ -31,6 +31,7 @@ from harvest_tui.errors import ServiceError
 from harvest_tui.history import JobHistory, WatchKey
 from harvest_tui.models import HarvestJob, JobStatus, OriginEndpoint, Resource
 from harvest_tui.safe_text import clean, copyable
+from harvest_tui.timefmt import format_duration
 from harvest_tui.ui import bench
 from harvest_tui.ui.calls import CallRetrying, CallsInFlight, begin_call
 from harvest_tui.ui.watcher import GroupWatcher, JobWatcher
@@ -38,8 +39,10 @@ from harvest_tui.ui.widgets.app_footer import AppFooter
 from harvest_tui.ui.widgets.app_header import AppHeader
 from harvest_tui.ui.widgets.detail_pane import DetailPane
 from harvest_tui.ui.widgets.resource_tree import ResourceTree, error_scope
+from harvest_tui.ui.widgets.tree_cache import snapshot
 from harvest_tui.ui.widgets.tree_nodes import NodeData
 from harvest_tui.ui.widgets.watching_strip import WatchingStrip
+from harvest_tui.view_cache import CachedView, ViewCache, ViewKey
 
 if TYPE_CHECKING:
     from textual.widgets import Input
@@ -199,9 +202,11 @@ class ExplorerScreen(Screen[None]):
         clock: Callable[[], datetime],
         tz: tzinfo,
         target: Target | None = None,
+        view_cache: ViewCache | None = None,
     ) -> None:
         super().__init__()
         self.target = target
+        self.view_cache = view_cache  # the warm start (None: off)
         self.connected = connected
         self.settings = settings
         self.clock = clock
@@ -255,7 +260,8 @@ class ExplorerScreen(Screen[None]):
         self.resource_tree.focus()
         self.lay_out_panes()
         self.show_connection()
-        self.resource_tree.connect(self.connected.backends)
+        view = self.cached_view() if self.target is None else None  # a link opens its path
+        self.resource_tree.connect(self.connected.backends, view)
         self.set_interval(AGES_SECONDS, self.show_watching)
         if self.target is not None:
             self.resource_tree.reveal(self.target.names, self.target.region)
@@ -263,13 +269,54 @@ class ExplorerScreen(Screen[None]):
     def connect(self, connected: Connected, target: Target | None = None) -> None:
         """Show another profile (or region): everything loads afresh; `target`: then
         walk to it (the fleet view opens a job so)."""
+        self.save_view()
         self.connected = connected
         self.detail.clear_resource()
         self.show_connection()
-        self.resource_tree.connect(connected.backends)
+        self.resource_tree.connect(connected.backends, self.cached_view() if not target else None)
         self.show_watching()  # nothing of the last profile's
         if target is not None:
             self.resource_tree.reveal(target.names, target.region)
+
+    # The warm start: the last view of this profile, regions and endpoint, at once.
+
+    def view_key(self) -> ViewKey:
+        c = self.connected
+        return ViewKey.of(c.active.name, tuple(c.backends), c.endpoint_label)
+
+    def cached_view(self) -> CachedView | None:
+        """The cached view to show first (the header says how old), if any."""
+        self.header.cache_note = ""
+        if self.view_cache is None:
+            return None
+        view, notice = self.view_cache.load(self.view_key())
+        if notice:
+            self.notify(notice, severity="warning", markup=False, timeout=8)
+        if view is not None:
+            age = self.clock() - view.saved_at
+            words = format_duration(age, parts=1) + " ago" if age.total_seconds() >= 1 else "now"
+            self.header.cache_note = f"cached {words}, refreshing…"
+        return view
+
+    def on_resource_tree_view_refreshed(self) -> None:
+        self.header.cache_note = ""
+        if bench.ENABLED:
+            bench.stamp("view_answered")
+            bench.on_next_frame("view_refreshed")
+
+    def save_view(self) -> None:
+        """Cache what is shown (as the app quits, or before another profile shows)."""
+        tree = self.resource_tree
+        if self.view_cache is None or not tree.root.children:
+            return
+        # While a cached view is being refreshed, it is as old as its oldest rows.
+        saved_at = tree.warm.saved_at if tree.warm is not None else self.clock()
+        problem = self.view_cache.save(snapshot(tree, self.view_key(), saved_at))
+        if problem:
+            self.notify(problem, severity="warning", markup=False)
+
+    def on_unmount(self) -> None:
+        self.save_view()
 
     def show_connection(self) -> None:
         active = self.connected.active

@@ -20,6 +20,7 @@ class AppHeader(Static):
     tz_label: reactive[str] = reactive("UTC")
     filter_note: reactive[str] = reactive("")  # the name filter and what it found
     status_note: reactive[str] = reactive("")  # the status filter
+    cache_note: reactive[str] = reactive("")  # a cached view on screen (the warm start)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -58,6 +59,9 @@ class AppHeader(Static):
     def watch_status_note(self) -> None:
         self.refresh_text()
 
+    def watch_cache_note(self) -> None:
+        self.refresh_text()
+
     def refresh_text(self) -> None:
         """Profile · region · endpoint, most important first so a narrow terminal keeps it."""
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -72,6 +76,8 @@ class AppHeader(Static):
             text.append(" READ-ONLY ", style="bold black on yellow")
         text.append(" · ", style="dim")
         text.append(clean(", ".join(self.regions) or "default region", max_len=60))
+        if self.cache_note:
+            text.append(f"  {clean(self.cache_note, max_len=60)}", style="bold yellow")
         for note in (self.status_note, self.filter_note):
             if note:
                 text.append("  ")

@@ -47,6 +47,7 @@ from harvest_tui.ui import bench
 from harvest_tui.ui.calls import begin_call, jobs_call
 from harvest_tui.ui.prefetch import Finish, ListKey, PrefetchArrived, Prefetcher
 from harvest_tui.ui.textual_private import number_lines, reorder_children
+from harvest_tui.ui.widgets.tree_cache import CACHED, WarmStart, restore
 from harvest_tui.ui.widgets.tree_nodes import (
     PLACEHOLDERS,
     NodeData,
@@ -56,6 +57,7 @@ from harvest_tui.ui.widgets.tree_nodes import (
     same_text,
 )
 from harvest_tui.ui.widgets.tree_rows import RowTree
+from harvest_tui.view_cache import CachedView
 
 _CHILD_KIND: dict[str, NodeKind] = {
     "root": "group",
@@ -156,6 +158,10 @@ class ResourceTree(RowTree):
         jobs: list[HarvestJob]
 
     @dataclass
+    class ViewRefreshed(Message):
+        """Every list of a cached view (the warm start) has been answered."""
+
+    @dataclass
     class _ChildrenLoaded(Message):
         node: TreeNode[NodeData]
         items: list[object]
@@ -206,6 +212,7 @@ class ResourceTree(RowTree):
         # A deep link being opened: the names still to find, under which node.
         self._reveal: list[str] = []
         self._reveal_at: TreeNode[NodeData] | None = None
+        self.warm: WarmStart | None = None  # a cached view shown, being refreshed
 
     def watch_cursor_line(self, previous_line: int, line: int) -> None:
         """As Tree's, and `on_cursor` at once with the new cursor node: whatever it shows
@@ -230,13 +237,35 @@ class ResourceTree(RowTree):
 
     # Loading.
 
-    def connect(self, backends: dict[str, Backend]) -> None:
-        """Show the account behind `backends` (one per region), loaded afresh."""
+    def connect(self, backends: dict[str, Backend], view: CachedView | None = None) -> None:
+        """Show the account behind `backends` (one per region), loaded afresh; `view`:
+        first as it was cached (the warm start), then refreshed."""
         self.backends = backends
-        self.reload_all()
+        try:
+            restored = restore(self, view) if view is not None else None
+        except Exception as exc:  # a view that got past its checks yet does not fit
+            problem = f"Could not show the cached view ({type(exc).__name__}): starting afresh."
+            self.notify(problem, severity="warning", markup=False)
+            restored = None
+        if restored is None:
+            self.reload_all()
+            return
+        self.warm, cursor = restored
+        if cursor is not None:
+            number_lines(self)  # its line now: its detail is in the same frame
+            self.move_cursor(cursor)
+        if self.first_frame_shown:  # else once the first frame is on screen
+            self.warm.start(self)
+
+    def _arrived(self, node: TreeNode[NodeData], what: str) -> None:
+        """A list of the warm start's refresh is in (or failed)."""
+        if self.warm is not None and self.warm.arrived(node, what):
+            self.warm = None
+            self.post_message(self.ViewRefreshed())
 
     def reload_all(self) -> None:
         """Clear the tree and load its top level again."""
+        self.warm = None
         self.clear()
         self.departed.clear()
         self.prefetch.clear()
@@ -257,6 +286,8 @@ class ResourceTree(RowTree):
         """The first frame is on screen: show what arrived before it (an answer that
         beats it, as the prefetched channel groups often do, would hold it back)."""
         self.first_frame_shown = True
+        if self.warm is not None:  # the cached view is on screen: now refresh it
+            self.warm.start(self)
         waiting, self._before_first_frame = self._before_first_frame, []
         for message in waiting:
             self.post_message(message)
@@ -394,6 +425,7 @@ class ResourceTree(RowTree):
         node = message.node
         if not self.contains(node) or node.data is None:
             return
+        self._arrived(node, "children")
         node.data.stale = None
         self.relabel(node)
         self.populate(node, message.items)
@@ -425,10 +457,11 @@ class ResourceTree(RowTree):
         node = message.node
         assert node.data is not None
         node.data.extra.pop("deep", None)
+        self._arrived(node, "children")
         if self.has_resources(node):
             # A refresh that failed: keep what was loaded, and say it is stale.
             node.data.loading = False
-            node.data.stale, node.data.stale_since = message.error, datetime.now(UTC)
+            node.data.stale, node.data.stale_since = message.error, self._loaded_at(node)
             self.relabel(node)
             self.notify(
                 f"Could not refresh {clean(node.data.name) or 'the account'}: "
@@ -450,6 +483,7 @@ class ResourceTree(RowTree):
         node = message.channel_node
         if not self.contains(node) or node.data is None:
             return
+        self._arrived(node, "jobs")
         if message.error is not None:
             node.data.extra["jobs_error"] = message.error
         else:
@@ -482,7 +516,7 @@ class ResourceTree(RowTree):
                     self.populate(child, list(jobs))
             elif isinstance(error, ServiceError) and (child.is_expanded or child.data.loaded):
                 if self.has_resources(child):
-                    child.data.stale, child.data.stale_since = error, datetime.now(UTC)
+                    child.data.stale, child.data.stale_since = error, self._loaded_at(child)
                     self.relabel(child)
                 else:
                     self.show_error(child, error)
@@ -515,6 +549,13 @@ class ResourceTree(RowTree):
             node.remove_children()
             self.show_loading(node)
         self.load_children(node, deep=True)
+
+    def _loaded_at(self, node: TreeNode[NodeData]) -> datetime:
+        """When `node`'s children were loaded: now, or the cached view's time."""
+        first = node.children[0].data if node.children else None
+        if self.warm is not None and first is not None and first.extra.get(CACHED):
+            return self.warm.saved_at
+        return datetime.now(UTC)
 
     def has_resources(self, node: TreeNode[NodeData]) -> bool:
         """Whether `node` shows loaded children (not only a placeholder)."""
@@ -641,7 +682,10 @@ class ResourceTree(RowTree):
 
     def label_of(self, node: TreeNode[NodeData]) -> Text:
         assert node.data is not None
-        return node_label(node.data, self.tz)
+        label = node_label(node.data, self.tz)
+        if node.data.extra.get(CACHED):  # the warm start's, until its list is read again
+            label.stylize("dim")
+        return label
 
     def relabel(self, node: TreeNode[NodeData]) -> None:
         """Rebuild `node`'s label; an unchanged one costs no repaint (set_label schedules one
@@ -734,6 +778,7 @@ class ResourceTree(RowTree):
             if child is not None and child.data is not None:
                 if not isinstance(item, str):
                     child.data.resource = item  # type: ignore[assignment]
+                    child.data.extra.pop(CACHED, None)
                 self.relabel(child)
             elif ordered and ordered[-1].data is not None and ordered[-1].data.name == name:
                 continue  # names are unique in their scope: a repeat (adjacent) is dropped
