@@ -551,11 +551,11 @@ class ResourceTree(RowTree):
         self.load_children(node, deep=True)
 
     def _loaded_at(self, node: TreeNode[NodeData]) -> datetime:
-        """When `node`'s children were loaded: now, or the cached view's time."""
+        """When `node`'s children were loaded: now, or the cached view's time (whether or
+        not the rest of the warm start's refresh is in yet)."""
         first = node.children[0].data if node.children else None
-        if self.warm is not None and first is not None and first.extra.get(CACHED):
-            return self.warm.saved_at
-        return datetime.now(UTC)
+        saved_at = first.extra.get(CACHED) if first is not None else None
+        return saved_at if isinstance(saved_at, datetime) else datetime.now(UTC)
 
     def has_resources(self, node: TreeNode[NodeData]) -> bool:
         """Whether `node` shows loaded children (not only a placeholder)."""

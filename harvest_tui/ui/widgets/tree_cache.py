@@ -25,6 +25,7 @@ from harvest_tui.ui.widgets.tree_nodes import PLACEHOLDERS, NodeData, Summary
 from harvest_tui.view_cache import CachedNode, CachedView, ViewKey
 
 CACHED = "cached"  # NodeData.extra key: the row is the cached view's, not refreshed yet
+# (its value: when that view was saved, which a failed refresh shows as "stale since")
 
 
 class ResourceTree(Protocol):
@@ -169,7 +170,7 @@ def _fill(
             continue
         data = child.data
         if data.kind != "region":  # regions are the profile's, not a list's
-            data.extra[CACHED] = True
+            data.extra[CACHED] = warm.saved_at
         if entry.counts is not None:
             data.counts = JobCounts(entry.counts)
         if entry.summary is not None:
