@@ -17,10 +17,11 @@ from functools import partial
 from typing import ClassVar
 
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod
+from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod, RenderResult
 from rich.containers import Lines
 from rich.measure import Measurement
-from rich.table import Table
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -116,25 +117,84 @@ class BreakingText(Text):
 
 
 class FieldTable:
-    """Label/value rows for a Rich grid, where every value is sanitized plain text."""
+    """Label/value rows, where every value is sanitized plain text: see FieldGrid."""
 
     def __init__(self) -> None:
-        self.grid = Table.grid(padding=(0, 1), expand=True)
-        self.grid.add_column("label", style="bold", no_wrap=True, min_width=10)
-        self.grid.add_column("value", ratio=1, overflow="fold")
+        self.rows: list[tuple[Text, Text]] = []
 
     def row(self, label: str, value: object, style: str = "") -> None:
         if isinstance(value, Text):
-            self.grid.add_row(label, value)
+            self.rows.append((Text(label), value))
         else:
-            self.grid.add_row(label, BreakingText(clean(value), style=style))
+            self.rows.append((Text(label), BreakingText(clean(value), style=style)))
 
     def text_row(self, label: str, value: str | None, *, multiline: bool = False) -> None:
         shown = clean(value, multiline=multiline) if value else "—"
-        self.grid.add_row(label, Text(shown, style="" if value else "dim"))
+        self.rows.append((Text(label), Text(shown, style="" if value else "dim")))
 
     def section(self, title: str) -> None:
-        self.grid.add_row(Text(title, style="bold underline"), "")
+        self.rows.append((Text(title, style="bold underline"), Text("")))
+
+    @property
+    def grid(self) -> FieldGrid:
+        return FieldGrid(self.rows)
+
+
+class FieldGrid:
+    """The rows as two columns: bold labels as wide as the widest (at least 10 cells), two
+    cells apart from values that wrap in the rest of the width.
+
+    It draws what a Rich `Table.grid(padding=(0, 1), expand=True)` of these rows drew, cell
+    for cell, at a fraction of the cost: the pane renders it on every cursor move, and Textual
+    renders it twice per width (once to learn its height). The lines of the last width are
+    kept, so the second time costs nothing.
+    """
+
+    def __init__(self, rows: Sequence[tuple[Text, Text]]) -> None:
+        self.rows = rows
+        self.label_width = max([10, *(label.cell_len for label, _ in rows)])
+        self._width = -1
+        self._segments: list[Segment] = []
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        if width != self._width:
+            self._segments = self._render(console, width)
+            self._width = width
+        return self._segments
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(min(self.label_width + 3, options.max_width), options.max_width)
+
+    def _render(self, console: Console, width: int) -> list[Segment]:
+        label_cells = min(self.label_width + 1, width)  # the label, and a cell of gap
+        value_width = width - label_cells
+        bold = console.get_style("bold")
+        segments: list[Segment] = []
+        blank_label = Segment(" " * label_cells, bold)
+        new_line = Segment.line()
+        for label, value in self.rows:
+            head = label.copy()
+            head.truncate(min(self.label_width, width), pad=True)
+            first = [*_render_line(head, console, bold), Segment(" ", bold)][:label_cells]
+            lines = Lines()
+            if value_width > 0:
+                lines = value.wrap(console, value_width, justify="left", overflow="fold")
+            for i, line in enumerate(lines or [Text("")]):
+                segments.extend(first if i == 0 else [blank_label])
+                segments.extend(_render_line(line, console))
+                if line.cell_len < value_width:  # BreakingText: justify pads the others
+                    segments.append(Segment(" " * (value_width - line.cell_len)))
+                segments.append(new_line)
+        return segments
+
+
+def _render_line(line: Text, console: Console, under: Style | None = None) -> list[Segment]:
+    """One line of Text as segments, its own style (and `under`'s) on every cell."""
+    base = console.get_style(line.style) if line.style else None
+    if under is not None:
+        base = under + base if base is not None else under
+    return list(Segment.apply_style(line.render(console), base))
 
 
 def instant(dt: datetime | None, now: datetime, tz: tzinfo, *, happened: bool = False) -> Text:
@@ -166,7 +226,7 @@ def tags_rows(table: FieldTable, tags: object) -> None:
         table.row("Tags" if i == 0 else "", text)
 
 
-def job_fields(job: HarvestJob, now: datetime, tz: tzinfo) -> Table:
+def job_fields(job: HarvestJob, now: datetime, tz: tzinfo) -> FieldGrid:
     t = FieldTable()
     t.row("Status", status_text(str(job.status)))
     t.row("ARN", job.arn)
@@ -193,7 +253,7 @@ def job_fields(job: HarvestJob, now: datetime, tz: tzinfo) -> Table:
     return t.grid
 
 
-def other_fields(resource: Resource, now: datetime, tz: tzinfo) -> Table:
+def other_fields(resource: Resource, now: datetime, tz: tzinfo) -> FieldGrid:
     t = FieldTable()
     t.row("ARN", resource.arn)
     if isinstance(resource, ChannelGroup):
