@@ -52,6 +52,7 @@ from harvest_tui.safe_text import clean
 from harvest_tui.statuses import STATUS_GLYPH, STATUS_STYLE
 from harvest_tui.timefmt import format_age, format_duration, format_instant
 from harvest_tui.ui.calls import begin_call
+from harvest_tui.ui.widgets.repaint import update_static
 from harvest_tui.ui.widgets.status_timeline import StatusTimeline
 
 DETAIL_DEBOUNCE = 0.15  # seconds the cursor rests on a node before its Get is sent
@@ -565,11 +566,12 @@ class DetailPane(VerticalScroll):
         )
 
     def show_empty(self) -> None:
-        self.query_one("#detail-title", Static).update(
-            Text("Select a resource in the tree (↑↓ to move, → to expand, ? for help)", "dim")
+        update_static(
+            self.query_one("#detail-title", Static),
+            Text("Select a resource in the tree (↑↓ to move, → to expand, ? for help)", "dim"),
         )
         for wid in ("#detail-error", "#detail-fields", "#detail-freshness"):
-            self.query_one(wid, Static).update("")
+            update_static(self.query_one(wid, Static), "")
         self.query_one("#detail-error").display = False
         self.query_one(StatusTimeline).clear()
         self.query_one(StatusTimeline).display = False
@@ -587,7 +589,7 @@ class DetailPane(VerticalScroll):
     ) -> None:
         title = Text(f"{KIND_NAMES[type(resource)]}  ", style="dim")
         title.append(clean(resource.name), style="bold")
-        self.query_one("#detail-title", Static).update(title)
+        update_static(self.query_one("#detail-title", Static), title)
 
         banner = self.query_one("#detail-error", Static)
         banner_text: Text | None = None
@@ -605,7 +607,7 @@ class DetailPane(VerticalScroll):
                 banner_text.append_text(failed)
         banner.display = banner_text is not None
         banner.set_class(error is not None, "-load-error")
-        banner.update(banner_text or "")
+        update_static(banner, banner_text or "")
 
         if isinstance(resource, HarvestJob):
             fields = job_fields(resource, now, tz)
@@ -615,7 +617,7 @@ class DetailPane(VerticalScroll):
         else:
             fields = other_fields(resource, now, tz)
             self.query_one(StatusTimeline).display = False
-        self.query_one("#detail-fields", Static).update(fields)
+        update_static(self.query_one("#detail-fields", Static), fields)
 
         fresh = Text(style="dim")
         if loading:
@@ -625,14 +627,14 @@ class DetailPane(VerticalScroll):
             fresh.append(f" ({format_age(fetched_at, now, happened=True)})")
         elif not loading:
             fresh.append("From the list; not fetched yet")
-        self.query_one("#detail-freshness", Static).update(fresh)
+        update_static(self.query_one("#detail-freshness", Static), fresh)
 
     def show_node_error(self, error: ServiceError, scope: str) -> None:
         """What a tree error node stands for: which list failed, every detail of the error
         (code, message, request id, profile, region, operation) and what to do."""
         title = Text("Error  ", style="dim")
         title.append(clean(error.title), style="bold")
-        self.query_one("#detail-title", Static).update(title)
+        update_static(self.query_one("#detail-title", Static), title)
         banner = self.query_one("#detail-error", Static)
         text = Text("Could not load ", style="bold")
         text.append(clean(scope), style="bold")
@@ -642,11 +644,11 @@ class DetailPane(VerticalScroll):
         text.append(retry, style="italic")
         banner.display = True
         banner.set_class(True, "-load-error")
-        banner.update(text)
-        self.query_one("#detail-fields", Static).update("")
+        update_static(banner, text)
+        update_static(self.query_one("#detail-fields", Static), "")
         self.query_one(StatusTimeline).clear()
         self.query_one(StatusTimeline).display = False
-        self.query_one("#detail-freshness", Static).update("")
+        update_static(self.query_one("#detail-freshness", Static), "")
 
     @staticmethod
     def _error_banner(error: ServiceError) -> Text:

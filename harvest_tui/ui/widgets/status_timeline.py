@@ -25,6 +25,7 @@ from harvest_tui.models import HarvestJob, Observation
 from harvest_tui.safe_text import clean
 from harvest_tui.statuses import STATUS_GLYPH, STATUS_STYLE, UNKNOWN_STYLE
 from harvest_tui.timefmt import format_age, format_instant
+from harvest_tui.ui.widgets.repaint import repaint
 
 if TYPE_CHECKING:
     from harvest_tui.timeline import Stage, Timeline
@@ -177,13 +178,15 @@ class StatusTimeline(Widget):
     ) -> None:
         """Draw `job`'s timeline as of `now`, with the status changes seen this session."""
         self._shown = _Shown(job, tuple(observations), now, tz or UTC)
-        self.refresh(layout=True)
+        repaint(self)
 
     def clear(self) -> None:
         """Draw nothing (no job selected)."""
+        if self._shown is None and self.timeline is None:
+            return
         self._shown = None
         self.timeline = None
-        self.refresh(layout=True)
+        repaint(self)
 
     def render(self) -> WidgetRenderResult:
         # Never a str: Textual would parse it as markup.
