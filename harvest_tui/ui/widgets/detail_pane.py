@@ -22,11 +22,16 @@ from rich.containers import Lines
 from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
+from rich.style import Style as RichStyle
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style as TextualStyle
 from textual.timer import Timer
+from textual.visual import RenderOptions, Visual
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -158,7 +163,10 @@ class FieldGrid:
         self._segments: list[Segment] = []
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
+        return self.segments(console, options.max_width)
+
+    def segments(self, console: Console, width: int) -> list[Segment]:
+        """The lines at `width`, each ending in a new line."""
         if width != self._width:
             self._segments = self._render(console, width)
             self._width = width
@@ -188,6 +196,40 @@ class FieldGrid:
                     segments.append(Segment(" " * (value_width - line.cell_len)))
                 segments.append(new_line)
         return segments
+
+
+class FieldsVisual(Visual):
+    """A FieldGrid as Textual draws it, without Rich's console in the way: its strips are
+    made once per width and style, from the grid's segments, as Textual's RichVisual
+    would make them (the widget's style under every segment, cropped to the width)."""
+
+    def __init__(self, grid: FieldGrid, console: Console) -> None:
+        self.grid = grid
+        self.console = console
+        self._key: tuple[int, RichStyle] | None = None
+        self._strips: list[Strip] = []
+
+    def render_strips(
+        self, width: int, height: int | None, style: TextualStyle, options: RenderOptions
+    ) -> list[Strip]:
+        base = style.rich_style
+        if self._key != (width, base):
+            segments = self.grid.segments(self.console, width)
+            styled = [Segment(text, base + seg_style) for text, seg_style, _ in segments]
+            lines = Segment.split_and_crop_lines(styled, width, include_new_lines=False, pad=False)
+            self._strips = [Strip(line) for line in lines]
+            self._key = (width, base)
+        return self._strips[:height] if height is not None else self._strips
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return container_width
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """Still a Rich renderable, for whoever prints the pane's content."""
+        return self.grid.segments(console, options.max_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return sum(text.count("\n") for text, _, _ in self.grid.segments(self.console, width))
 
 
 def _render_line(line: Text, console: Console, under: Style | None = None) -> list[Segment]:
@@ -617,7 +659,9 @@ class DetailPane(VerticalScroll):
         else:
             fields = other_fields(resource, now, tz)
             self.query_one(StatusTimeline).display = False
-        update_static(self.query_one("#detail-fields", Static), fields)
+        update_static(
+            self.query_one("#detail-fields", Static), FieldsVisual(fields, self.app.console)
+        )
 
         fresh = Text(style="dim")
         if loading:
