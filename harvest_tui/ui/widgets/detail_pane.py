@@ -165,6 +165,14 @@ class FieldGrid:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         return self.segments(console, options.max_width)
 
+    def key(self) -> tuple[object, ...]:
+        """What the grid draws: every row's text, base style and spans."""
+        return tuple(
+            (type(text), text.plain, str(text.style), tuple(text.spans))
+            for row in self.rows
+            for text in row
+        )
+
     def segments(self, console: Console, width: int) -> list[Segment]:
         """The lines at `width`, each ending in a new line."""
         if width != self._width:
@@ -223,6 +231,12 @@ class FieldsVisual(Visual):
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
         return container_width
+
+    def __eq__(self, other: object) -> bool:
+        """The same rows, styles and all: the pane need not repaint them."""
+        return isinstance(other, FieldsVisual) and self.grid.key() == other.grid.key()
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         """Still a Rich renderable, for whoever prints the pane's content."""
