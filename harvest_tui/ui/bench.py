@@ -10,7 +10,8 @@ once the frame that shows the event has been handed to the terminal driver:
     children_shown       a node's children are in the tree (level=, count=)
     job_detail_shown     the detail pane shows a harvest job (from its list entry)
     job_detail_fetched   ... refreshed by its GetHarvestJob
-    key_frame            the first frame after the n-th key press (n=, key=)
+    key_frame            the first frame after the n-th key press (n=, key=, key_cpu=: the
+                         CPU time as the key arrived)
     filter_opened        the name filter's input is on screen, focused
     filter_shown         the name filter's matches are on screen (text=, count=)
     all_loaded           (HARVEST_TUI_BENCH_SCRIPT=expand_all) every node expanded
@@ -68,6 +69,8 @@ def install(app: Any) -> None:
     """Hook `app` (a Textual App): frames, keys, and its explorer's detail pane if any."""
     if not ENABLED:
         return
+    import time
+
     from textual import events
 
     from harvest_tui.ui.textual_private import wrap_display
@@ -93,7 +96,9 @@ def install(app: Any) -> None:
         global _keys
         if isinstance(event, events.Key) and not event.is_forwarded:
             _keys += 1
-            on_next_frame("key_frame", n=_keys, key=event.key)
+            # The process's CPU time as the key arrives: the frame's "cpu" less this is
+            # what the key cost to paint.
+            on_next_frame("key_frame", n=_keys, key=event.key, key_cpu=time.process_time_ns())
         await on_event(event)
 
     wrap_display(app, wrap)

@@ -7,10 +7,14 @@ key → frame ÷ floor   with every node loaded, 60 cursor moves down and 60 bac
                       `--tree`): a bare Textual app with the same widgets, a tree of
                       about the same shape, whose cursor moves update a Static with the
                       node's fields. Median and p95, on the demo tree and at 10,000 jobs.
-CPU ms per key        the CPU time (time.process_time_ns, every thread of the process:
-                      stamped with each frame) from the first key's frame to the last,
-                      per key. Wall times depend on the machine and its load; the CPU a
-                      key costs the app against the CPU it costs the floor does much less.
+CPU ms per key        the process's CPU time (time.process_time_ns, every thread) from a
+                      key's arrival to its frame: what the key costs to paint, median
+                      and p95 of every key. Wall times depend on the machine and its load;
+                      the CPU a key costs the app against the floor's, much less. The
+                      detail adds the CPU of the whole walk per key, which also holds what
+                      the app does while the cursor rests (a node's Get after 150 ms, and
+                      its answer drawn): on a loaded machine, where a key's frame takes
+                      longer than that, the app does more of it.
 """
 
 from __future__ import annotations
@@ -32,21 +36,26 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, -(-95 * len(ordered) // 100) - 1)]
 
 
-def walk_keys(tui: TuiRun, mark: int, keys: int) -> tuple[list[float], float]:
-    """`keys` cursor moves, down then back up: (key → frame ms each, CPU ms per key)."""
+def walk_keys(tui: TuiRun, mark: int, keys: int) -> tuple[list[float], list[float], float]:
+    """`keys` cursor moves, down then back up: (key → frame ms, key → frame CPU ms, for
+    each key; the CPU ms of the whole walk per key)."""
     latencies: list[float] = []
+    key_cpu: list[float] = []
     cpu: list[int] = []
     for n in range(keys):
         t = tui.send(DOWN if n < keys // 2 else UP)
         frame = tui.wait("key_frame", after=mark, timeout=20)
         mark = frame["index"]
         latencies.append(ms(frame["t"] - t))
+        key_cpu.append(ms(frame["cpu"] - frame["key_cpu"]))
         cpu.append(frame["cpu"])
         tui.settle(KEY_GAP)
-    return latencies, ms(cpu[-1] - cpu[0]) / max(len(cpu) - 1, 1)
+    return latencies, key_cpu, ms(cpu[-1] - cpu[0]) / max(len(cpu) - 1, 1)
 
 
-def loaded_walk(command: list[str], keys: int, jobs: int | None) -> tuple[list[float], float]:
+def loaded_walk(
+    command: list[str], keys: int, jobs: int | None
+) -> tuple[list[float], list[float], float]:
     """Start `command` with every node loaded (the app's expand_all script, the floor's
     `--tree`), then walk the cursor."""
     with TuiRun(command, script="expand_all") as tui:
@@ -88,18 +97,24 @@ def frame_rows(
                     "extra": {"app_ms": app, "floor_ms": floor} if label == "median" else {},
                 }
             )
-        app_cpu = [r[1] for r in runs[f"app_{size}"]]
-        floor_cpu = [r[1] for r in runs[f"floor_{size}"]]
-        a, f = statistics.median(app_cpu), statistics.median(floor_cpu)
-        rows.append(
-            {
-                "name": f"Frames: CPU ms per key, {tree} (app)",
-                "value": round(a, 1),
-                "target": f"≤ {TARGET} × floor",
-                "met": a / f <= TARGET,
-                "detail": f"floor {f:.1f} ms per key: app ÷ floor {a / f:.2f} "
-                f"(medians of {len(app_cpu)} runs of {keys} keys)",
-                "extra": {"app_cpu_ms": app_cpu, "floor_cpu_ms": floor_cpu},
-            }
-        )
+        app_cpu = [k for r in runs[f"app_{size}"] for k in r[1]]
+        floor_cpu = [k for r in runs[f"floor_{size}"] for k in r[1]]
+        app_walk = statistics.median(r[2] for r in runs[f"app_{size}"])
+        floor_walk = statistics.median(r[2] for r in runs[f"floor_{size}"])
+        for label, fn in (("median", statistics.median), ("p95", p95)):
+            a, f = fn(app_cpu), fn(floor_cpu)
+            rows.append(
+                {
+                    "name": f"Frames: CPU ms per key, {label}, {tree} (app)",
+                    "value": round(a, 1),
+                    "target": f"≤ {TARGET} × floor",
+                    "met": a / f <= TARGET,
+                    "detail": f"floor {f:.1f} ms: app ÷ floor {a / f:.2f} (key → its frame, "
+                    f"{len(app_cpu)} and {len(floor_cpu)} keys); the whole walk per key: app "
+                    f"{app_walk:.1f} ms, floor {floor_walk:.1f} ms",
+                    "extra": {"app_cpu_ms": app_cpu, "floor_cpu_ms": floor_cpu}
+                    if label == "median"
+                    else {},
+                }
+            )
     return rows
