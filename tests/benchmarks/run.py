@@ -625,8 +625,8 @@ def main(argv: list[str] | None = None) -> int:
         if burner is not None:
             burner.kill()
             burner.wait()
-    mode = ("quick" if args.quick else "full") + (", under --burn" if args.burn else "")
-    print(f"\nharvest-tui benchmarks ({mode} run, {time.monotonic() - began:.0f} s)\n")
+    mode = ("quick" if args.quick else "full") + " run" + (", under --burn" if args.burn else "")
+    print(f"\nharvest-tui benchmarks ({mode}, {time.monotonic() - began:.0f} s)\n")
     print(table(rows))
     if args.json:
         out = [{k: v for k, v in asdict(r).items()} for r in rows]
