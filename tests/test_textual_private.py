@@ -8,9 +8,10 @@ import weakref
 from typing import Any
 
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.containers import Container
 from textual.reactive import reactive
-from textual.widgets import Static, Tree
+from textual.widgets import Footer, Static, Tree
 
 from harvest_tui.ui.textual_private import (
     bound_line_cache,
@@ -19,6 +20,7 @@ from harvest_tui.ui.textual_private import (
     number_lines,
     one_invalidation,
     reorder_children,
+    set_footer_keys_enabled,
     wrap_display,
 )
 
@@ -171,3 +173,24 @@ async def test_bound_line_cache_keeps_at_most_that_many_lines() -> None:
         for _ in range(10):  # each move draws lines under new cache keys
             await pilot.press("down")
         assert 0 < len(tree._line_cache) <= 4
+
+
+class FooterApp(App[None]):
+    BINDINGS = [Binding("x", "bell", "Ring"), Binding("y", "quit", "Quit")]
+
+    def compose(self) -> ComposeResult:
+        yield Footer()
+
+
+async def test_set_footer_keys_enabled_dims_a_key_and_makes_its_click_ring() -> None:
+    app = FooterApp()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        footer = app.query_one(Footer)
+        keys = {key.key: key for key in footer.children}  # FooterKey, by binding key
+        assert set(keys) >= {"x", "y"} and not keys["x"].has_class("-disabled")
+        set_footer_keys_enabled(footer, {"x": False})
+        assert keys["x"].has_class("-disabled") and keys["x"]._disabled  # type: ignore[attr-defined]
+        assert not keys["y"].has_class("-disabled")
+        set_footer_keys_enabled(footer, {"x": True})
+        assert not keys["x"].has_class("-disabled") and not keys["x"]._disabled  # type: ignore[attr-defined]

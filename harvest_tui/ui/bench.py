@@ -11,7 +11,8 @@ which frame, 1 for the first; for an event stamped at once, the frames painted s
     children_shown       a node's children are in the tree (level=, count=)
     job_detail_shown     the detail pane shows a harvest job (from its list entry)
     job_detail_fetched   ... refreshed by its GetHarvestJob
-    key_frame            the first frame after the n-th key press (n=, key=)
+    key_frame            the first frame after the n-th key press (n=, key=, key_cpu=: the
+                         CPU time as the key arrived)
     filter_opened        the name filter's input is on screen, focused
     filter_shown         the name filter's matches are on screen (text=, count=)
     view_refreshed       a warm start's cached view has been read again, every list
@@ -72,6 +73,8 @@ def install(app: Any) -> None:
     """Hook `app` (a Textual App): frames, keys, and its explorer's detail pane if any."""
     if not ENABLED:
         return
+    import time
+
     from textual import events
 
     from harvest_tui.ui.textual_private import wrap_display
@@ -97,7 +100,9 @@ def install(app: Any) -> None:
         global _keys
         if isinstance(event, events.Key) and not event.is_forwarded:
             _keys += 1
-            on_next_frame("key_frame", n=_keys, key=event.key)
+            # The process's CPU time as the key arrives: the frame's "cpu" less this is
+            # what the key cost to paint.
+            on_next_frame("key_frame", n=_keys, key=event.key, key_cpu=time.process_time_ns())
         await on_event(event)
 
     wrap_display(app, wrap)

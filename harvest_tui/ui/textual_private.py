@@ -13,7 +13,8 @@ from typing import Any
 from textual._styles_cache import StylesCache
 from textual.app import App
 from textual.dom import DOMNode
-from textual.widgets import Tree
+from textual.widgets import Footer, Tree
+from textual.widgets._footer import FooterKey
 from textual.widgets.tree import TreeNode
 
 
@@ -80,3 +81,13 @@ def bound_line_cache(tree: Tree[Any], lines: int) -> None:
     from textual.cache import LRUCache
 
     tree._line_cache = LRUCache(lines)
+
+
+def set_footer_keys_enabled(footer: Footer, enabled: dict[str, bool]) -> None:
+    """Dim (or undim) the keys `footer` shows, by binding key, in place: as its compose
+    would make them (the `-disabled` class, and `_disabled`, which makes a click ring
+    the bell rather than press the key)."""
+    for key in footer.query(FooterKey):
+        if key.key in enabled:
+            key._disabled = not enabled[key.key]
+            key.set_class(not enabled[key.key], "-disabled")

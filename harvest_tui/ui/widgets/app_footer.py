@@ -5,6 +5,10 @@ its bindings may have changed: focus moved, the terminal gained focus, a screen 
 or went. At start-up that is three times within 60 ms, just as the first data
 arrives, and most of the time nothing it shows has changed.
 
+When only whether a key is enabled changed (a job's keys, as the cursor moves between
+jobs and other resources), the keys it shows are dimmed or undimmed where they are:
+a rebuild mounts and styles a dozen widgets, and cost a cursor move a tenth of its CPU.
+
 Each rebuild also left the old keys alive (Textual keeps them watching the footer's
 `compact`): recompose lets them go.
 """
@@ -14,7 +18,7 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from harvest_tui.ui.textual_private import let_removed_widgets_go
+from harvest_tui.ui.textual_private import let_removed_widgets_go, set_footer_keys_enabled
 
 
 def shown_keys(screen: Screen) -> tuple[tuple[str, str, bool], ...]:
@@ -24,6 +28,11 @@ def shown_keys(screen: Screen) -> tuple[tuple[str, str, bool], ...]:
         for (_, binding, enabled, _) in screen.active_bindings.values()
         if binding.show
     )
+
+
+def same_keys(a: tuple[tuple[str, str, bool], ...], b: tuple[tuple[str, str, bool], ...]) -> bool:
+    """The same keys with the same descriptions, enabled or not."""
+    return [k[:2] for k in a] == [k[:2] for k in b]
 
 
 class AppFooter(Footer):
@@ -38,8 +47,16 @@ class AppFooter(Footer):
             shown = shown_keys(screen)
             if shown == self._composed_for:
                 return
-            self._composed_for = shown
+            before, self._composed_for = self._composed_for, shown
+            if before is not None and same_keys(before, shown) and self.children:
+                self._set_enabled(screen)
+                return
         super().bindings_changed(screen)
+
+    def _set_enabled(self, screen: Screen) -> None:
+        """Dim or undim the keys already shown, as Footer's compose would have made them."""
+        active = screen.active_bindings
+        set_footer_keys_enabled(self, {key: entry[2] for key, entry in active.items()})
 
     async def recompose(self) -> None:
         """As Footer's, then let the keys it removed go (Footer's own binding to them

@@ -17,15 +17,21 @@ from functools import partial
 from typing import ClassVar
 
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod
+from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod, RenderResult
 from rich.containers import Lines
 from rich.measure import Measurement
-from rich.table import Table
+from rich.segment import Segment
+from rich.style import Style
+from rich.style import Style as RichStyle
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style as TextualStyle
 from textual.timer import Timer
+from textual.visual import RenderOptions, Visual
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -51,6 +57,7 @@ from harvest_tui.safe_text import clean
 from harvest_tui.statuses import STATUS_GLYPH, STATUS_STYLE
 from harvest_tui.timefmt import format_age, format_duration, format_instant
 from harvest_tui.ui.calls import begin_call
+from harvest_tui.ui.widgets.repaint import update_static
 from harvest_tui.ui.widgets.status_timeline import StatusTimeline
 
 DETAIL_DEBOUNCE = 0.15  # seconds the cursor rests on a node before its Get is sent
@@ -116,25 +123,135 @@ class BreakingText(Text):
 
 
 class FieldTable:
-    """Label/value rows for a Rich grid, where every value is sanitized plain text."""
+    """Label/value rows, where every value is sanitized plain text: see FieldGrid."""
 
     def __init__(self) -> None:
-        self.grid = Table.grid(padding=(0, 1), expand=True)
-        self.grid.add_column("label", style="bold", no_wrap=True, min_width=10)
-        self.grid.add_column("value", ratio=1, overflow="fold")
+        self.rows: list[tuple[Text, Text]] = []
 
     def row(self, label: str, value: object, style: str = "") -> None:
         if isinstance(value, Text):
-            self.grid.add_row(label, value)
+            self.rows.append((Text(label), value))
         else:
-            self.grid.add_row(label, BreakingText(clean(value), style=style))
+            self.rows.append((Text(label), BreakingText(clean(value), style=style)))
 
     def text_row(self, label: str, value: str | None, *, multiline: bool = False) -> None:
         shown = clean(value, multiline=multiline) if value else "—"
-        self.grid.add_row(label, Text(shown, style="" if value else "dim"))
+        self.rows.append((Text(label), Text(shown, style="" if value else "dim")))
 
     def section(self, title: str) -> None:
-        self.grid.add_row(Text(title, style="bold underline"), "")
+        self.rows.append((Text(title, style="bold underline"), Text("")))
+
+    @property
+    def grid(self) -> FieldGrid:
+        return FieldGrid(self.rows)
+
+
+class FieldGrid:
+    """The rows as two columns: bold labels as wide as the widest (at least 10 cells), two
+    cells apart from values that wrap in the rest of the width.
+
+    It draws what a Rich `Table.grid(padding=(0, 1), expand=True)` of these rows drew, cell
+    for cell, at a fraction of the cost: the pane renders it on every cursor move, and Textual
+    renders it twice per width (once to learn its height). The lines of the last width are
+    kept, so the second time costs nothing.
+    """
+
+    def __init__(self, rows: Sequence[tuple[Text, Text]]) -> None:
+        self.rows = rows
+        self.label_width = max([10, *(label.cell_len for label, _ in rows)])
+        self._width = -1
+        self._segments: list[Segment] = []
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        return self.segments(console, options.max_width)
+
+    def key(self) -> tuple[object, ...]:
+        """What the grid draws: every row's text, base style and spans."""
+        return tuple(
+            (type(text), text.plain, str(text.style), tuple(text.spans))
+            for row in self.rows
+            for text in row
+        )
+
+    def segments(self, console: Console, width: int) -> list[Segment]:
+        """The lines at `width`, each ending in a new line."""
+        if width != self._width:
+            self._segments = self._render(console, width)
+            self._width = width
+        return self._segments
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(min(self.label_width + 3, options.max_width), options.max_width)
+
+    def _render(self, console: Console, width: int) -> list[Segment]:
+        label_cells = min(self.label_width + 1, width)  # the label, and a cell of gap
+        value_width = width - label_cells
+        bold = console.get_style("bold")
+        segments: list[Segment] = []
+        blank_label = Segment(" " * label_cells, bold)
+        new_line = Segment.line()
+        for label, value in self.rows:
+            head = label.copy()
+            head.truncate(min(self.label_width, width), pad=True)
+            first = [*_render_line(head, console, bold), Segment(" ", bold)][:label_cells]
+            lines = Lines()
+            if value_width > 0:
+                lines = value.wrap(console, value_width, justify="left", overflow="fold")
+            for i, line in enumerate(lines or [Text("")]):
+                segments.extend(first if i == 0 else [blank_label])
+                segments.extend(_render_line(line, console))
+                if line.cell_len < value_width:  # BreakingText: justify pads the others
+                    segments.append(Segment(" " * (value_width - line.cell_len)))
+                segments.append(new_line)
+        return segments
+
+
+class FieldsVisual(Visual):
+    """A FieldGrid as Textual draws it, without Rich's console in the way: its strips are
+    made once per width and style, from the grid's segments, as Textual's RichVisual
+    would make them (the widget's style under every segment, cropped to the width)."""
+
+    def __init__(self, grid: FieldGrid, console: Console) -> None:
+        self.grid = grid
+        self.console = console
+        self._key: tuple[int, RichStyle] | None = None
+        self._strips: list[Strip] = []
+
+    def render_strips(
+        self, width: int, height: int | None, style: TextualStyle, options: RenderOptions
+    ) -> list[Strip]:
+        base = style.rich_style
+        if self._key != (width, base):
+            segments = self.grid.segments(self.console, width)
+            styled = [Segment(text, base + seg_style) for text, seg_style, _ in segments]
+            lines = Segment.split_and_crop_lines(styled, width, include_new_lines=False, pad=False)
+            self._strips = [Strip(line) for line in lines]
+            self._key = (width, base)
+        return self._strips[:height] if height is not None else self._strips
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return container_width
+
+    def __eq__(self, other: object) -> bool:
+        """The same rows, styles and all: the pane need not repaint them."""
+        return isinstance(other, FieldsVisual) and self.grid.key() == other.grid.key()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """Still a Rich renderable, for whoever prints the pane's content."""
+        return self.grid.segments(console, options.max_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return sum(text.count("\n") for text, _, _ in self.grid.segments(self.console, width))
+
+
+def _render_line(line: Text, console: Console, under: Style | None = None) -> list[Segment]:
+    """One line of Text as segments, its own style (and `under`'s) on every cell."""
+    base = console.get_style(line.style) if line.style else None
+    if under is not None:
+        base = under + base if base is not None else under
+    return list(Segment.apply_style(line.render(console), base))
 
 
 def instant(dt: datetime | None, now: datetime, tz: tzinfo, *, happened: bool = False) -> Text:
@@ -166,7 +283,7 @@ def tags_rows(table: FieldTable, tags: object) -> None:
         table.row("Tags" if i == 0 else "", text)
 
 
-def job_fields(job: HarvestJob, now: datetime, tz: tzinfo) -> Table:
+def job_fields(job: HarvestJob, now: datetime, tz: tzinfo) -> FieldGrid:
     t = FieldTable()
     t.row("Status", status_text(str(job.status)))
     t.row("ARN", job.arn)
@@ -193,7 +310,7 @@ def job_fields(job: HarvestJob, now: datetime, tz: tzinfo) -> Table:
     return t.grid
 
 
-def other_fields(resource: Resource, now: datetime, tz: tzinfo) -> Table:
+def other_fields(resource: Resource, now: datetime, tz: tzinfo) -> FieldGrid:
     t = FieldTable()
     t.row("ARN", resource.arn)
     if isinstance(resource, ChannelGroup):
@@ -505,11 +622,12 @@ class DetailPane(VerticalScroll):
         )
 
     def show_empty(self) -> None:
-        self.query_one("#detail-title", Static).update(
-            Text("Select a resource in the tree (↑↓ to move, → to expand, ? for help)", "dim")
+        update_static(
+            self.query_one("#detail-title", Static),
+            Text("Select a resource in the tree (↑↓ to move, → to expand, ? for help)", "dim"),
         )
         for wid in ("#detail-error", "#detail-fields", "#detail-freshness"):
-            self.query_one(wid, Static).update("")
+            update_static(self.query_one(wid, Static), "")
         self.query_one("#detail-error").display = False
         self.query_one(StatusTimeline).clear()
         self.query_one(StatusTimeline).display = False
@@ -527,7 +645,7 @@ class DetailPane(VerticalScroll):
     ) -> None:
         title = Text(f"{KIND_NAMES[type(resource)]}  ", style="dim")
         title.append(clean(resource.name), style="bold")
-        self.query_one("#detail-title", Static).update(title)
+        update_static(self.query_one("#detail-title", Static), title)
 
         banner = self.query_one("#detail-error", Static)
         banner_text: Text | None = None
@@ -545,7 +663,7 @@ class DetailPane(VerticalScroll):
                 banner_text.append_text(failed)
         banner.display = banner_text is not None
         banner.set_class(error is not None, "-load-error")
-        banner.update(banner_text or "")
+        update_static(banner, banner_text or "")
 
         if isinstance(resource, HarvestJob):
             fields = job_fields(resource, now, tz)
@@ -555,7 +673,9 @@ class DetailPane(VerticalScroll):
         else:
             fields = other_fields(resource, now, tz)
             self.query_one(StatusTimeline).display = False
-        self.query_one("#detail-fields", Static).update(fields)
+        update_static(
+            self.query_one("#detail-fields", Static), FieldsVisual(fields, self.app.console)
+        )
 
         fresh = Text(style="dim")
         if loading:
@@ -565,14 +685,14 @@ class DetailPane(VerticalScroll):
             fresh.append(f" ({format_age(fetched_at, now, happened=True)})")
         elif not loading:
             fresh.append("From the list; not fetched yet")
-        self.query_one("#detail-freshness", Static).update(fresh)
+        update_static(self.query_one("#detail-freshness", Static), fresh)
 
     def show_node_error(self, error: ServiceError, scope: str) -> None:
         """What a tree error node stands for: which list failed, every detail of the error
         (code, message, request id, profile, region, operation) and what to do."""
         title = Text("Error  ", style="dim")
         title.append(clean(error.title), style="bold")
-        self.query_one("#detail-title", Static).update(title)
+        update_static(self.query_one("#detail-title", Static), title)
         banner = self.query_one("#detail-error", Static)
         text = Text("Could not load ", style="bold")
         text.append(clean(scope), style="bold")
@@ -582,11 +702,11 @@ class DetailPane(VerticalScroll):
         text.append(retry, style="italic")
         banner.display = True
         banner.set_class(True, "-load-error")
-        banner.update(text)
-        self.query_one("#detail-fields", Static).update("")
+        update_static(banner, text)
+        update_static(self.query_one("#detail-fields", Static), "")
         self.query_one(StatusTimeline).clear()
         self.query_one(StatusTimeline).display = False
-        self.query_one("#detail-freshness", Static).update("")
+        update_static(self.query_one("#detail-freshness", Static), "")
 
     @staticmethod
     def _error_banner(error: ServiceError) -> Text:

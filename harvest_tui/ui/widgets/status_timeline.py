@@ -17,6 +17,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import Segment
 from rich.text import Text
 from textual.app import RenderResult as WidgetRenderResult
 from textual.widget import Widget
@@ -25,6 +26,7 @@ from harvest_tui.models import HarvestJob, Observation
 from harvest_tui.safe_text import clean
 from harvest_tui.statuses import STATUS_GLYPH, STATUS_STYLE, UNKNOWN_STYLE
 from harvest_tui.timefmt import format_age, format_instant
+from harvest_tui.ui.widgets.repaint import repaint
 
 if TYPE_CHECKING:
     from harvest_tui.timeline import Stage, Timeline
@@ -126,11 +128,14 @@ class _Shown:
 
 
 class _TimelineRenderable:
-    """Builds the timeline at the width Rich offers, when Rich renders it."""
+    """Builds the timeline at the width Rich offers, when Rich renders it: once per width
+    (Textual renders it twice, once to learn its height)."""
 
     def __init__(self, shown: _Shown, owner: StatusTimeline) -> None:
         self.shown = shown
         self.owner = owner
+        self._width = -1
+        self._segments: list[Segment] = []
 
     def lines(self, width: int) -> Iterator[Text]:
         s = self.shown
@@ -143,7 +148,11 @@ class _TimelineRenderable:
         yield events_text(timeline, s.now, s.tz)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from self.lines(options.max_width)
+        if options.max_width != self._width:
+            lines = self.lines(options.max_width)
+            self._segments = [seg for line in lines for seg in console.render(line, options)]
+            self._width = options.max_width
+        return self._segments
 
 
 class StatusTimeline(Widget):
@@ -177,13 +186,15 @@ class StatusTimeline(Widget):
     ) -> None:
         """Draw `job`'s timeline as of `now`, with the status changes seen this session."""
         self._shown = _Shown(job, tuple(observations), now, tz or UTC)
-        self.refresh(layout=True)
+        repaint(self)
 
     def clear(self) -> None:
         """Draw nothing (no job selected)."""
+        if self._shown is None and self.timeline is None:
+            return
         self._shown = None
         self.timeline = None
-        self.refresh(layout=True)
+        repaint(self)
 
     def render(self) -> WidgetRenderResult:
         # Never a str: Textual would parse it as markup.
