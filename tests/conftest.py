@@ -23,8 +23,14 @@ for var in (
 os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 
+from pilotkit import freeze_heap  # noqa: E402
+
 from harvest_tui.sandbox import DEMO_NOW, FrozenClock, Sandbox  # noqa: E402
 from harvest_tui.worker.client import ServiceWorker  # noqa: E402
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    freeze_heap()
 
 
 @pytest.fixture
