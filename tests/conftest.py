@@ -7,10 +7,23 @@ clock; animations are off; terminal sizes are fixed by each test.
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+if sys.dont_write_bytecode:
+    # PYTHONDONTWRITEBYTECODE: the bytecode goes to a cache of its own, out of the source
+    # tree (as tests/benchmarks/harness.py does), rather than nowhere: otherwise every
+    # test process compiles every test module (assertion rewriting) and every subprocess
+    # the app's modules again, on each run.
+    PYCACHE = str(Path(tempfile.gettempdir()) / "harvest-tui-tests-pycache")
+    sys.dont_write_bytecode = False
+    sys.pycache_prefix = PYCACHE
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = PYCACHE
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 # The tests must not depend on the developer's AWS setup.
 for var in (
