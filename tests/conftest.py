@@ -7,23 +7,10 @@ clock; animations are off; terminal sizes are fixed by each test.
 from __future__ import annotations
 
 import os
-import sys
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-if sys.dont_write_bytecode:
-    # PYTHONDONTWRITEBYTECODE: the bytecode goes to a cache of its own, out of the source
-    # tree (as tests/benchmarks/harness.py does), rather than nowhere: otherwise every
-    # test process compiles every test module (assertion rewriting) and every subprocess
-    # the app's modules again, on each run.
-    PYCACHE = str(Path(tempfile.gettempdir()) / "harvest-tui-tests-pycache")
-    sys.dont_write_bytecode = False
-    sys.pycache_prefix = PYCACHE
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    os.environ["PYTHONPYCACHEPREFIX"] = PYCACHE
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 # The tests must not depend on the developer's AWS setup.
 for var in (
@@ -36,14 +23,8 @@ for var in (
 os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 
-from pilotkit import freeze_heap  # noqa: E402
-
 from harvest_tui.sandbox import DEMO_NOW, FrozenClock, Sandbox  # noqa: E402
 from harvest_tui.worker.client import ServiceWorker  # noqa: E402
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    freeze_heap()
 
 
 @pytest.fixture
@@ -60,3 +41,25 @@ def service_worker() -> Iterator[ServiceWorker]:
     yield started
     started.close()
     started.proc.wait(10)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Where PYTHONDONTWRITEBYTECODE is set, the bytecode goes to a cache of its own, out
+    of the source tree (as tests/benchmarks/harness.py does), rather than nowhere:
+    otherwise every test process compiles every test module (assertion rewriting) and
+    every subprocess the app's modules again, on each run."""
+    import sys
+    import tempfile
+
+    if sys.dont_write_bytecode:
+        cache = os.path.join(tempfile.gettempdir(), "harvest-tui-tests-pycache")
+        sys.dont_write_bytecode = False
+        sys.pycache_prefix = cache
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = cache
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    from pilotkit import freeze_heap
+
+    freeze_heap()
