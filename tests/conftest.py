@@ -44,3 +44,25 @@ def service_worker() -> Iterator[ServiceWorker]:
     yield started
     started.close()
     started.proc.wait(10)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Where PYTHONDONTWRITEBYTECODE is set, the bytecode goes to a cache of its own, out
+    of the source tree (as tests/benchmarks/harness.py does), rather than nowhere:
+    otherwise every test process compiles every test module (assertion rewriting) and
+    every subprocess the app's modules again, on each run."""
+    import sys
+    import tempfile
+
+    if sys.dont_write_bytecode:
+        cache = os.path.join(tempfile.gettempdir(), "harvest-tui-tests-pycache")
+        sys.dont_write_bytecode = False
+        sys.pycache_prefix = cache
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = cache
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    from pilotkit import freeze_heap
+
+    freeze_heap()

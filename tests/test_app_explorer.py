@@ -572,9 +572,9 @@ class TestCancel:
 class TestThroughTheServiceWorker:
     """The app as `harvest-tui` runs it: every call made by the worker process."""
 
-    async def test_walk_detail_and_cancel(self, sandbox: Sandbox, service_worker) -> None:
+    async def test_walk_detail_and_cancel(self, sandbox: Sandbox) -> None:
         still = replace(TEST_SETTINGS, poll_interval_seconds=60, poll_max_interval_seconds=120)
-        app = make_app(sandbox, settings=still, worker=service_worker)
+        app = make_app(sandbox, settings=still)  # the tests' shared worker
         async with app.run_test(size=(160, 40)) as pilot:
             job = await open_path(pilot, *QUEUED_JOB)
             await settle(pilot)

@@ -9,7 +9,6 @@ import io
 import json
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aws_cli_kit import find_aws
 
 from harvest_tui.aws_cli import create_harvest_job_command
 from harvest_tui.job_spec import SpecInput, build_spec
@@ -32,18 +32,7 @@ def _harvest_tui() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "harvest_tui.cli"]
 
 
-def _aws() -> str | None:
-    found = os.environ.get("HARVEST_TUI_AWS_CLI") or shutil.which("aws")
-    if not found:
-        return None
-    try:
-        done = subprocess.run([found, "--version"], capture_output=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return found if done.returncode == 0 else None
-
-
-AWS = _aws()
+AWS = find_aws()
 needs_aws = pytest.mark.skipif(AWS is None, reason="no AWS CLI")
 
 

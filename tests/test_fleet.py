@@ -8,7 +8,6 @@ import contextlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,18 +48,21 @@ def fleet_config(sandbox: Sandbox, *, broken: bool = False) -> Config:
     return Config(path=None, default_profile="blue", profiles=profiles, settings=SETTINGS)
 
 
-@pytest.fixture
-def fleet_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ServiceWorker]:
-    """A worker that reads a credentials file naming the three accounts' keys."""
+@pytest.fixture(scope="module")
+def fleet_worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceWorker]:
+    """A worker that reads a credentials file naming the three accounts' keys: one for the
+    module (it reads its environment once, as it starts; each test has its own sandbox)."""
     lines = []
     for name, key in KEYS.items():
         lines += [f"[{name}-acct]", f"aws_access_key_id = {key}", "aws_secret_access_key = x", ""]
-    credentials = tmp_path / "credentials"
+    credentials = tmp_path_factory.mktemp("fleet") / "credentials"
     credentials.write_text("\n".join(lines))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
-    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
-    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
-    with own_worker() as worker:
+    with contextlib.ExitStack() as stack:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+            env.delenv("AWS_ACCESS_KEY_ID", raising=False)
+            env.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
+            worker = stack.enter_context(own_worker())
         yield worker
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from pilotkit import (
     FAST_RETRY,
+    SHARED,
     child,
     make_app,
     open_path,
@@ -113,7 +114,7 @@ def requests_for(sandbox: Sandbox, operation: str, **params: str) -> int:
 class TestThrottling:
     @pytest.mark.parametrize("through_worker", [False, True], ids=["in-process", "worker"])
     async def test_every_node_loads_through_retries_shown_in_the_header(
-        self, sandbox: Sandbox, through_worker: bool, request: pytest.FixtureRequest
+        self, sandbox: Sandbox, through_worker: bool
     ) -> None:
         truth = account_truth(sandbox)
         sandbox.faults.throttle_rate = 0.3
@@ -124,8 +125,7 @@ class TestThrottling:
             if isinstance(message, CallRetrying):
                 retries.append(message)
 
-        worker = request.getfixturevalue("service_worker") if through_worker else None
-        app = make_app(sandbox, settings=QUIET, worker=worker)
+        app = make_app(sandbox, settings=QUIET, worker=SHARED if through_worker else None)
         async with app.run_test(size=(160, 50), message_hook=hook) as pilot:
             app.watch(
                 app.explorer.header, "activity", lambda value: activity.append(value), init=False

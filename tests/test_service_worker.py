@@ -16,7 +16,7 @@ import time
 from typing import Any
 
 import pytest
-from pilotkit import PtyApp, add_jobs
+from pilotkit import PtyApp, add_jobs, shared_worker
 
 from harvest_tui.backend import ListChannelGroups, ListChannels
 from harvest_tui.errors import ServiceError, WorkerStopped
@@ -49,6 +49,12 @@ def remote(connection: Connection, worker: ServiceWorker) -> WorkerBackend:
 
 
 class TestCalls:
+    @pytest.fixture
+    def worker(self) -> ServiceWorker:
+        """The app tests' shared worker: these calls leave it as they found it (the tests
+        that kill, stop, close or tune a worker have one of their own)."""
+        return shared_worker()
+
     def test_answers_match_the_service_in_process(
         self, remote: WorkerBackend, connection: Connection
     ) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import urllib.request
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aws_cli_kit import find_aws, interpreter
 from sandbox_helpers import standalone
 
 from harvest_tui.sandbox.model import service_model
@@ -42,30 +42,7 @@ CREATE = [
 ]
 
 
-def _find_aws() -> str | None:
-    found = os.environ.get("HARVEST_TUI_AWS_CLI") or shutil.which("aws")
-    if not found:
-        return None
-    try:
-        ok = subprocess.run([found, "--version"], capture_output=True, timeout=60).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return found if ok else None
-
-
-AWS = _find_aws()
-
-
-def _interpreter(aws: str) -> str | None:
-    """The Python that runs `aws`, when it is the Python CLI's script (not a shim or v2)."""
-    try:
-        with open(aws, "rb") as f:
-            first = f.readline(500).decode("utf-8", "replace")
-    except OSError:
-        return None
-    if first.startswith("#!") and "python" in first:
-        return first[2:].strip().split()[0]
-    return None
+AWS = find_aws()
 
 
 SESSION = str(Path(__file__).with_name("aws_session.py"))
@@ -103,7 +80,7 @@ class Cli:
     def _session(self) -> subprocess.Popen[str] | None:
         if self.session is None:
             assert AWS is not None
-            python = _interpreter(AWS)
+            python = interpreter(AWS)
             if python is None:
                 return None
             self.session = subprocess.Popen(
