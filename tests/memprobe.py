@@ -5,7 +5,8 @@
 
 A daemon thread in the app's process writes, every MEMPROBE_PERIOD seconds (60), a line
 to OUT_DIR/probe.jsonl: RSS; glibc's heap (obtained, in use, free); pymalloc's blocks;
-the objects the collector tracks, by type (not those frozen at startup); the entries of
+the objects the collector tracks, by type (not those frozen at startup); the modules
+imported since the last line; the entries of
 Textual's and Rich's bounded lru_caches; and pymalloc's arenas to pymalloc-NNNN.txt
 (sys._debugmallocstats, from a forked copy: the app's stderr is its terminal).
 
@@ -13,7 +14,8 @@ MEMPROBE_FRAMES=12 also traces allocations (tracemalloc, 12 frames deep) and wri
 snapshot to snap-NNNN.tm each time; compare two with `--compare EARLY LATE`. It slows the
 app and adds its own memory: the RSS it reports is not the app's then (taking a snapshot
 allocates tens of MiB), but what tracemalloc counts is. MEMPROBE_RECLAIM=1 also runs a
-full collection and malloc_trim(0) each time and notes what they gave back.
+full collection and malloc_trim(0) each time and notes what they gave back;
+MEMPROBE_COLLECT=10 runs a full collection every 10 s (does garbage drive the growth?).
 """
 
 from __future__ import annotations
@@ -81,6 +83,9 @@ def pymalloc_stats(path: Path) -> None:
     os.waitpid(pid, 0)
 
 
+_modules_seen: set[str] = set()
+
+
 def sample(out: Path, started: float) -> None:
     at = int(time.monotonic() - started)
     traced, peak = tracemalloc.get_traced_memory()  # peak: since the last sample
@@ -93,6 +98,8 @@ def sample(out: Path, started: float) -> None:
         "traced": traced,
         "peak": peak,
         "objects": dict(counts.most_common(120)),
+        "modules": len(sys.modules),
+        "imported": sorted(set(sys.modules) - _modules_seen),  # since the last sample
         "caches": {
             f"{cache.__module__}.{cache.__qualname__}": cache.cache_info().currsize
             for cache in bounded_render_caches()
@@ -105,6 +112,7 @@ def sample(out: Path, started: float) -> None:
         LIBC.malloc_trim(0)
         line["rss_after_trim"] = rss_kib()
         line["malloc_after_trim"] = malloc_kib()
+    _modules_seen.update(sys.modules)
     with (out / "probe.jsonl").open("a") as f:
         f.write(json.dumps(line) + "\n")
     pymalloc_stats(out / f"pymalloc-{at:04d}.txt")
@@ -113,12 +121,20 @@ def sample(out: Path, started: float) -> None:
         tracemalloc.reset_peak()  # what the snapshot made is not the app's
 
 
+COLLECT = float(os.environ.get("MEMPROBE_COLLECT", "0"))  # a full collection this often (s)
+
+
 def probe(out: Path) -> None:
     started = time.monotonic()
+    next_sample = started + PERIOD
     while True:
-        time.sleep(PERIOD)
+        time.sleep(min(COLLECT or PERIOD, PERIOD))
         try:
-            sample(out, started)
+            if COLLECT:
+                gc.collect()
+            if time.monotonic() >= next_sample:
+                next_sample += PERIOD
+                sample(out, started)
         except Exception as exc:  # the probe must never take the app down
             with (out / "probe-errors.txt").open("a") as f:
                 f.write(f"{exc!r}\n")
