@@ -597,12 +597,15 @@ class SoakResult:
 
 
 @contextlib.contextmanager
-def running(seed: int) -> Iterator[tuple[Sandbox, Terminal]]:
+def running(seed: int, probe: Path | None = None) -> Iterator[tuple[Sandbox, Terminal]]:
     sandbox = Sandbox(seed)
     term = None
     try:
         env = child_env(TERM="xterm-256color", TEXTUAL_ANIMATIONS="none", COLORTERM="truecolor")
-        argv = [sys.executable, "-m", "harvest_tui.cli", "--endpoint-url", sandbox.url]
+        app = ["-m", "harvest_tui.cli"]
+        if probe is not None:  # the app under tests/memprobe.py: what grows, minute by minute
+            app = [str(Path(__file__).with_name("memprobe.py")), str(probe)]
+        argv = [sys.executable, *app, "--endpoint-url", sandbox.url]
         term = Terminal([*argv, "--region", "us-east-1"], env, SIZE)
         yield sandbox, term
     finally:
@@ -618,14 +621,17 @@ def run_soak(
     seed: int = SEED,
     keys: frozenset[str] = frozenset(KEY_WEIGHTS),
     traffic_on: bool = True,
+    probe: Path | None = None,
 ) -> SoakResult:
     """Run the soak for `seconds`; memory growth counts from `baseline_at` seconds in
     (the first minute, or the first third of a shorter run, is warm-up). `keys` and
-    `traffic_on` narrow the load down, to find what drives a growth."""
+    `traffic_on` narrow the load down, to find what drives a growth; `probe` runs the app
+    under tests/memprobe.py, which writes its memory by type and tracemalloc snapshots
+    there."""
     if baseline_at is None:
         baseline_at = min(60.0, seconds / 3)
     result = SoakResult(seconds=seconds, baseline_at=baseline_at)
-    with running(seed) as (sandbox, term):
+    with running(seed, probe) as (sandbox, term):
         if not term.wait_for(lambda s: "▣" in s, 60):
             result.final_screen = term.text()
             result.unexplained_errors.append("the tree never showed a channel group")
@@ -804,6 +810,12 @@ def main(argv: list[str] | None = None) -> int:
         "--keys", help=f"only these keys, comma-separated (of {','.join(KEY_WEIGHTS)}; '' none)"
     )
     parser.add_argument("--no-traffic", action="store_true", help="no jobs created or cancelled")
+    parser.add_argument(
+        "--probe",
+        type=Path,
+        help="run the app under tests/memprobe.py, which writes what it holds here each minute "
+        "(RSS, heaps, objects by type, caches)",
+    )
     args = parser.parse_args(argv)
     result = run_soak(
         args.minutes * 60,
@@ -811,6 +823,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         keys=frozenset(KEY_WEIGHTS if args.keys is None else filter(None, args.keys.split(","))),
         traffic_on=not args.no_traffic,
+        probe=args.probe,
     )
     if args.show_screen:
         print(result.final_screen)

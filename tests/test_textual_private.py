@@ -15,12 +15,14 @@ from textual.widgets import Footer, Static, Tree
 
 from harvest_tui.ui.textual_private import (
     bound_line_cache,
+    bounded_render_caches,
     drop_closed_watchers,
     let_removed_widgets_go,
     number_lines,
     one_invalidation,
     reorder_children,
     set_footer_keys_enabled,
+    trim_render_caches,
     wrap_display,
 )
 
@@ -194,3 +196,31 @@ async def test_set_footer_keys_enabled_dims_a_key_and_makes_its_click_ring() -> 
         assert not keys["y"].has_class("-disabled")
         set_footer_keys_enabled(footer, {"x": True})
         assert not keys["x"].has_class("-disabled") and not keys["x"]._disabled  # type: ignore[attr-defined]
+
+
+async def test_trim_render_caches_empties_textual_and_rich_caches_and_frames_are_the_same() -> None:
+    from rich.cells import cached_cell_len
+    from rich.style import Style
+    from textual.geometry import Region
+    from textual.strip import Strip
+
+    caches = bounded_render_caches()
+    # What the soak saw fill (if one is renamed or goes, this says which).
+    for cache in (Region.intersection, Style._add, Strip.render_ansi.__func__, cached_cell_len):
+        assert cache in caches
+    app = TreeApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        await pilot.press("down", "down")
+        before = app.export_screenshot()
+        assert sum(c.cache_info().currsize for c in caches) > 0
+        tree = app.query_one(Tree)
+        assert len(tree._line_cache) > 0
+        trim_render_caches(app)
+        assert sum(c.cache_info().currsize for c in caches) == 0
+        assert len(tree._line_cache) == 0
+        tree.refresh()  # draws its lines anew
+        await pilot.pause()
+        await pilot.pause()
+        assert app.export_screenshot() == before
+        assert sum(c.cache_info().currsize for c in caches) > 0  # filled again by the frame
+        assert len(tree._line_cache) > 0

@@ -28,6 +28,7 @@ from harvest_tui.server_clock import ServerClock
 from harvest_tui.statuses import use_ascii
 from harvest_tui.ui import bench
 from harvest_tui.ui.screens.explorer import LONG_NAMES, Connected, ExplorerScreen
+from harvest_tui.ui.textual_private import trim_render_caches
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 BELL_COALESCE_SECONDS = 3.0
 TOAST_REPAINT_SECONDS = 0.5  # after a toast's timeout: see HarvestApp.notify
 STARTUP_GC_SECONDS = 1.0  # after the first frame: see end_startup_gc
+TRIM_CACHES_SECONDS = 60.0  # see trim_render_caches
 
 
 def end_startup_gc() -> None:
@@ -180,6 +182,7 @@ class HarvestApp(App[int]):
         self.explorer.first_frame()
         if not gc.isenabled():
             self.set_timer(STARTUP_GC_SECONDS, end_startup_gc)
+        self.set_interval(TRIM_CACHES_SECONDS, lambda: trim_render_caches(self))
         if self.open_fleet:
             self.action_fleet()
 
