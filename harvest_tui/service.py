@@ -186,7 +186,7 @@ class MediaPackageService:
             }
         import botocore.session
 
-        from harvest_tui.service_loader import builtin_hooks, quick_loader
+        from harvest_tui.service_loader import builtin_hooks, fast_timestamp, quick_loader
 
         session_vars = None
         if c.static_credentials and c.profile is None:
@@ -198,6 +198,9 @@ class MediaPackageService:
             include_builtin_handlers=False,
         )
         core.register_component("data_loader", quick_loader(core.get_config_variable("data_path")))
+        core.get_component("response_parser_factory").set_parser_defaults(
+            timestamp_parser=fast_timestamp
+        )
         session = boto3.session.Session(
             profile_name=c.profile, region_name=c.region, botocore_session=core, **creds
         )

@@ -1,5 +1,6 @@
 """quick_loader: botocore's data loader, without its scan of every service's folders;
-builtin_hooks: botocore's built-in event handlers, registered once.
+builtin_hooks: botocore's built-in event handlers, registered once;
+fast_timestamp: botocore's timestamp parser, without its costly local time zone.
 
 Used by service.py for every client it builds. Like service.py, it imports botocore
 only when a client is built (in the service worker), never at start-up.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +55,35 @@ def builtin_hooks() -> HierarchicalEmitter:
     hooks = HierarchicalEmitter()
     botocore.session.Session(event_hooks=hooks)  # registers the built-in handlers on it
     return hooks
+
+
+def fast_timestamp(value: Any) -> datetime:
+    """A response's timestamp as an aware UTC datetime: botocore's parser, made fast.
+
+    This API's JSON carries timestamps as epoch seconds (`1793629800.0`, restJson's
+    default) and, in a few places, ISO 8601 strings. botocore makes each a datetime in
+    the local zone, building a dateutil `tzlocal` every time: about 70 µs a timestamp,
+    a quarter of the service worker's CPU when the fleet view reads 240 pages (a job has
+    four). `datetime.fromtimestamp(value, UTC)` and `datetime.fromisoformat` take under
+    1 µs. Anything else (a string with no time part, an RFC 822 date, a number out of
+    range) goes to botocore's own parser. A time with no zone is taken to be UTC, and
+    the result is in UTC, not the local zone: the app shows every time in UTC or
+    converts it itself (models.utc, timefmt).
+    """
+    try:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return datetime.fromtimestamp(value, UTC)
+        if isinstance(value, str) and "T" in value:
+            return _in_utc(datetime.fromisoformat(value))
+    except (ValueError, OverflowError, OSError):
+        pass
+    from botocore.utils import parse_timestamp
+
+    return _in_utc(parse_timestamp(value))
+
+
+def _in_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @cache

@@ -302,6 +302,52 @@ class TestQuickLoader:
         assert os.path.expanduser("~/models") in loader.search_paths
 
 
+class TestTimestamps:
+    """The timestamp parser the clients use (service_loader.fast_timestamp)."""
+
+    @pytest.mark.parametrize(
+        "raw",
+        [
+            1793629800,
+            1793629800.25,
+            "2026-11-02T14:30:00Z",
+            "2026-11-02T14:30:00.123456Z",
+            "2026-11-02T16:30:00+02:00",
+            "2026-11-02",
+            "1793629800",
+            "Mon, 02 Nov 2026 14:30:00 GMT",
+        ],
+    )
+    def test_the_same_instant_as_botocore_in_utc(self, raw: object) -> None:
+        from botocore.utils import parse_timestamp
+
+        from harvest_tui.service_loader import fast_timestamp
+
+        ours, theirs = fast_timestamp(raw), parse_timestamp(raw)
+        assert ours == (theirs if theirs.tzinfo else theirs.replace(tzinfo=UTC))
+        assert ours.utcoffset() == timedelta(0)
+
+    def test_a_time_without_a_zone_is_utc(self) -> None:
+        from harvest_tui.service_loader import fast_timestamp
+
+        parsed = fast_timestamp("2026-11-02T14:30:00")
+        assert (parsed.tzinfo, parsed.hour) == (UTC, 14)
+
+    def test_what_it_cannot_read_botocore_refuses_as_before(self) -> None:
+        from harvest_tui.service_loader import fast_timestamp
+
+        with pytest.raises(ValueError, match="Invalid timestamp"):
+            fast_timestamp("2026-13-45T99:00:00Z")
+
+    def test_clients_parse_the_wire_s_epoch_seconds_with_it(
+        self, service: MediaPackageService
+    ) -> None:
+        """The sandbox sends epoch seconds, as restJson does: they arrive in UTC."""
+        client = service.connect()
+        raw = client.list_channel_groups()["Items"][0]["CreatedAt"]  # type: ignore[attr-defined]
+        assert raw.tzinfo is UTC
+
+
 class TestRetryPolicy:
     def test_the_policy_reaches_botocore(self, sandbox: Sandbox) -> None:
         """Attempts and backoff come from the injected policy, not module constants."""
