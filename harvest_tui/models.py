@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from sys import intern
 from types import MappingProxyType
 from typing import Any
 
@@ -69,7 +70,7 @@ def _tags(raw: Mapping[str, str] | None) -> Mapping[str, str] | None:
     return None if raw is None else MappingProxyType(dict(raw))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChannelGroup:
     """A channel group: the top of the tree, and the scope of one ListHarvestJobs chain."""
 
@@ -96,7 +97,7 @@ class ChannelGroup:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Channel:
     """A channel of a group: where a live stream comes in."""
 
@@ -125,7 +126,7 @@ class Channel:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EndpointManifest:
     """A manifest that an origin endpoint serves (HLS, LL-HLS or DASH)."""
 
@@ -134,7 +135,7 @@ class EndpointManifest:
     url: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OriginEndpoint:
     """An origin endpoint of a channel: the packaging whose window a harvest job cuts."""
 
@@ -180,7 +181,7 @@ class OriginEndpoint:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Schedule:
     """The window of the live stream a job harvests, in UTC."""
 
@@ -192,7 +193,7 @@ class Schedule:
         return self.end - self.start
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Destination:
     """Where a job writes its VOD asset: an S3 bucket and path."""
 
@@ -204,7 +205,7 @@ class Destination:
         return f"s3://{self.bucket}/{self.path.lstrip('/')}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HarvestedManifests:
     """The manifests a job harvests, by type (HLS, low-latency HLS, DASH)."""
 
@@ -241,7 +242,7 @@ class HarvestedManifests:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HarvestJob:
     """A harvest job, from a list (no tags) or from GetHarvestJob (tags and all)."""
 
@@ -275,13 +276,17 @@ class HarvestJob:
         s3 = (d.get("Destination") or {}).get("S3Destination") or {}
         sched = d.get("ScheduleConfiguration") or {}
         return cls(
-            group_name=d["ChannelGroupName"],
-            channel_name=d["ChannelName"],
-            endpoint_name=d["OriginEndpointName"],
+            # The names every job of a list repeats are one string each, not one a job:
+            # the pages the worker sends then carry each once (pickle shares them).
+            group_name=intern(d["ChannelGroupName"]),
+            channel_name=intern(d["ChannelName"]),
+            endpoint_name=intern(d["OriginEndpointName"]),
             name=d["HarvestJobName"],
             arn=d["Arn"],
             status=JobStatus.parse(d["Status"]),
-            destination=Destination(s3.get("BucketName", ""), s3.get("DestinationPath", "")),
+            destination=Destination(
+                intern(s3.get("BucketName", "")), s3.get("DestinationPath", "")
+            ),
             manifests=HarvestedManifests.from_api(d.get("HarvestedManifests")),
             schedule=Schedule(utc(sched["StartTime"]), utc(sched["EndTime"])),  # type: ignore[arg-type]
             created_at=utc(d["CreatedAt"]),  # type: ignore[arg-type]
@@ -326,7 +331,7 @@ class HarvestJob:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
     """A status this session saw a job take, stamped with when the poll saw it."""
 
@@ -334,7 +339,7 @@ class Observation:
     seen_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JobCounts:
     """How many jobs an endpoint (or any scope) has, per status."""
 

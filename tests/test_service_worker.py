@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +24,7 @@ from harvest_tui.errors import ServiceError, WorkerStopped
 from harvest_tui.models import HarvestJob, JobStatus
 from harvest_tui.sandbox import Sandbox
 from harvest_tui.service import Connection, MediaPackageService, RetryPolicy
-from harvest_tui.worker.client import ServiceWorker, WorkerBackend
+from harvest_tui.worker.client import ServiceWorker, WorkerBackend, worker_environment
 
 CREDS = ("sandbox", "sandbox")
 
@@ -82,6 +83,18 @@ class TestCalls:
         )
         assert [j.name for j in jobs] == sorted(j.name for j in jobs)
         assert sum(j.name.startswith("many-") for j in jobs) == 250
+
+    def test_the_jobs_of_a_page_share_the_names_they_repeat(self, remote: WorkerBackend) -> None:
+        """Memory: a page's jobs hold one string per group, channel, endpoint and bucket
+        (interned where the worker parses them, kept shared by the trip to the app)."""
+        jobs = remote.list_harvest_jobs("live-sports", channel="football-main")
+        same = [j for j in jobs if j.endpoint_name == jobs[0].endpoint_name]
+        assert len(same) > 1
+        for field in ("group_name", "channel_name", "endpoint_name"):
+            assert len({id(getattr(j, field)) for j in same}) == 1, field
+        assert len({id(j.destination.bucket) for j in same}) == len(
+            {j.destination.bucket for j in same}
+        )
 
     def test_errors_arrive_whole(self, remote: WorkerBackend, sandbox: Sandbox) -> None:
         with pytest.raises(ServiceError) as info:
@@ -236,6 +249,14 @@ class TestLifetime:
     def test_the_worker_exits_when_the_app_lets_go(self, worker: ServiceWorker) -> None:
         worker.close()
         assert worker.proc.wait(10) == 0
+
+    def test_its_malloc_arenas_are_bounded_unless_the_user_set_them(
+        self, worker: ServiceWorker, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        environ = Path(f"/proc/{worker.proc.pid}/environ").read_bytes().split(b"\0")
+        assert b"MALLOC_ARENA_MAX=2" in environ
+        monkeypatch.setenv("MALLOC_ARENA_MAX", "8")
+        assert worker_environment(os.environ)["MALLOC_ARENA_MAX"] == "8"
 
     def test_the_current_directory_is_not_on_its_path(
         self, tmp_path, connection: Connection, monkeypatch: pytest.MonkeyPatch

@@ -19,7 +19,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from harvest_tui.backend import (
@@ -121,6 +121,20 @@ class _Pending:
         self.active_at = time.monotonic()  # the last sign of life: sent, a page, a retry
 
 
+# glibc's malloc gives each thread that allocates an arena of its own, up to 8 per core,
+# and keeps the free memory of each. The worker's calls run on up to CALLS_AT_ONCE
+# threads: in a soak its RSS grew 6.6 % in 8 minutes with them, 3.9 % with two arenas.
+# (Only glibc reads this; the user's own setting wins.)
+MALLOC_ARENAS = "2"
+
+
+def worker_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment the worker starts with: the app's, with malloc's arenas bounded."""
+    env = dict(environ)
+    env.setdefault("MALLOC_ARENA_MAX", MALLOC_ARENAS)
+    return env
+
+
 class ServiceWorker:
     """The UI's handle on the worker process: thread-safe, shared by every WorkerBackend."""
 
@@ -160,6 +174,7 @@ class ServiceWorker:
         try:
             proc = subprocess.Popen(
                 COMMAND,
+                env=worker_environment(os.environ),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,  # never the terminal: stray output corrupts the UI
