@@ -59,7 +59,8 @@ class Backend(Protocol):
         last answer's Date header; None until one has come."""
 
     def begin(self, request: Request[T]) -> Callable[[], T]:
-        """Start `request`; the function returned waits for its answer (or raises)."""
+        """Start `request`; the function returned waits for its answer (or raises). It
+        may also have `ready()`, true once waiting takes no time (see `answered`)."""
 
     def retries_reported_to(self, listener: RetryListener) -> AbstractContextManager[None]:
         """Report each retry of the calls begun or waited for in this thread."""
@@ -301,6 +302,14 @@ class CreateHarvestJob(Request[HarvestJob]):
             tags=s.tags,
             client_token=s.client_token,
         )
+
+
+def answered(finish: Callable[[], object]) -> bool:
+    """Whether a begun call (`Backend.begin`) has its answer in already, so that waiting
+    for it takes no time: a call whose prefetched twin has been answered. Calls that
+    cannot tell (in-process calls only start when waited for) are not."""
+    ready = getattr(finish, "ready", None)
+    return bool(ready is not None and ready())
 
 
 def jobs_by_name(pages: Iterable[list[HarvestJob]]) -> list[HarvestJob]:

@@ -67,6 +67,49 @@ class TestOpening:
             assert counts["ListChannelGroups"] == 1 and counts["ListChannels"] == 1
             assert counts["ListOriginEndpoints"] == 1 and counts["GetHarvestJob"] == 1
 
+    async def test_levels_whose_lists_are_in_fill_at_once(
+        self, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The path's lists are all asked for at start; a level whose list has been
+        answered by the time it opens fills there and then, without a thread worker
+        (and its round trip through the message queue) for each level."""
+        from pilotkit import FAST_RETRY, sandbox_profile, shared_worker
+
+        from harvest_tui.cli import path_lists
+        from harvest_tui.service import connections_for
+        from harvest_tui.ui.widgets.resource_tree import ResourceTree
+
+        waited: list[str] = []
+        run_worker = ResourceTree.run_worker
+
+        def spy(tree: ResourceTree, work: object, *args: object, **kwargs: object) -> object:
+            if kwargs.get("name") == "children":
+                waited.append(str(kwargs.get("group")))
+            return run_worker(tree, work, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(ResourceTree, "run_worker", spy)
+        app = make_app(sandbox, settings=STILL)
+        app.target = Target(JOB)
+        sandbox.faults.hold()  # every list is answered before the first level opens
+        try:
+            # As the command does: the path's lists are asked for before Textual starts.
+            (connection,) = connections_for(
+                sandbox_profile(sandbox), sandbox_url=sandbox.endpoint_url, retry=FAST_RETRY
+            ).values()
+            for request in path_lists(JOB):
+                shared_worker().prefetch(connection, request)
+            async with app.run_test(size=(120, 40)) as pilot:
+                lists = ("ListChannelGroups", "ListChannels", "ListOriginEndpoints")
+                await wait_for(pilot, lambda: all(sandbox.request_counts[op] for op in lists))
+                sandbox.faults.release()
+                screen = explorer(app)
+                await wait_for(pilot, lambda: screen.detail.resource is not None
+                               and screen.detail.resource.name == JOB[3])  # fmt: skip
+                assert screen.resource_tree.cursor_node.data.name == JOB[3]
+        finally:
+            sandbox.faults.release()
+        assert len(waited) <= 1, waited  # the channel and endpoint levels filled at once
+
     async def test_a_name_that_is_not_there_is_said_and_the_tree_stays_usable(
         self, sandbox: Sandbox
     ) -> None:

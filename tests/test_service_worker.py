@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from pilotkit import PtyApp, add_jobs, shared_worker
 
-from harvest_tui.backend import ListChannelGroups, ListChannels
+from harvest_tui.backend import ListChannelGroups, ListChannels, answered
 from harvest_tui.errors import ServiceError, WorkerStopped
 from harvest_tui.models import HarvestJob, JobStatus
 from harvest_tui.sandbox import Sandbox
@@ -128,6 +128,21 @@ class TestCalls:
         wait_until(lambda: sum(sandbox.request_counts.values()) == 3)  # made in turn: 1
         sandbox.faults.release()
         assert all(wait() for wait in waits)
+
+    def test_a_begun_call_says_when_its_answer_is_in(
+        self, remote: WorkerBackend, connection: Connection, sandbox: Sandbox
+    ) -> None:
+        sandbox.faults.hold()
+        try:
+            wait = remote.begin(ListChannelGroups())
+            wait_until(lambda: sandbox.request_counts["ListChannelGroups"] == 1)
+            assert not answered(wait)  # held: waiting would take time
+        finally:
+            sandbox.faults.release()
+        wait_until(lambda: answered(wait))
+        assert len(wait()) == 3
+        # In process, a call starts only when waited for: never answered before.
+        assert not answered(MediaPackageService(connection).begin(ListChannelGroups()))
 
     def test_begin_sends_at_once_here_and_defers_in_process(
         self, remote: WorkerBackend, connection: Connection, sandbox: Sandbox

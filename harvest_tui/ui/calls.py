@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from textual.message import Message
 from textual.widget import Widget
 
-from harvest_tui.backend import Backend, ListHarvestJobs, Request, jobs_by_name
+from harvest_tui.backend import Backend, ListHarvestJobs, Request, answered, jobs_by_name
 from harvest_tui.errors import ServiceError, translate
 from harvest_tui.models import ACTIVE_STATUSES, HarvestJob, JobStatus
 
@@ -51,21 +51,37 @@ def begin_call(widget: Widget, backend: Backend, request: Request[T]) -> Callabl
 
     with backend.retries_reported_to(report):
         finish = backend.begin(request)
+    return _Waiting(widget, backend, finish, report)
 
-    def wait() -> T:
+
+class _Waiting(Generic[T]):
+    """Calling it waits for the call's answer; `ready()` as `backend.answered` tells."""
+
+    def __init__(
+        self,
+        widget: Widget,
+        backend: Backend,
+        finish: Callable[[], T],
+        report: Callable[[str, int, int], None],
+    ) -> None:
+        self.widget, self.backend, self.finish, self.report = widget, backend, finish, report
+
+    def ready(self) -> bool:
+        return answered(self.finish)
+
+    def __call__(self) -> T:
+        widget, backend = self.widget, self.backend
         # Posted, not called: the wait must not depend on the UI thread being free.
         widget.post_message(CallsInFlight(1))
         try:
-            with backend.retries_reported_to(report):
-                return finish()
+            with backend.retries_reported_to(self.report):
+                return self.finish()
         except ServiceError:
             raise
         except Exception as exc:  # anything else still becomes a readable error
             raise translate(exc, profile=backend.profile, region=backend.region) from exc
         finally:
             widget.post_message(CallsInFlight(-1))
-
-    return wait
 
 
 def jobs_call(

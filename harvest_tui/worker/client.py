@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
 from harvest_tui.backend import (
     CancelHarvestJob,
@@ -370,7 +370,7 @@ class WorkerBackend:
             return lambda: self._here(request)
         listener = getattr(self._local, "listener", None)
         call_id = self.worker.submit(self.connection, request, listener)
-        return lambda: self._answer(call_id, request)
+        return _Begun(self, call_id, request)
 
     @staticmethod
     def _refused() -> Any:
@@ -481,3 +481,19 @@ class WorkerBackend:
             name, description, tags, client_token,
         )  # fmt: skip
         return self._call(CreateHarvestJob(spec))
+
+
+class _Begun(Generic[T]):
+    """A call sent to the worker: calling it waits for the answer; `ready()` says
+    whether the answer is in (backend.answered)."""
+
+    __slots__ = ("backend", "call_id", "request")
+
+    def __init__(self, backend: WorkerBackend, call_id: int, request: Request[T]) -> None:
+        self.backend, self.call_id, self.request = backend, call_id, request
+
+    def __call__(self) -> T:
+        return self.backend._answer(self.call_id, self.request)
+
+    def ready(self) -> bool:
+        return self.backend.worker.answered(self.call_id, 0)

@@ -29,6 +29,7 @@ from harvest_tui.backend import (
     ListChannels,
     ListOriginEndpoints,
     Request,
+    answered,
 )
 from harvest_tui.deep_link import LEVELS
 from harvest_tui.errors import ServiceError
@@ -360,18 +361,34 @@ class ResourceTree(RowTree):
             return
         data.loading = True
         data.extra["deep"] = deep
-        self.run_worker(
-            partial(self._wait_for_children, node, finish),
-            name="children",
-            group=f"children-{node.id}",
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
-        )
+        ready = answered(finish)
+        if not ready:
+            self.run_worker(
+                partial(self._wait_for_children, node, finish),
+                name="children",
+                group=f"children-{node.id}",
+                thread=True,
+                exclusive=True,
+                exit_on_error=False,
+            )
         if data.kind == "channel":
             # Alongside the endpoints, not after them: their job counts, and their jobs
             # once expanded, come from this one list.
             self.load_channel_jobs(node)
+        if ready:
+            # Its answer is in already (a deep link's prefetched list): the node fills
+            # now, not after a thread worker's round trip and a frame, level after level.
+            self.workers.cancel_group(self, f"children-{node.id}")
+            self._fill_now(node, finish)
+
+    def _fill_now(self, node: TreeNode[NodeData], finish: Callable[[], list[object]]) -> None:
+        """The node's answered list, handled as its message would be."""
+        try:
+            items = finish()
+        except ServiceError as error:
+            self._on_resource_tree__children_failed(self._ChildrenFailed(node, error))
+        else:
+            self._on_resource_tree__children_loaded(self._ChildrenLoaded(node, items))
 
     def load_channel_jobs(self, node: TreeNode[NodeData]) -> None:
         """Every job of a channel in one list (per status filtered), for its endpoints."""
