@@ -70,11 +70,12 @@ class TestOpening:
     async def test_levels_whose_lists_are_in_fill_at_once(
         self, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """The path's lists are all asked for at start; a level whose list has been
-        answered by the time it opens fills there and then, without a thread worker
-        (and its round trip through the message queue) for each level."""
+        """The command asks for the path's lists before Textual starts. A level whose list
+        has been answered by the time it opens fills there and then, with no thread worker
+        (and its trip through the message queue, a frame later) for each level."""
         from pilotkit import FAST_RETRY, sandbox_profile, shared_worker
 
+        from harvest_tui.backend import ListChannelGroups
         from harvest_tui.cli import path_lists
         from harvest_tui.service import connections_for
         from harvest_tui.ui.widgets.resource_tree import ResourceTree
@@ -83,32 +84,27 @@ class TestOpening:
         run_worker = ResourceTree.run_worker
 
         def spy(tree: ResourceTree, work: object, *args: object, **kwargs: object) -> object:
-            if kwargs.get("name") == "children":
+            if kwargs.get("name") in ("children", "channel-jobs"):
                 waited.append(str(kwargs.get("group")))
             return run_worker(tree, work, *args, **kwargs)  # type: ignore[arg-type]
 
         monkeypatch.setattr(ResourceTree, "run_worker", spy)
+        # As the command does, and every answer in before the app starts.
+        (connection,) = connections_for(
+            sandbox_profile(sandbox), sandbox_url=sandbox.endpoint_url, retry=FAST_RETRY
+        ).values()
+        worker = shared_worker()
+        calls = [worker.prefetch(connection, r) for r in [ListChannelGroups(), *path_lists(JOB)]]
+        assert all(worker.answered(call, timeout=10) for call in calls)
         app = make_app(sandbox, settings=STILL)
         app.target = Target(JOB)
-        sandbox.faults.hold()  # every list is answered before the first level opens
-        try:
-            # As the command does: the path's lists are asked for before Textual starts.
-            (connection,) = connections_for(
-                sandbox_profile(sandbox), sandbox_url=sandbox.endpoint_url, retry=FAST_RETRY
-            ).values()
-            for request in path_lists(JOB):
-                shared_worker().prefetch(connection, request)
-            async with app.run_test(size=(120, 40)) as pilot:
-                lists = ("ListChannelGroups", "ListChannels", "ListOriginEndpoints")
-                await wait_for(pilot, lambda: all(sandbox.request_counts[op] for op in lists))
-                sandbox.faults.release()
-                screen = explorer(app)
-                await wait_for(pilot, lambda: screen.detail.resource is not None
-                               and screen.detail.resource.name == JOB[3])  # fmt: skip
-                assert screen.resource_tree.cursor_node.data.name == JOB[3]
-        finally:
-            sandbox.faults.release()
-        assert len(waited) <= 1, waited  # the channel and endpoint levels filled at once
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = explorer(app)
+            await wait_for(pilot, lambda: screen.detail.resource is not None
+                           and screen.detail.resource.name == JOB[3])  # fmt: skip
+            assert screen.resource_tree.cursor_node.data.name == JOB[3]
+        assert waited == []
+        assert sum(sandbox.request_counts[op] for op in ("ListChannels", "ListHarvestJobs")) == 2
 
     async def test_a_name_that_is_not_there_is_said_and_the_tree_stays_usable(
         self, sandbox: Sandbox

@@ -269,7 +269,8 @@ class TestLifetime:
         self, worker: ServiceWorker, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         environ = Path(f"/proc/{worker.proc.pid}/environ").read_bytes().split(b"\0")
-        assert b"MALLOC_ARENA_MAX=2" in environ
+        malloc = [v for v in environ if v.startswith(b"MALLOC")]
+        assert b"MALLOC_ARENA_MAX=2" in environ, (malloc, len(environ), worker.proc.poll())
         monkeypatch.setenv("MALLOC_ARENA_MAX", "8")
         assert worker_environment(os.environ)["MALLOC_ARENA_MAX"] == "8"
 

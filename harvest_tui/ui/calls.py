@@ -94,8 +94,23 @@ def jobs_call(
 ) -> Callable[[], list[HarvestJob]]:
     """Start a job list: one page chain, or one per status in `statuses` (the API takes
     one status), merged by name; the function returned waits for them all."""
-    waits = [
-        begin_call(widget, backend, ListHarvestJobs(group, channel, endpoint, status))
-        for status in statuses or (None,)
-    ]
-    return lambda: jobs_by_name(wait() for wait in waits)
+    return _Merged(
+        [
+            begin_call(widget, backend, ListHarvestJobs(group, channel, endpoint, status))
+            for status in statuses or (None,)
+        ]
+    )
+
+
+class _Merged:
+    """Calling it waits for every list and merges their jobs by name; `ready()` once all
+    of them are in (`backend.answered`)."""
+
+    def __init__(self, waits: list[Callable[[], list[HarvestJob]]]) -> None:
+        self.waits = waits
+
+    def ready(self) -> bool:
+        return all(answered(wait) for wait in self.waits)
+
+    def __call__(self) -> list[HarvestJob]:
+        return jobs_by_name(wait() for wait in self.waits)

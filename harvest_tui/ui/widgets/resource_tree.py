@@ -379,16 +379,12 @@ class ResourceTree(RowTree):
             # Its answer is in already (a deep link's prefetched list): the node fills
             # now, not after a thread worker's round trip and a frame, level after level.
             self.workers.cancel_group(self, f"children-{node.id}")
-            self._fill_now(node, finish)
+            self._handle_now(self._children_message(node, finish))
 
-    def _fill_now(self, node: TreeNode[NodeData], finish: Callable[[], list[object]]) -> None:
-        """The node's answered list, handled as its message would be."""
-        try:
-            items = finish()
-        except ServiceError as error:
-            self._on_resource_tree__children_failed(self._ChildrenFailed(node, error))
-        else:
-            self._on_resource_tree__children_loaded(self._ChildrenLoaded(node, items))
+    def _handle_now(self, message: Message) -> None:
+        """`message`, made from an answer that is in already, handled in this call as
+        its handler would handle it posted (`_on_<handler name>`)."""
+        getattr(self, f"_{message.handler_name}")(message)
 
     def load_channel_jobs(self, node: TreeNode[NodeData]) -> None:
         """Every job of a channel in one list (per status filtered), for its endpoints."""
@@ -403,6 +399,10 @@ class ResourceTree(RowTree):
             jobs = partial(_jobs_in, prefetched)
         else:
             jobs = self.jobs_call(backend, resource.group_name, resource.name)
+        if answered(jobs):  # a deep link's prefetched list: no thread, no frame between
+            self.workers.cancel_group(self, f"channel-jobs-{node.id}")
+            self._handle_now(self._channel_jobs_message(node, jobs))
+            return
         self.run_worker(
             partial(self._wait_for_channel_jobs, node, jobs),
             name="channel-jobs",
@@ -412,29 +412,37 @@ class ResourceTree(RowTree):
             exit_on_error=False,
         )
 
+    def _children_message(
+        self, node: TreeNode[NodeData], finish: Callable[[], list[object]]
+    ) -> _ChildrenLoaded | _ChildrenFailed:
+        """Wait for the node's children: the message that fills the node, or says why not."""
+        try:
+            return self._ChildrenLoaded(node, finish())
+        except ServiceError as error:
+            return self._ChildrenFailed(node, error)
+
     def _wait_for_children(
         self, node: TreeNode[NodeData], finish: Callable[[], list[object]]
     ) -> None:
         """In a thread worker: the node's children, posted back to the tree."""
-        try:
-            items = finish()
-        except ServiceError as error:
-            if not get_current_worker().is_cancelled:
-                self.post_message(self._ChildrenFailed(node, error))
-            return
+        message = self._children_message(node, finish)
         if not get_current_worker().is_cancelled:
-            self.post_message(self._ChildrenLoaded(node, items))
+            self.post_message(message)
+
+    def _channel_jobs_message(
+        self, node: TreeNode[NodeData], finish: Callable[[], list[HarvestJob]]
+    ) -> _ChannelJobs:
+        """Wait for one ListHarvestJobs page chain for the whole channel."""
+        try:
+            return self._ChannelJobs(node, finish())
+        except ServiceError as error:
+            return self._ChannelJobs(node, [], error)
 
     def _wait_for_channel_jobs(
         self, node: TreeNode[NodeData], finish: Callable[[], list[HarvestJob]]
     ) -> None:
-        """In a thread worker: one ListHarvestJobs page chain for the whole channel."""
-        try:
-            jobs = finish()
-        except ServiceError as error:
-            self.post_message(self._ChannelJobs(node, [], error))
-            return
-        self.post_message(self._ChannelJobs(node, jobs))
+        """In a thread worker: the channel's jobs, posted back to the tree."""
+        self.post_message(self._channel_jobs_message(node, finish))
 
     def _on_resource_tree__children_loaded(self, message: _ChildrenLoaded) -> None:
         if self._held(message):
