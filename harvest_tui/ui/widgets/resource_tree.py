@@ -379,7 +379,7 @@ class ResourceTree(RowTree):
             # Its answer is in already (a deep link's prefetched list): the node fills
             # now, not after a thread worker's round trip and a frame, level after level.
             self.workers.cancel_group(self, f"children-{node.id}")
-            self._handle_now(self._children_message(node, finish))
+            self._handle_now(self._message_for_children(node, finish))
 
     def _handle_now(self, message: Message) -> None:
         """`message`, made from an answer that is in already, handled in this call as
@@ -401,7 +401,7 @@ class ResourceTree(RowTree):
             jobs = self.jobs_call(backend, resource.group_name, resource.name)
         if answered(jobs):  # a deep link's prefetched list: no thread, no frame between
             self.workers.cancel_group(self, f"channel-jobs-{node.id}")
-            self._handle_now(self._channel_jobs_message(node, jobs))
+            self._handle_now(self._message_for_channel_jobs(node, jobs))
             return
         self.run_worker(
             partial(self._wait_for_channel_jobs, node, jobs),
@@ -412,7 +412,7 @@ class ResourceTree(RowTree):
             exit_on_error=False,
         )
 
-    def _children_message(
+    def _message_for_children(
         self, node: TreeNode[NodeData], finish: Callable[[], list[object]]
     ) -> _ChildrenLoaded | _ChildrenFailed:
         """Wait for the node's children: the message that fills the node, or says why not."""
@@ -425,11 +425,11 @@ class ResourceTree(RowTree):
         self, node: TreeNode[NodeData], finish: Callable[[], list[object]]
     ) -> None:
         """In a thread worker: the node's children, posted back to the tree."""
-        message = self._children_message(node, finish)
+        message = self._message_for_children(node, finish)
         if not get_current_worker().is_cancelled:
             self.post_message(message)
 
-    def _channel_jobs_message(
+    def _message_for_channel_jobs(
         self, node: TreeNode[NodeData], finish: Callable[[], list[HarvestJob]]
     ) -> _ChannelJobs:
         """Wait for one ListHarvestJobs page chain for the whole channel."""
@@ -442,7 +442,7 @@ class ResourceTree(RowTree):
         self, node: TreeNode[NodeData], finish: Callable[[], list[HarvestJob]]
     ) -> None:
         """In a thread worker: the channel's jobs, posted back to the tree."""
-        self.post_message(self._channel_jobs_message(node, finish))
+        self.post_message(self._message_for_channel_jobs(node, finish))
 
     def _on_resource_tree__children_loaded(self, message: _ChildrenLoaded) -> None:
         if self._held(message):
