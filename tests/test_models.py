@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from harvest_tui.models import HarvestedManifests, HarvestJob, JobCounts, JobStatus
+from harvest_tui.models import HarvestedManifests, HarvestJob, JobCounts, JobStatus, Observation
 
 RAW = {
     "ChannelGroupName": "g",
@@ -65,3 +66,16 @@ def test_counts() -> None:
     jobs = [HarvestJob.from_api({**RAW, "Status": s}) for s in ("FAILED", "FAILED", "QUEUED")]
     counts = JobCounts.of(jobs)
     assert counts.counts == {"FAILED": 2, "QUEUED": 1} and counts.total == 3
+
+
+def test_models_pickle_whole_and_read_only() -> None:
+    """As they cross from the service worker (as constructor and values, not through
+    dataclasses' slow per-object state)."""
+    job = HarvestJob.from_api({**RAW, "Tags": {"k": "v"}})
+    counts = JobCounts.of([job, job])
+    seen = Observation("COMPLETED", datetime(2026, 1, 1, tzinfo=UTC))
+    again = pickle.loads(pickle.dumps([job, counts, seen]))
+    assert again == [job, counts, seen]
+    assert again[0].schedule == job.schedule and again[0].manifests == job.manifests
+    with pytest.raises(TypeError):
+        again[0].tags["k"] = "w"  # type: ignore[index]

@@ -71,6 +71,14 @@ class TestCalls:
         failed = remote.list_harvest_jobs("live-sports", status=JobStatus.FAILED)
         assert {j.status for j in failed} == {JobStatus.FAILED}
         assert remote.region == "us-east-1"
+        # Each kind of resource, with its tags and manifests, crosses whole.
+        g, c, e = jobs[0].key[:3]
+        assert remote.get_channel_group(g) == local.get_channel_group(g)
+        assert remote.get_channel(g, c) == local.get_channel(g, c)
+        endpoints = remote.list_origin_endpoints(g, c)
+        assert endpoints == local.list_origin_endpoints(g, c)
+        endpoint = remote.get_origin_endpoint(g, c, e)
+        assert endpoint == local.get_origin_endpoint(g, c, e) and endpoint.manifests
 
     def test_a_long_job_list_comes_page_by_page_and_whole(
         self, remote: WorkerBackend, connection: Connection, sandbox: Sandbox
