@@ -53,10 +53,9 @@ def app_command(args: argparse.Namespace) -> str:
             parts += [flag, value]
     if args.sandbox:
         parts += ["--sandbox", "--seed", str(args.seed), "--speed", repr(args.speed)]
-    if args.fleet:
-        parts.append("--fleet")
-    if args.no_cache:
-        parts.append("--no-cache")
+    for switch in ("ascii", "fleet", "no_cache"):
+        if getattr(args, switch):
+            parts.append("--" + switch.replace("_", "-"))
     return f"TEXTUAL_DRIVER={DRIVER} exec {shlex.join(parts)}"
 
 

@@ -19,7 +19,7 @@ import aiohttp
 import pytest
 from browser import free_port, listening
 
-from harvest_tui.cli import build_parser
+from harvest_tui.cli import add_app_arguments, build_parser
 from harvest_tui.serve import app_command, is_loopback
 
 HARVEST_TUI = [sys.executable, "-P", "-m", "harvest_tui.cli"]
@@ -143,6 +143,23 @@ class TestCommand:
         assert " -P -m harvest_tui.cli " in command
         assert "--sandbox --seed 7 --speed 10.0 --fleet" in command
         assert f"--config {Path('c.toml').absolute()}" in command
+
+    def test_every_flag_of_the_app_reaches_it(self) -> None:
+        given = {
+            "--profile": "prod", "--region": "eu-west-1", "--endpoint-url": "http://127.0.0.1:9",
+            "--config": "c.toml", "--ascii": None, "--sandbox": None, "--seed": "3",
+            "--speed": "10.0", "--no-cache": None, "--fleet": None,
+        }  # fmt: skip
+        probe = argparse.ArgumentParser()
+        add_app_arguments(probe)
+        flags = {o for a in probe._actions for o in a.option_strings if o.startswith("--")}
+        assert flags - {"--help"} == set(given)  # a new flag of the app: add it here
+        argv = ["serve"] + [x for f, v in given.items() for x in (f, v) if x is not None]
+        command = app_command(build_parser(argv).parse_args(argv))
+        for flag, value in given.items():
+            assert flag in command.split(), flag
+            if value is not None and flag != "--config":  # the config's path, absolute
+                assert f"{flag} {value}" in command, flag
 
     def test_flags_before_serve_count_too(self) -> None:
         argv = ["--profile", "prod", "serve", "--port", "9000"]
