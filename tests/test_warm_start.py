@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 import time
 from dataclasses import replace
@@ -408,6 +409,23 @@ def run_and_quit(sandbox: Sandbox, cache: Path, *args: str) -> None:
         while app.proc.poll() is None and time.monotonic() < deadline:
             app.pump(0.05)  # read what it writes: an unread terminal blocks its last frame
         assert app.proc.poll() == 0
+
+
+def test_a_hangup_keeps_the_view(sandbox: Sandbox, tmp_path: Path) -> None:
+    """An SSH session that drops (SIGHUP) ends the app, with the view it showed cached."""
+    channel_row = f"{KIND_GLYPH['channel']} concert-stage-a".encode()
+    env = {"HARVEST_TUI_CACHE_DIR": str(tmp_path)}
+    with PtyApp(sandbox, size=(120, 40), cache=True, env=env) as app:
+        app.wait_for(b"events-popup")
+        app.press(b"l")
+        app.wait_for(channel_row)
+        app.proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 30
+        while app.proc.poll() is None and time.monotonic() < deadline:
+            app.pump(0.05)
+        assert app.proc.poll() == -signal.SIGHUP  # ended by the signal, as before
+    (path,) = tmp_path.iterdir()
+    assert '"concert-stage-a"' in path.read_text()
 
 
 def test_the_cache_holds_no_credentials(sandbox: Sandbox, tmp_path: Path) -> None:

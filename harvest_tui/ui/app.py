@@ -7,8 +7,11 @@ benchmarks all do.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import os
+import signal
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import fields, replace
@@ -172,6 +175,18 @@ class HarvestApp(App[int]):
 
     def on_mount(self) -> None:
         bench.install(self)
+        if not self.is_headless:
+            # A dropped SSH session hangs the terminal up: the process gets SIGHUP.
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hung_up)
+
+    def _hung_up(self) -> None:
+        """The terminal is gone. Keep the view for the next start (the warm start), then
+        end as the signal would have ended the app: there is nothing left to draw on."""
+        with contextlib.suppress(Exception):  # nowhere to report it any more
+            self.explorer.save_view()
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGHUP)
 
     def on_unmount(self) -> None:
         if self.on_close is not None:
