@@ -122,6 +122,57 @@ class TestFreshCounts:
             }
             assert set(sandbox.request_counts) <= {"ListHarvestJobs"}
 
+    async def test_a_group_whose_every_channel_is_being_listed_is_not_polled_meanwhile(
+        self, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Its channels' job lists answer what the poll asks, and more: the poll waits for
+        them, takes them as its answer, and the next one goes out an interval later."""
+        from harvest_tui.ui.watcher import GroupWatcher
+
+        ticks: list[float] = []
+        tick = GroupWatcher.tick
+
+        def counted(watcher: GroupWatcher) -> None:
+            ticks.append(0)
+            tick(watcher)
+
+        monkeypatch.setattr(GroupWatcher, "tick", counted)
+        group_polls = lambda: [  # noqa: E731
+            p
+            for op, p in sandbox.requests
+            if op == "ListHarvestJobs"
+            and p == {**p, "ChannelGroupName": "events-popup"}
+            and "ChannelName" not in p
+        ]
+        app = make_app(sandbox, settings=POLLING)
+        async with app.run_test(size=(160, 50)) as pilot:
+            group = await open_path(pilot, "events-popup")
+            watcher = explorer(app).group_watcher
+            listed_at = group.data.extra.get("active_at")
+            sandbox.faults.hold()  # the channels' lists stay in flight
+            try:
+                for channel in group.children:
+                    channel.expand()
+                await wait_for(pilot, lambda: sum(
+                    "ChannelName" in p for op, p in sandbox.requests if op == "ListHarvestJobs"
+                ) == 2)  # fmt: skip
+                sandbox.reset_requests()
+                # The group is due (its interval is 0.2 s); ticks come and go.
+                seen = len(ticks)
+                await wait_for(pilot, lambda: len(ticks) >= seen + 4)
+                assert group_polls() == []
+            finally:
+                sandbox.faults.release()
+            # The lists' answer, as a poll's: the group's active jobs, listed anew.
+            await wait_for(pilot, lambda: group.data.extra.get("active_at") != listed_at)
+            assert group_polls() == []
+            assert f"active {active_truth(sandbox, 'events-popup')}/10" in label(group)
+            sandbox.reset_requests()  # active_truth's own list
+            polls = watcher.polls
+            await wait_for(pilot, lambda: watcher.polls > polls)  # then polls again
+            await wait_for(pilot, lambda: len(group_polls()) >= 2)
+            assert {p["Status"] for p in group_polls()} == {"QUEUED", "IN_PROGRESS"}
+
     async def test_a_count_not_listed_lately_says_how_old_it_is(self, sandbox: Sandbox) -> None:
         app = make_app(sandbox, settings=STILL_POLLING)  # polls only when asked
         async with app.run_test(size=(160, 50)) as pilot:

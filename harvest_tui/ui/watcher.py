@@ -231,6 +231,12 @@ class GroupWatcher(Widget):
         """Poll `group` at the next tick (a job was created or cancelled in it)."""
         self.backoff.schedule[(region, group)] = (0.0, self.settings.poll_interval_seconds)
 
+    def listed_elsewhere(self, key: GroupKey, jobs: list[HarvestJob]) -> None:
+        """Every job of group `key` has just been listed by others (the tree, channel by
+        channel): handled as this poll's answer, so the next poll waits an interval."""
+        active = [job for job in jobs if job.status in ACTIVE]
+        self.post_message(self._Answered(key, active, self.clock()))
+
     def tick(self) -> None:
         now = time.monotonic()
         for key in self.groups():

@@ -383,6 +383,9 @@ class ExplorerScreen(Screen[None]):
         elif data.kind in ("empty", "loading"):
             self.detail.clear_resource()
 
+    def on_resource_tree_group_listed(self, message: ResourceTree.GroupListed) -> None:
+        self.group_watcher.listed_elsewhere((message.region, message.group), message.jobs)
+
     def on_resource_tree_jobs_listed(self, message: ResourceTree.JobsListed) -> None:
         for job in message.jobs:
             self.history.observe(message.region, job)

@@ -94,6 +94,12 @@ def _jobs_in(finish: Callable[[], list[object]]) -> list[HarvestJob]:
     return [job for job in finish() if isinstance(job, HarvestJob)]
 
 
+def _jobs_by_endpoint(channel: NodeData) -> dict[str, list[HarvestJob]]:
+    """A channel's listed jobs, by endpoint name (empty before its list is in)."""
+    jobs = channel.extra.get("jobs")
+    return jobs if isinstance(jobs, dict) else {}
+
+
 def resource_key(item: object) -> str:
     if isinstance(item, str):
         return item
@@ -156,6 +162,15 @@ class ResourceTree(RowTree):
         """Jobs arrived in a list (their statuses, for the timeline's history)."""
 
         region: str
+        jobs: list[HarvestJob]
+
+    @dataclass
+    class GroupListed(Message):
+        """Every channel of a channel group has just had its jobs listed, while the group
+        watcher held back its poll of the group for them: these lists are its answer."""
+
+        region: str
+        group: str
         jobs: list[HarvestJob]
 
     @dataclass
@@ -393,6 +408,8 @@ class ResourceTree(RowTree):
         backend = self.backend_of(data) if data is not None else None
         if backend is None or not isinstance(resource, Channel):
             return
+        if data is not None:
+            data.extra["jobs_loading"] = True
         prefetched = self._prefetched(node, JOBS)
         jobs: Callable[[], list[HarvestJob]]
         if prefetched is not None:
@@ -509,6 +526,7 @@ class ResourceTree(RowTree):
         if not self.contains(node) or node.data is None:
             return
         self._arrived(node, "jobs")
+        node.data.extra.pop("jobs_loading", None)
         if message.error is not None:
             node.data.extra["jobs_error"] = message.error
         else:
@@ -522,9 +540,26 @@ class ResourceTree(RowTree):
                 self.note_active(node.parent, message.jobs)
         self.fill_endpoints_from_cache(node)
         self.roll_up(node)
+        if node.parent is not None:
+            self._group_listed(node.parent)
         self._cursor_node_changed()
         if self._reveal:
             self._advance_reveal()
+
+    def _group_listed(self, group: TreeNode[NodeData]) -> None:
+        """If the group's poll was held back for its channels' lists and the last of them
+        is in, they are the poll's answer (GroupListed)."""
+        data = group.data
+        if data is None or not data.extra.get("listed_by_channels"):
+            return
+        channels = [c.data for c in group.children if c.data and c.data.kind == "channel"]
+        if any(c.extra.get("jobs_loading") for c in channels):
+            return
+        del data.extra["listed_by_channels"]
+        if any("jobs_error" in c.extra or "jobs" not in c.extra for c in channels):
+            return  # not all of it: the poll goes out
+        jobs = [j for c in channels for js in _jobs_by_endpoint(c).values() for j in js]
+        self.post_message(self.GroupListed(data.region, data.name, jobs))
 
     def fill_endpoints_from_cache(self, channel_node: TreeNode[NodeData]) -> None:
         assert channel_node.data is not None
@@ -963,12 +998,24 @@ class ResourceTree(RowTree):
 
     def groups_to_poll(self) -> list[tuple[str, str]]:
         """The expanded channel groups, and every group until it has been listed once (for
-        its quota meter): the group watcher lists their active jobs."""
-        return [
-            (n.data.region, n.data.name)
-            for n in self.group_nodes()
-            if n.data is not None and (n.is_expanded or "active_at" not in n.data.extra)
-        ]
+        its quota meter): the group watcher lists their active jobs. Not a group whose
+        every channel is having its jobs listed: those lists will answer the poll, and
+        more (GroupListed), so it is marked to wait for them."""
+        keys = []
+        for n in self.group_nodes():
+            data = n.data
+            if data is None or not (n.is_expanded or "active_at" not in data.extra):
+                continue
+            channels = [c.data for c in n.children if c.data and c.data.kind == "channel"]
+            if (
+                channels
+                and not self.statuses
+                and all(c.extra.get("jobs_loading") for c in channels)
+            ):
+                data.extra["listed_by_channels"] = True
+                continue
+            keys.append((data.region, data.name))
+        return keys
 
     def active_jobs(self) -> list[tuple[str, HarvestJob]]:
         """Every queued and in-progress job known in the loaded channel groups."""
