@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -34,6 +35,27 @@ from harvest_tui.worker.client import ServiceWorker  # noqa: E402
 def sandbox() -> Iterator[Sandbox]:
     with Sandbox(seed=7, clock=FrozenClock(DEMO_NOW)) as sb:
         yield sb
+
+
+@pytest.fixture
+def snap_compare(snap_compare: Any) -> Any:
+    """pytest-textual-snapshot's, with every text input's cursor held still before the
+    picture: a blink phase (every 0.5 s) would make it depend on how long the steps
+    before it took, as it did on a loaded machine."""
+    from textual.widgets import Input
+
+    def compare(app: Any, *args: Any, run_before: Any = None, **kwargs: Any) -> bool:
+        async def before(pilot: Any) -> None:
+            if run_before is not None:
+                await run_before(pilot)
+            for screen in pilot.app.screen_stack:
+                for box in screen.query(Input):
+                    box.cursor_blink = False  # hidden, and no more blinking
+            await pilot.pause()
+
+        return bool(snap_compare(app, *args, run_before=before, **kwargs))
+
+    return compare
 
 
 @pytest.fixture

@@ -38,8 +38,6 @@ async def open_form(pilot: Any) -> JobForm:
     active = replace(form.target.active, endpoint_url="http://127.0.0.1:8080")
     form.target = replace(form.target, active=active)
     form.check()
-    for box in form.query(Input):
-        box.cursor_blink = False  # a blink phase would make the picture depend on timing
     await settle(pilot)
     return form
 
