@@ -173,6 +173,36 @@ class TestFreshCounts:
             await wait_for(pilot, lambda: len(group_polls()) >= 2)
             assert {p["Status"] for p in group_polls()} == {"QUEUED", "IN_PROGRESS"}
 
+    async def test_a_filtered_list_answered_after_the_filter_went_never_counts(
+        self, sandbox: Sandbox
+    ) -> None:
+        """The filter set and cleared while the lists are held: the COMPLETED-only lists
+        and the full ones then arrive in any order. The ones read without a filter stand,
+        on the rows and as the group's poll (its active jobs are not taken for gone)."""
+        from harvest_tui.models import JobStatus
+
+        app = make_app(sandbox, settings=POLLING)
+        async with app.run_test(size=(160, 50)) as pilot:
+            group = await open_path(pilot, "events-popup")
+            tree = explorer(app).resource_tree
+            for channel in group.children:
+                channel.expand()
+            await settle(pilot)
+            truth = truth_counts(sandbox, "events-popup")
+            meter = f"active {truth['QUEUED'] + truth['IN_PROGRESS']}/10"
+            await wait_for(pilot, lambda: meter in label(group))
+            sandbox.faults.hold()
+            try:
+                tree.set_status_filter((JobStatus.COMPLETED,))
+                await pilot.pause(0.1)
+                tree.set_status_filter(None)
+                await pilot.pause(1.0)  # ticks: the group waits for its channels' lists
+            finally:
+                sandbox.faults.release()
+            await settle(pilot)
+            assert glyphs(truth) in label(group) and meter in label(group)
+            assert not tree.departed  # no active job taken for finished or gone
+
     async def test_a_count_not_listed_lately_says_how_old_it_is(self, sandbox: Sandbox) -> None:
         app = make_app(sandbox, settings=STILL_POLLING)  # polls only when asked
         async with app.run_test(size=(160, 50)) as pilot:

@@ -119,6 +119,36 @@ class TestWarmStart:
             assert tree.cursor_node.data.name == PATH[-1]  # kept through the refresh
             assert not dimmed(tree.cursor_node)
 
+    async def test_a_refresh_whose_answers_are_all_in_at_the_start_completes(
+        self, sandbox: Sandbox, tmp_path: Path
+    ) -> None:
+        """As `harvest-tui` runs it: the refresh's lists are asked for before Textual starts
+        and can all be answered by the first frame, each level then filled as it opens."""
+        from pilotkit import FAST_RETRY, shared_worker
+
+        from harvest_tui.backend import ListChannelGroups
+        from harvest_tui.service import connections_for
+
+        path = await cache_a_session(sandbox, tmp_path, *PATH)
+        age_file(path, hours=3)
+        cache = ViewCache(tmp_path)
+        view = cache.preload(KEY)
+        assert view is not None
+        (connection,) = connections_for(
+            sandbox_profile(sandbox), sandbox_url=sandbox.endpoint_url, retry=FAST_RETRY
+        ).values()
+        worker = shared_worker()
+        requests = [ListChannelGroups(), *(r for _, r in refresh_requests(view))]
+        calls = [worker.prefetch(connection, r) for r in requests]
+        assert all(worker.answered(call, timeout=10) for call in calls)
+        app = make_app(sandbox, view_cache=cache, settings=STILL)
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = explorer(app)
+            await wait_for(pilot, lambda: screen.header.cache_note == "")  # refreshed
+            assert screen.resource_tree.warm is None and cached_nodes(app) == []
+        # Saved again as fresh, not with the cached view's age.
+        assert json.loads(path.read_text())["saved_at"] == DEMO_NOW.isoformat()
+
     async def test_the_refresh_asks_for_every_open_list_at_once(
         self, sandbox: Sandbox, tmp_path: Path
     ) -> None:

@@ -175,7 +175,11 @@ class HarvestApp(App[int]):
 
     def on_mount(self) -> None:
         bench.install(self)
-        if not self.is_headless:
+        if (
+            not self.is_headless
+            and not self.is_web
+            and signal.getsignal(signal.SIGHUP) is signal.SIG_DFL  # not under nohup
+        ):
             # A dropped SSH session hangs the terminal up: the process gets SIGHUP.
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hung_up)

@@ -234,6 +234,8 @@ class GroupWatcher(Widget):
     def listed_elsewhere(self, key: GroupKey, jobs: list[HarvestJob]) -> None:
         """Every job of group `key` has just been listed by others (the tree, channel by
         channel): handled as this poll's answer, so the next poll waits an interval."""
+        if key in self.backoff.in_flight:
+            return  # a poll is out: its answer will do
         active = [job for job in jobs if job.status in ACTIVE]
         self.post_message(self._Answered(key, active, self.clock()))
 

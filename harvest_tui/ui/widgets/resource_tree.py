@@ -196,6 +196,8 @@ class ResourceTree(RowTree):
         channel_node: TreeNode[NodeData]
         jobs: list[HarvestJob]
         error: ServiceError | None = None
+        load: object = None  # which read of the list (load_channel_jobs); None: not one
+        statuses: tuple[JobStatus, ...] | None = None  # the status filter it was read with
         bubble: ClassVar[bool] = False
 
     def __init__(
@@ -271,7 +273,16 @@ class ResourceTree(RowTree):
             number_lines(self)  # its line now: its detail is in the same frame
             self.move_cursor(cursor)
         if self.first_frame_shown:  # else once the first frame is on screen
-            self.warm.start(self)
+            self._refresh_warm()
+
+    def _refresh_warm(self) -> None:
+        """Read the warm start's lists again (ViewRefreshed once every one is in)."""
+        warm = self.warm
+        assert warm is not None
+        warm.start(self)
+        if self.warm is warm and not warm.pending:  # every answer was in already
+            self.warm = None
+            self.post_message(self.ViewRefreshed())
 
     def _arrived(self, node: TreeNode[NodeData], what: str) -> None:
         """A list of the warm start's refresh is in (or failed)."""
@@ -303,7 +314,7 @@ class ResourceTree(RowTree):
         beats it, as the prefetched channel groups often do, would hold it back)."""
         self.first_frame_shown = True
         if self.warm is not None:  # the cached view is on screen: now refresh it
-            self.warm.start(self)
+            self._refresh_warm()
         waiting, self._before_first_frame = self._before_first_frame, []
         for message in waiting:
             self.post_message(message)
@@ -408,20 +419,24 @@ class ResourceTree(RowTree):
         backend = self.backend_of(data) if data is not None else None
         if backend is None or not isinstance(resource, Channel):
             return
+        # This read, until its answer is in: an answer to an earlier read (a status filter
+        # since changed, an `r`) arriving after it is not used.
+        load = object()
         if data is not None:
-            data.extra["jobs_loading"] = True
+            data.extra["jobs_loading"] = load
         prefetched = self._prefetched(node, JOBS)
         jobs: Callable[[], list[HarvestJob]]
         if prefetched is not None:
             jobs = partial(_jobs_in, prefetched)
         else:
             jobs = self.jobs_call(backend, resource.group_name, resource.name)
+        read = partial(self._message_for_channel_jobs, node, jobs, load, self.statuses)
         if answered(jobs):  # a deep link's prefetched list: no thread, no frame between
             self.workers.cancel_group(self, f"channel-jobs-{node.id}")
-            self._handle_now(self._message_for_channel_jobs(node, jobs))
+            self._handle_now(read())
             return
         self.run_worker(
-            partial(self._wait_for_channel_jobs, node, jobs),
+            partial(self._wait_for_channel_jobs, read),
             name="channel-jobs",
             group=f"channel-jobs-{node.id}",
             thread=True,
@@ -447,19 +462,21 @@ class ResourceTree(RowTree):
             self.post_message(message)
 
     def _message_for_channel_jobs(
-        self, node: TreeNode[NodeData], finish: Callable[[], list[HarvestJob]]
+        self,
+        node: TreeNode[NodeData],
+        finish: Callable[[], list[HarvestJob]],
+        load: object,
+        statuses: tuple[JobStatus, ...] | None,
     ) -> _ChannelJobs:
         """Wait for one ListHarvestJobs page chain for the whole channel."""
         try:
-            return self._ChannelJobs(node, finish())
+            return self._ChannelJobs(node, finish(), load=load, statuses=statuses)
         except ServiceError as error:
-            return self._ChannelJobs(node, [], error)
+            return self._ChannelJobs(node, [], error, load=load, statuses=statuses)
 
-    def _wait_for_channel_jobs(
-        self, node: TreeNode[NodeData], finish: Callable[[], list[HarvestJob]]
-    ) -> None:
+    def _wait_for_channel_jobs(self, read: Callable[[], _ChannelJobs]) -> None:
         """In a thread worker: the channel's jobs, posted back to the tree."""
-        self.post_message(self._message_for_channel_jobs(node, finish))
+        self.post_message(read())
 
     def _on_resource_tree__children_loaded(self, message: _ChildrenLoaded) -> None:
         if self._held(message):
@@ -525,8 +542,13 @@ class ResourceTree(RowTree):
         node = message.channel_node
         if not self.contains(node) or node.data is None:
             return
+        extra = node.data.extra
+        if message.load is not None:
+            if extra.get("jobs_loading") is not message.load:
+                return  # an earlier read's answer: a later one is on its way, or in
+            del extra["jobs_loading"]
+        extra["jobs_statuses"] = message.statuses
         self._arrived(node, "jobs")
-        node.data.extra.pop("jobs_loading", None)
         if message.error is not None:
             node.data.extra["jobs_error"] = message.error
         else:
@@ -553,11 +575,14 @@ class ResourceTree(RowTree):
         if data is None or not data.extra.get("listed_by_channels"):
             return
         channels = [c.data for c in group.children if c.data and c.data.kind == "channel"]
-        if any(c.extra.get("jobs_loading") for c in channels):
+        if any(c.extra.get("jobs_loading") is not None for c in channels):
             return
         del data.extra["listed_by_channels"]
-        if any("jobs_error" in c.extra or "jobs" not in c.extra for c in channels):
-            return  # not all of it: the poll goes out
+        if self.statuses is not None or any(
+            "jobs_error" in c.extra or "jobs" not in c.extra or c.extra.get("jobs_statuses")
+            for c in channels
+        ):
+            return  # not all of the group's jobs: the poll goes out
         jobs = [j for c in channels for js in _jobs_by_endpoint(c).values() for j in js]
         self.post_message(self.GroupListed(data.region, data.name, jobs))
 
@@ -1007,13 +1032,11 @@ class ResourceTree(RowTree):
             if data is None or not (n.is_expanded or "active_at" not in data.extra):
                 continue
             channels = [c.data for c in n.children if c.data and c.data.kind == "channel"]
-            if (
-                channels
-                and not self.statuses
-                and all(c.extra.get("jobs_loading") for c in channels)
-            ):
+            loading = [c.extra.get("jobs_loading") is not None for c in channels]
+            if channels and self.statuses is None and all(loading):
                 data.extra["listed_by_channels"] = True
                 continue
+            data.extra.pop("listed_by_channels", None)
             keys.append((data.region, data.name))
         return keys
 

@@ -57,15 +57,22 @@ class WarmStart:
 
     def start(self, tree: ResourceTree) -> None:
         """Ask for every restored, expanded node's list (a channel's: its endpoints and its
-        job list), all at once."""
+        job list), all at once. Each is awaited from before it is asked for: a list whose
+        prefetched answer is in is handled inside `load_children`."""
         nodes, self.to_refresh = self.to_refresh, []
         for node in nodes:
-            assert node.data is not None
+            self.pending.add((node.id, "children"))
+            if node.data is not None and node.data.kind == "channel":
+                self.pending.add((node.id, "jobs"))
+        for node in nodes:
+            data = node.data
+            assert data is not None
             tree.load_children(node)
-            if node.data.loading:
-                self.pending.add((node.id, "children"))
-                if node.data.kind == "channel":
-                    self.pending.add((node.id, "jobs"))
+            # Not asked for (no backend, nothing to list), or answered already.
+            if not data.loading:
+                self.pending.discard((node.id, "children"))
+            if not data.extra.get("jobs_loading"):
+                self.pending.discard((node.id, "jobs"))
 
     def arrived(self, node: TreeNode[NodeData], what: str) -> bool:
         """Note an answer (or a failure); True when it was the last one awaited."""
