@@ -50,7 +50,7 @@ def snap_compare(snap_compare: Any) -> Any:
                 await run_before(pilot)
             for screen in pilot.app.screen_stack:
                 for box in screen.query(Input):
-                    box.cursor_blink = False  # hidden, and no more blinking
+                    box.cursor_blink = False  # shown steadily, no more blinking
             await pilot.pause()
 
         return bool(snap_compare(app, *args, run_before=before, **kwargs))
