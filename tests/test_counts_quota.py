@@ -3,6 +3,7 @@ driven by Pilot against the sandbox; the sandbox's request log proves the budget
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import replace
 from typing import Any
@@ -128,6 +129,7 @@ class TestFreshCounts:
         """Its channels' job lists answer what the poll asks, and more: the poll waits for
         them, takes them as its answer, and the next one goes out an interval later."""
         from harvest_tui.ui.watcher import GroupWatcher
+        from harvest_tui.ui.widgets.resource_tree import ResourceTree
 
         ticks: list[float] = []
         tick = GroupWatcher.tick
@@ -136,7 +138,16 @@ class TestFreshCounts:
             ticks.append(0)
             tick(watcher)
 
+        answers: list[int] = []  # each answer to a poll of the group: its active jobs
+        apply_active = ResourceTree.apply_active
+
+        def applied(tree: ResourceTree, region: str, group: str, jobs: Any, at: Any) -> None:
+            if group == "events-popup":
+                answers.append(len(jobs))
+            apply_active(tree, region, group, jobs, at)
+
         monkeypatch.setattr(GroupWatcher, "tick", counted)
+        monkeypatch.setattr(ResourceTree, "apply_active", applied)
         group_polls = lambda: [  # noqa: E731
             p
             for op, p in sandbox.requests
@@ -144,11 +155,16 @@ class TestFreshCounts:
             and p == {**p, "ChannelGroupName": "events-popup"}
             and "ChannelName" not in p
         ]
-        app = make_app(sandbox, settings=POLLING)
+        key = ("us-east-1", "events-popup")
+        app = make_app(sandbox, settings=STILL_POLLING)  # a poll only when asked for
         async with app.run_test(size=(160, 50)) as pilot:
             group = await open_path(pilot, "events-popup")
             watcher = explorer(app).group_watcher
-            listed_at = group.data.extra.get("active_at")
+            watcher.poll_soon(*key)
+            await wait_for(
+                pilot, lambda: len(answers) == 1 and key not in watcher.backoff.in_flight
+            )
+            active = answers[0]
             sandbox.faults.hold()  # the channels' lists stay in flight
             try:
                 for channel in group.children:
@@ -157,21 +173,19 @@ class TestFreshCounts:
                     "ChannelName" in p for op, p in sandbox.requests if op == "ListHarvestJobs"
                 ) == 2)  # fmt: skip
                 sandbox.reset_requests()
-                # The group is due (its interval is 0.2 s); ticks come and go.
+                watcher.poll_soon(*key)  # due now; ticks come and go
                 seen = len(ticks)
                 await wait_for(pilot, lambda: len(ticks) >= seen + 4)
                 assert group_polls() == []
             finally:
                 sandbox.faults.release()
-            # The lists' answer, as a poll's: the group's active jobs, listed anew.
-            await wait_for(pilot, lambda: group.data.extra.get("active_at") != listed_at)
+            # The lists' answer, as a poll's: the group's active jobs.
+            await wait_for(pilot, lambda: len(answers) == 2)
+            assert answers[1] == active
             assert group_polls() == []
-            assert f"active {active_truth(sandbox, 'events-popup')}/10" in label(group)
-            sandbox.reset_requests()  # active_truth's own list
-            polls = watcher.polls
-            await wait_for(pilot, lambda: watcher.polls > polls)  # then polls again
-            await wait_for(pilot, lambda: len(group_polls()) >= 2)
-            assert {p["Status"] for p in group_polls()} == {"QUEUED", "IN_PROGRESS"}
+            # The next poll an interval (here an hour) later, as after any poll.
+            due, interval = watcher.backoff.schedule[key]
+            assert due - time.monotonic() > interval - 60
 
     async def test_a_filtered_list_answered_after_the_filter_went_never_counts(
         self, sandbox: Sandbox
