@@ -233,9 +233,10 @@ class TestPolling:
             sandbox.clock.advance(hours=6)
             await wait_for(pilot, lambda: job_node.data.resource.finished, timeout=10)
             assert str(job_node.data.resource.status) == "COMPLETED"
+            # The toast comes as a message of its own (App.notify posts it): wait for it.
+            announced = "cup-final-full-match finished: COMPLETED"
+            await wait_for(pilot, lambda: any(announced in n.message for n in app._notifications))
             assert app.bells_rung == 1
-            notes = [n.message for n in app._notifications]
-            assert any("cup-final-full-match finished: COMPLETED" in m for m in notes)
             observed = app.explorer.history.of("us-east-1", job_node.data.resource.key)
             assert [o.status for o in observed] == ["IN_PROGRESS", "COMPLETED"]  # seen, then
             assert observed[-1].seen_at == sandbox.clock.now()
