@@ -94,10 +94,15 @@ def _jobs_in(finish: Callable[[], list[object]]) -> list[HarvestJob]:
     return [job for job in finish() if isinstance(job, HarvestJob)]
 
 
-def _jobs_by_endpoint(channel: NodeData) -> dict[str, list[HarvestJob]]:
-    """A channel's listed jobs, by endpoint name (empty before its list is in)."""
+def _listed(channel: NodeData) -> dict[str, list[HarvestJob]] | None:
+    """A channel's listed jobs, by endpoint name; None before its list is in."""
     jobs = channel.extra.get("jobs")
-    return jobs if isinstance(jobs, dict) else {}
+    return jobs if isinstance(jobs, dict) else None
+
+
+def _channels(group: TreeNode[NodeData]) -> list[NodeData]:
+    """The data of a group's channel rows (not its placeholder rows)."""
+    return [c.data for c in group.children if c.data and c.data.kind == "channel"]
 
 
 def resource_key(item: object) -> str:
@@ -422,8 +427,8 @@ class ResourceTree(RowTree):
         # This read, until its answer is in: an answer to an earlier read (a status filter
         # since changed, an `r`) arriving after it is not used.
         load = object()
-        if data is not None:
-            data.extra["jobs_loading"] = load
+        assert data is not None  # a Channel resource has its data
+        data.extra["jobs_loading"] = load
         prefetched = self._prefetched(node, JOBS)
         jobs: Callable[[], list[HarvestJob]]
         if prefetched is not None:
@@ -574,25 +579,25 @@ class ResourceTree(RowTree):
         data = group.data
         if data is None or not data.extra.get("listed_by_channels"):
             return
-        channels = [c.data for c in group.children if c.data and c.data.kind == "channel"]
+        channels = _channels(group)
         if any(c.extra.get("jobs_loading") is not None for c in channels):
             return
         del data.extra["listed_by_channels"]
         if self.statuses is not None or any(
-            "jobs_error" in c.extra or "jobs" not in c.extra or c.extra.get("jobs_statuses")
+            "jobs_error" in c.extra or _listed(c) is None or c.extra.get("jobs_statuses")
             for c in channels
         ):
             return  # not all of the group's jobs: the poll goes out
-        jobs = [j for c in channels for js in _jobs_by_endpoint(c).values() for j in js]
+        jobs = [j for c in channels for js in (_listed(c) or {}).values() for j in js]
         self.post_message(self.GroupListed(data.region, data.name, jobs))
 
     def fill_endpoints_from_cache(self, channel_node: TreeNode[NodeData]) -> None:
         assert channel_node.data is not None
-        by_endpoint = channel_node.data.extra.get("jobs")
+        by_endpoint = _listed(channel_node.data)
         error = channel_node.data.extra.get("jobs_error")
         for child in self.endpoint_nodes(channel_node):
             assert child.data is not None
-            if isinstance(by_endpoint, dict) and error is None:
+            if by_endpoint is not None and error is None:
                 jobs = by_endpoint.get(child.data.name, [])
                 child.data.counts = JobCounts.of(jobs)
                 child.data.stale = None
@@ -610,8 +615,8 @@ class ResourceTree(RowTree):
         """Expanding an endpoint uses its channel's job list: no request of its own."""
         channel_node = node.parent
         assert node.data is not None and channel_node is not None and channel_node.data
-        by_endpoint = channel_node.data.extra.get("jobs")
-        if isinstance(by_endpoint, dict) and "jobs_error" not in channel_node.data.extra:
+        by_endpoint = _listed(channel_node.data)
+        if by_endpoint is not None and "jobs_error" not in channel_node.data.extra:
             self.populate(node, list(by_endpoint.get(node.data.name, [])))
         elif "jobs_error" in channel_node.data.extra:
             self.show_loading(node)
@@ -1031,7 +1036,7 @@ class ResourceTree(RowTree):
             data = n.data
             if data is None or not (n.is_expanded or "active_at" not in data.extra):
                 continue
-            channels = [c.data for c in n.children if c.data and c.data.kind == "channel"]
+            channels = _channels(n)
             loading = [c.extra.get("jobs_loading") is not None for c in channels]
             if channels and self.statuses is None and all(loading):
                 data.extra["listed_by_channels"] = True
@@ -1087,9 +1092,9 @@ class ResourceTree(RowTree):
         self.note_active(group_node, [job])
         channel_node = self.child_named(group_node, job.channel_name)
         endpoint_node = self.child_named(channel_node, job.endpoint_name) if channel_node else None
-        listed = channel_node.data.extra.get("jobs") if channel_node and channel_node.data else None
+        listed = _listed(channel_node.data) if channel_node and channel_node.data else None
         jobs: list[HarvestJob] | None = None
-        if isinstance(listed, dict):
+        if listed is not None:
             jobs = listed.setdefault(job.endpoint_name, [])
             job = self._keep_in_list(jobs, job)
         if endpoint_node is not None and endpoint_node.data is not None:
@@ -1129,8 +1134,8 @@ class ResourceTree(RowTree):
         """A channel's counts from its job list, then its group's."""
         data = channel_node.data
         assert data is not None
-        listed = data.extra.get("jobs")
-        if isinstance(listed, dict):
+        listed = _listed(data)
+        if listed is not None:
             counts = JobCounts.of([job for jobs in listed.values() for job in jobs])
             self.set_summary(channel_node, Summary(counts=counts))
         if channel_node.parent is not None:
