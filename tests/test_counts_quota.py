@@ -205,12 +205,22 @@ class TestFreshCounts:
             truth = truth_counts(sandbox, "events-popup")
             meter = f"active {truth['QUEUED'] + truth['IN_PROGRESS']}/10"
             await wait_for(pilot, lambda: meter in label(group))
+
+            def channel_lists(status: str | None) -> int:
+                return sum(
+                    op == "ListHarvestJobs" and "ChannelName" in p and p.get("Status") == status
+                    for op, p in sandbox.requests
+                )
+
+            sandbox.reset_requests()
             sandbox.faults.hold()
             try:
                 tree.set_status_filter((JobStatus.COMPLETED,))
-                await pilot.pause(0.1)
+                await wait_for(pilot, lambda: channel_lists("COMPLETED") == 2)
                 tree.set_status_filter(None)
-                await pilot.pause(1.0)  # ticks: the group waits for its channels' lists
+                await wait_for(pilot, lambda: channel_lists(None) == 2)
+                # The group waits for its channels' lists (a tick marks it).
+                await wait_for(pilot, lambda: group.data.extra.get("listed_by_channels"))
             finally:
                 sandbox.faults.release()
             await settle(pilot)
@@ -224,7 +234,7 @@ class TestFreshCounts:
             group = channel.parent
             explorer(app).group_watcher.poll_soon("us-east-1", GROUP)
             await wait_for(pilot, lambda: "active" in label(group))
-            await pilot.pause(0.1)
+            await settle(pilot)
             assert "ago" not in label(group)
             # Twice the longest poll interval (2 x 3600 s) later, with no list since:
             sandbox.clock.advance(hours=3)
