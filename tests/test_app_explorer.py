@@ -628,21 +628,56 @@ class TestThroughTheServiceWorker:
 
 
 class TestFooter:
-    async def test_rebuilt_only_when_its_keys_change(self, sandbox: Sandbox) -> None:
+    async def test_repainted_only_when_its_keys_change(self, sandbox: Sandbox) -> None:
         from harvest_tui.ui.widgets.app_footer import AppFooter
 
         app = make_app(sandbox)
         async with app.run_test(size=(160, 40)) as pilot:
             await settle(pilot)
             footer = app.query_one(AppFooter)
-            before = list(footer.children)
+            before = footer.keys
             assert "Quit" in {k.description for k in before}
+            assert footer.palette is not None and footer.palette.display == "^p"
             for _ in range(3):  # what focus changes and app focus do: nothing to show anew
                 app.screen.refresh_bindings()
                 await pilot.pause()
-            assert list(footer.children) == before
+            assert footer.keys is before  # the same keys: not even repainted
             app.set_keymap({"copy_arn": "ctrl+k"})
             await pilot.pause()
             await pilot.pause()
-            keys = {k.key_display for k in footer.children}
-            assert "^k" in keys and list(footer.children) != before
+            assert "^k" in {k.display for k in footer.keys} and footer.keys != before
+
+    async def test_a_click_presses_its_key_and_a_dimmed_key_rings(self, sandbox: Sandbox) -> None:
+        from harvest_tui.ui.screens.help_screen import HelpScreen
+        from harvest_tui.ui.widgets.app_footer import AppFooter
+
+        app = make_app(sandbox)
+        rung: list[bool] = []
+        app.bell = lambda: rung.append(True)  # type: ignore[method-assign]
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            footer = app.query_one(AppFooter)
+
+            def x_of(action: str) -> int:
+                return next(start for start, _, key in footer._spans if key.action == action)
+
+            await pilot.hover(AppFooter, offset=(x_of("copy_etag") + 1, 0))
+            assert footer._hover is not None and footer._hover.action == "copy_etag"
+            await pilot.click(AppFooter, offset=(x_of("copy_etag") + 1, 0))  # no job shown
+            assert rung == [True] and not app._notifications
+            await pilot.click(AppFooter, offset=(x_of("help") + 1, 0))
+            await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+
+    async def test_keys_that_do_not_fit_are_cut_before_the_palettes_key(
+        self, sandbox: Sandbox
+    ) -> None:
+        from harvest_tui.ui.widgets.app_footer import AppFooter
+
+        app = make_app(sandbox)
+        async with app.run_test(size=(40, 24)) as pilot:
+            await settle(pilot)
+            footer = app.query_one(AppFooter)
+            text = footer.render_line(0).text
+            assert len(text) == 40 and text.endswith("▏^p palette ")
+            assert text.startswith(" r Refresh ")
+            assert footer.key_at(39) is footer.palette

@@ -1,10 +1,12 @@
 """What makes a cursor move cheap must not change what it shows.
 
 The detail pane's fields are drawn by FieldGrid, not a Rich Table grid: the same cells.
-The footer dims and undims its keys in place as the cursor moves: the same keys.
+The footer is one widget: as the cursor moves it dims and undims keys, mounting nothing.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from pilotkit import explorer, make_app, open_path, settle
@@ -12,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from harvest_tui.models import HarvestJob
 from harvest_tui.sandbox import Sandbox
 from harvest_tui.ui.widgets.app_footer import AppFooter
 from harvest_tui.ui.widgets.detail_pane import BreakingText, FieldGrid
@@ -49,27 +52,76 @@ def test_field_grid_draws_what_a_rich_table_grid_drew(width: int) -> None:
     assert cells(FieldGrid(ROWS), width) == cells(grid, width)
 
 
-async def test_the_footer_dims_a_jobs_keys_in_place_as_the_cursor_moves(
+async def test_the_footer_dims_a_jobs_keys_as_the_cursor_moves_and_mounts_nothing(
     sandbox: Sandbox,
 ) -> None:
+    """The footer is one widget that paints a line: moving between a job and other nodes
+    dims and undims the job's keys, and never mounts a widget (Footer mounted a dozen,
+    and laid out the screen, each time)."""
     app = make_app(sandbox)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         footer = app.query_one(AppFooter)
 
-        def etag_dimmed() -> bool:
-            (key,) = [k for k in footer.children if getattr(k, "action", "") == "copy_etag"]
-            return key.has_class("-disabled")
+        def etag_enabled() -> bool:
+            (key,) = [k for k in footer.keys if k.action == "copy_etag"]
+            return key.enabled
+
+        def etag_drawn_dim() -> bool:
+            line = footer.render_line(0)
+            start, end, _ = next(s for s in footer._spans if s[2].action == "copy_etag")
+            return all(seg.style is not None and seg.style.dim for seg in line.crop(start, end))
 
         await open_path(pilot, "live-sports", "football-main", "cmaf-main")
         await settle(pilot)
-        assert etag_dimmed()
-        before = list(footer.children)
+        assert not etag_enabled() and etag_drawn_dim()
+        widgets = len(list(app.screen.walk_children()))
         await pilot.press("down")  # onto the endpoint's first job
         await settle(pilot)
-        assert explorer(app).detail.resource is not None
         assert type(explorer(app).detail.resource).__name__ == "HarvestJob"
-        assert not etag_dimmed() and list(footer.children) == before  # not rebuilt
+        assert etag_enabled() and not etag_drawn_dim()
         await pilot.press("up")
         await settle(pilot)
-        assert etag_dimmed() and list(footer.children) == before
+        assert not etag_enabled() and etag_drawn_dim()
+        assert len(list(app.screen.walk_children())) == widgets and not footer.children
+
+
+async def test_the_timeline_is_built_once_per_job_and_width(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual renders the timeline to learn its height, then to paint it: the layout of
+    one job at one width is worked out once, and anew for another job or width."""
+    import harvest_tui.timeline as timeline_module
+    from harvest_tui.ui.widgets.status_timeline import StatusTimeline
+
+    built: list[int] = []
+    real = timeline_module.build_timeline
+
+    def counting(*args: object, **kwargs: object) -> object:
+        built.append(args[3])  # type: ignore[arg-type]  # the width
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(timeline_module, "build_timeline", counting)
+    app = make_app(sandbox)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_path(pilot, "live-sports", "football-main", "cmaf-main")
+        await pilot.press("down")  # onto a job
+        await settle(pilot)
+        timeline = app.query_one(StatusTimeline)
+        job = explorer(app).detail.resource
+        assert isinstance(job, HarvestJob) and timeline.timeline is not None
+        width = timeline.timeline.width
+        built.clear()
+        await pilot.resize_terminal(100, 40)  # another width: built anew, once
+        await settle(pilot)
+        assert built and max(built) < width and len(set(built)) == len(built)
+        width = timeline.timeline.width
+        built.clear()
+        now = sandbox.clock.now()
+        timeline.show(job, [], now)  # what the detail pane shows: nothing to do
+        await pilot.pause()
+        assert built == []
+        timeline.show(job, [], now + timedelta(minutes=1))  # a minute later
+        await pilot.pause()
+        await pilot.pause()
+        assert built == [width]  # measured and painted from one layout

@@ -14,10 +14,8 @@ import pytest
 from pilotkit import make_app, open_path, settle, wait_for
 from soak import run_soak
 from textual.widget import Widget
-from textual.widgets._footer import FooterKey
 
 from harvest_tui.sandbox import Sandbox
-from harvest_tui.ui.widgets.app_footer import AppFooter
 
 
 @pytest.mark.soak
@@ -46,44 +44,6 @@ def test_a_name_cut_in_the_middle_is_matched_to_the_one_job_it_stands_for() -> N
     assert full_path("g/c/e/pan…28-0405", known) == "g/c/e/panel-20261128-0405"
     assert full_path("g/c/e/pan…0101", known) == "g/c/e/panel-20261129-0101"
     assert full_path("g/c/e/pan…", known) is None  # both fit: not compared
-
-
-async def test_walking_the_tree_lets_the_footers_old_keys_go(sandbox: Sandbox) -> None:
-    """What grew the soak's app by 70 MiB: each move between a job and another node
-    rebuilt the footer (the job keys dim), and every key it had built stayed alive, its
-    styles and rendered lines with it (Textualize/textual#6666). The keys now dim in place
-    (no rebuild at all); a rebuild, when the keys shown do change, still lets the old go."""
-    app = make_app(sandbox)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_path(pilot, "live-sports", "football-main", "cmaf-main")
-        footer = app.query_one(AppFooter)
-
-        def keys() -> list[FooterKey]:
-            return list(footer.query(FooterKey))
-
-        def etag_enabled() -> bool:
-            return any(k.action == "copy_etag" and not k.has_class("-disabled") for k in keys())
-
-        built: list[weakref.ref[FooterKey]] = []
-        rebuilds = 0
-        for step in range(20):
-            on_job = step % 2 == 0
-            await pilot.press("j" if on_job else "k")  # the endpoint's first job, and back
-            await wait_for(pilot, lambda: etag_enabled() == on_job)  # noqa: B023
-            rebuilds += not built or built[-1]() is not keys()[-1]
-            built += [weakref.ref(k) for k in keys()]
-        assert rebuilds == 1  # built once: moving dims and undims the keys in place
-        for n in range(6):  # keys that do change: the footer is rebuilt each time
-            app.set_keymap({"copy_arn": "ctrl+k"} if n % 2 == 0 else {})
-            await wait_for(pilot, lambda: built[-1]() is not keys()[-1])  # noqa: B023
-            built += [weakref.ref(k) for k in keys()]
-
-        def only_shown_alive() -> bool:  # once the last rebuild has let its old keys go
-            gc.collect()
-            alive = {id(k) for ref in built if (k := ref()) is not None}
-            return alive == {id(k) for k in keys()}
-
-        await wait_for(pilot, only_shown_alive)  # only the keys on screen are left
 
 
 async def test_the_copy_screen_lets_its_widgets_go_once_closed(sandbox: Sandbox) -> None:

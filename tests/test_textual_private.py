@@ -3,25 +3,17 @@ upgrade renames or changes one, these fail loudly instead of the app misbehaving
 
 from __future__ import annotations
 
-import gc
-import weakref
 from typing import Any
 
 from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.containers import Container
-from textual.reactive import reactive
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Tree
 
 from harvest_tui.ui.textual_private import (
     bound_line_cache,
     bounded_render_caches,
-    drop_closed_watchers,
-    let_removed_widgets_go,
     number_lines,
     one_invalidation,
     reorder_children,
-    set_footer_keys_enabled,
     trim_render_caches,
     wrap_display,
 )
@@ -91,67 +83,6 @@ async def test_one_invalidation_adds_nodes_that_the_tree_then_draws() -> None:
         assert [str(tree.get_node_at_line(i).label) for i in range(6)] == list("abcdef")
 
 
-class Holder(Container):
-    compact: reactive[bool] = reactive(False)
-
-    def compose(self) -> ComposeResult:
-        yield Bound().data_bind(compact=Holder.compact)
-
-
-class Bound(Static):
-    compact: reactive[bool] = reactive(False)
-
-
-class HolderApp(App[None]):
-    def compose(self) -> ComposeResult:
-        yield Holder()
-
-
-async def rebuild(pilot: Any, holder: Holder) -> None:
-    """As Footer does: the holder recomposes itself, binding a new child."""
-    old = weakref.ref(holder.children[0])
-    holder.call_later(holder.recompose)
-    while not holder.children or holder.children[0] is old():
-        await pilot.pause()
-
-
-async def test_drop_closed_watchers_lets_a_removed_bound_child_go() -> None:
-    app = HolderApp()
-    async with app.run_test() as pilot:
-        holder = app.query_one(Holder)
-        await rebuild(pilot, holder)
-        gone = weakref.ref(holder.children[0])
-        await rebuild(pilot, holder)  # removes that child
-        gc.collect()
-        # Textualize/textual#6666: the removed child is kept while `compact` stays put.
-        # If this fails, Textual lets it go by itself and AppFooter.recompose need not.
-        assert gone() is not None
-        drop_closed_watchers(holder)
-        gc.collect()
-        assert gone() is None
-        holder.compact = True  # the child on screen still follows the binding
-        await pilot.pause()
-        bound = holder.children[0]
-        assert isinstance(bound, Bound) and bound.compact is True
-
-
-async def test_let_removed_widgets_go_releases_their_styles_caches() -> None:
-    app = HolderApp()
-    async with app.run_test() as pilot:
-        holder = app.query_one(Holder)
-        await pilot.pause()
-        styles_cache = weakref.ref(holder.children[0]._styles_cache)
-        await rebuild(pilot, holder)  # removes that child
-        drop_closed_watchers(holder)
-        gc.collect()
-        # StylesCache.get_inner_outer, an lru_cache on a method, keeps the instance.
-        # If this fails, Textual no longer does and the cache need not be cleared.
-        assert styles_cache() is not None
-        let_removed_widgets_go(holder)
-        gc.collect()
-        assert styles_cache() is None
-
-
 async def test_number_lines_lets_move_cursor_reach_a_node_just_added() -> None:
     app = TreeApp()
     async with app.run_test() as pilot:
@@ -175,27 +106,6 @@ async def test_bound_line_cache_keeps_at_most_that_many_lines() -> None:
         for _ in range(10):  # each move draws lines under new cache keys
             await pilot.press("down")
         assert 0 < len(tree._line_cache) <= 4
-
-
-class FooterApp(App[None]):
-    BINDINGS = [Binding("x", "bell", "Ring"), Binding("y", "quit", "Quit")]
-
-    def compose(self) -> ComposeResult:
-        yield Footer()
-
-
-async def test_set_footer_keys_enabled_dims_a_key_and_makes_its_click_ring() -> None:
-    app = FooterApp()
-    async with app.run_test() as pilot:
-        await pilot.pause()
-        footer = app.query_one(Footer)
-        keys = {key.key: key for key in footer.children}  # FooterKey, by binding key
-        assert set(keys) >= {"x", "y"} and not keys["x"].has_class("-disabled")
-        set_footer_keys_enabled(footer, {"x": False})
-        assert keys["x"].has_class("-disabled") and keys["x"]._disabled  # type: ignore[attr-defined]
-        assert not keys["y"].has_class("-disabled")
-        set_footer_keys_enabled(footer, {"x": True})
-        assert not keys["x"].has_class("-disabled") and not keys["x"]._disabled  # type: ignore[attr-defined]
 
 
 async def test_trim_render_caches_empties_textual_and_rich_caches_and_frames_are_the_same() -> None:

@@ -11,11 +11,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from textual._styles_cache import StylesCache
 from textual.app import App
-from textual.dom import DOMNode
-from textual.widgets import Footer, Tree
-from textual.widgets._footer import FooterKey
+from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 
@@ -46,29 +43,6 @@ def wrap_display(app: App[Any], wrapper: Wrapper) -> None:
     app._display = wrapper(app._display)  # type: ignore[method-assign]
 
 
-def let_removed_widgets_go(obj: DOMNode) -> None:
-    """Release what Textual still holds of widgets removed from the DOM: the watchers
-    on `obj` (drop_closed_watchers) and every widget's styles cache in
-    StylesCache.get_inner_outer, an lru_cache(1024) on a method, so keyed by the
-    instance: it kept the last 1,024 removed widgets' rendered lines (about 7 MiB once
-    the tree had been walked a few minutes). Clearing it costs two Styles per widget."""
-    drop_closed_watchers(obj)
-    StylesCache.get_inner_outer.cache_clear()
-
-
-def drop_closed_watchers(obj: DOMNode) -> None:
-    """Forget the watchers on `obj` whose watching node has been removed.
-
-    Textual keeps `watch`/`data_bind` watchers on the watched object and prunes them only
-    when the watched reactive changes (Textualize/textual#6666). Footer binds every
-    FooterKey it composes to its own `compact`, which never changes: each recompose left
-    the old keys, their styles and rendered lines, alive for as long as the footer.
-    """
-    watchers: dict[str, list[tuple[Any, Any]]] = getattr(obj, "__watchers", {})
-    for entries in watchers.values():
-        entries[:] = [(node, callback) for node, callback in entries if not node._closing]
-
-
 def number_lines(tree: Tree[Any]) -> None:
     """Number `tree`'s lines now, as Tree does when next idle: a node just added then has
     its line, and `move_cursor` can go to it at once instead of after a frame."""
@@ -82,16 +56,6 @@ def bound_line_cache(tree: Tree[Any], lines: int) -> None:
     from textual.cache import LRUCache
 
     tree._line_cache = LRUCache(lines)
-
-
-def set_footer_keys_enabled(footer: Footer, enabled: dict[str, bool]) -> None:
-    """Dim (or undim) the keys `footer` shows, by binding key, in place: as its compose
-    would make them (the `-disabled` class, and `_disabled`, which makes a click ring
-    the bell rather than press the key)."""
-    for key in footer.query(FooterKey):
-        if key.key in enabled:
-            key._disabled = not enabled[key.key]
-            key.set_class(not enabled[key.key], "-disabled")
 
 
 def bounded_render_caches() -> list[Any]:

@@ -1,65 +1,193 @@
-"""AppFooter: Textual's Footer, recomposed only when the keys it shows change.
+"""AppFooter: the screen's keys on one line, drawn by one widget.
 
-Footer rebuilds itself (a widget per key, each styled anew) whenever the screen says
-its bindings may have changed: focus moved, the terminal gained focus, a screen came
-or went. At start-up that is three times within 60 ms, just as the first data
-arrives, and most of the time nothing it shows has changed.
+It looks as Textual's Footer does (each key bold in the key colour, its description
+after it, the command palette's key on the right), but it is one widget that paints a
+line, not a container that mounts a widget per key:
 
-When only whether a key is enabled changed (a job's keys, as the cursor moves between
-jobs and other resources), the keys it shows are dimmed or undimmed where they are:
-a rebuild mounts and styles a dozen widgets, and cost a cursor move a tenth of its CPU.
+- Footer rebuilds itself (a dozen widgets, each styled anew) whenever the screen says
+  its bindings may have changed: focus moved, the terminal gained focus, a screen came
+  or went, a job's keys dimmed as the cursor moved. Each rebuild lays out the screen.
+  Here a change of keys is a repaint of one line, and an unchanged set is nothing.
+- Every frame that lays out the screen arranged those widgets too: a cursor walk spent
+  about a tenth of its CPU time on the footer.
+- Each rebuild also left the old keys alive (Textualize/textual#6666).
 
-Each rebuild also left the old keys alive (Textual keeps them watching the footer's
-`compact`): recompose lets them go.
+A click on a key presses it (a dimmed key rings the bell, as Footer's does), and the key
+under the pointer is highlighted.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.strip import Strip
+from textual.widget import Widget
 
-from harvest_tui.ui.textual_private import let_removed_widgets_go, set_footer_keys_enabled
-
-
-def shown_keys(screen: Screen) -> tuple[tuple[str, str, bool], ...]:
-    """What a footer on `screen` would show: (key, description, enabled) per binding."""
-    return tuple(
-        (binding.key, binding.description, enabled)
-        for (_, binding, enabled, _) in screen.active_bindings.values()
-        if binding.show
-    )
+_SEPARATOR = "▏"  # before the palette's key, as Footer's border-left: vkey draws it
 
 
-def same_keys(a: tuple[tuple[str, str, bool], ...], b: tuple[tuple[str, str, bool], ...]) -> bool:
-    """The same keys with the same descriptions, enabled or not."""
-    return [k[:2] for k in a] == [k[:2] for k in b]
+@dataclass(frozen=True)
+class ShownKey:
+    """One key the footer shows."""
+
+    key: str  # the binding's key, what a click presses
+    display: str  # as the app shows it (^p for ctrl+p)
+    description: str
+    action: str
+    enabled: bool
 
 
-class AppFooter(Footer):
-    """A Footer that skips rebuilding itself for an unchanged set of keys."""
+def shown_keys(screen: Screen) -> tuple[tuple[ShownKey, ...], ShownKey | None]:
+    """What the footer shows on `screen`: its keys, in binding order, one per action (as
+    Footer shows them), and the command palette's key if the app has a palette."""
+    app = screen.app
+    active = screen.active_bindings
+    keys: dict[str, ShownKey] = {}
+    for _, binding, enabled, _ in active.values():
+        if binding.show and binding.action not in keys:
+            display = app.get_key_display(binding)
+            keys[binding.action] = ShownKey(
+                binding.key, display, binding.description, binding.action, enabled
+            )
+    palette = None
+    if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
+        _, binding, enabled, _ = active[app.COMMAND_PALETTE_BINDING]
+        display = app.get_key_display(binding)
+        palette = ShownKey(binding.key, display, binding.description, binding.action, enabled)
+    return tuple(keys.values()), palette
+
+
+class AppFooter(Widget):
+    """The active screen's keys, one line, docked at the bottom."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {
+        "app-footer--key",
+        "app-footer--description",
+        "app-footer--separator",
+        "app-footer--hover",
+    }
+    DEFAULT_CSS = """
+    AppFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        text-wrap: nowrap;
+        & > .app-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .app-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .app-footer--separator {
+            color: $foreground 20%;
+        }
+        & > .app-footer--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+    }
+    """
 
     def __init__(self) -> None:
         super().__init__()
-        self._composed_for: tuple[tuple[str, str, bool], ...] | None = None
+        self.keys: tuple[ShownKey, ...] = ()
+        self.palette: ShownKey | None = None
+        self._spans: list[tuple[int, int, ShownKey]] = []  # cells each key takes
+        self._hover: ShownKey | None = None
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self.bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen) -> None:
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
-            shown = shown_keys(screen)
-            if shown == self._composed_for:
-                return
-            before, self._composed_for = self._composed_for, shown
-            if before is not None and same_keys(before, shown) and self.children:
-                self._set_enabled(screen)
-                return
-        super().bindings_changed(screen)
+        """Repaint if the keys shown (or whether each is enabled) changed."""
+        if screen is not self.screen:
+            return
+        keys, palette = shown_keys(screen)
+        if (keys, palette) != (self.keys, self.palette):
+            self.keys, self.palette = keys, palette
+            self.refresh()
 
-    def _set_enabled(self, screen: Screen) -> None:
-        """Dim or undim the keys already shown, as Footer's compose would have made them."""
-        active = screen.active_bindings
-        set_footer_keys_enabled(self, {key: entry[2] for key, entry in active.items()})
+    def render_line(self, y: int) -> Strip:
+        """The keys, then the palette's key against the right edge. Drawn as segments of
+        their own styles (the blank between them is the footer's background only), as
+        Footer's widgets are drawn."""
+        width = self.size.width
+        if y != 0 or width <= 0:
+            return Strip.blank(width, self.rich_style)
+        key_style = self.get_component_rich_style("app-footer--key")
+        text_style = self.get_component_rich_style("app-footer--description")
+        hover = self.get_component_rich_style("app-footer--hover", partial=True)
+        blank = Style(bgcolor=self.rich_style.bgcolor)
+        tail: list[Segment] = []
+        if self.palette is not None:
+            key = self.palette
+            separator = self.get_component_rich_style("app-footer--separator")
+            tail = [
+                Segment(_SEPARATOR, separator),
+                Segment(key.display, key_style),
+                Segment(f" {key.description}", text_style),
+                Segment(" ", blank),  # Footer's padding
+            ]
+        room = max(width - Segment.get_line_length(tail), 0)
+        line: list[Segment] = []
+        self._spans = []
+        used = 0
+        for key in self.keys:
+            if used >= room:
+                break
+            extra = Style(dim=None if key.enabled else True) + (
+                hover if key == self._hover else Style()
+            )
+            shown = f" {key.display} "
+            line += [
+                Segment(shown, key_style + extra),
+                Segment(f"{key.description} ", text_style + extra),
+            ]
+            start, used = used, used + cell_len(shown) + cell_len(key.description) + 1
+            self._spans.append((start, min(used, room), key))
+        strip = Strip(line).crop_extend(0, room, blank)
+        if self.palette is not None and room + Segment.get_line_length(tail) <= width:
+            self._spans.append((room + 1, width, self.palette))
+            strip = Strip.join([strip, Strip(tail)])
+        return strip
 
-    async def recompose(self) -> None:
-        """As Footer's, then let the keys it removed go (Footer's own binding to them
-        would keep every key it ever composed alive: see let_removed_widgets_go)."""
-        await super().recompose()
-        let_removed_widgets_go(self)
+    def key_at(self, x: int) -> ShownKey | None:
+        """The key drawn at cell `x`, if any."""
+        for start, end, key in self._spans:
+            if start <= x < end:
+                return key
+        return None
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        key = self.key_at(event.x)
+        if key is None:
+            return
+        if key.enabled:
+            self.app.simulate_key(key.key)
+        else:
+            self.app.bell()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._set_hover(self.key_at(event.x))
+
+    def on_leave(self, event: events.Leave) -> None:
+        self._set_hover(None)
+
+    def _set_hover(self, key: ShownKey | None) -> None:
+        if key != self._hover:
+            self._hover = key
+            self.refresh()

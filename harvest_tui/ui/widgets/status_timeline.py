@@ -128,31 +128,34 @@ class _Shown:
 
 
 class _TimelineRenderable:
-    """Builds the timeline at the width Rich offers, when Rich renders it: once per width
-    (Textual renders it twice, once to learn its height)."""
+    """Builds the timeline at the width Rich offers, when Rich renders it: once per width.
+    Textual renders it to learn its height, then to paint it, and a layout may try the
+    width with and without the pane's scrollbar: each width's lines are kept."""
 
     def __init__(self, shown: _Shown, owner: StatusTimeline) -> None:
         self.shown = shown
         self.owner = owner
-        self._width = -1
-        self._segments: list[Segment] = []
+        self._drawn: dict[int, tuple[Timeline, list[Segment]]] = {}
 
-    def lines(self, width: int) -> Iterator[Text]:
-        s = self.shown
-        from harvest_tui.timeline import build_timeline  # not on the first frame's path
-
-        timeline = build_timeline(s.job, s.observations, s.now, max(width, 1), tz=s.tz)
-        self.owner.timeline = timeline
+    def lines(self, timeline: Timeline) -> Iterator[Text]:
         yield stages_text(timeline.stages)
         yield axis_text(timeline)
-        yield events_text(timeline, s.now, s.tz)
+        yield events_text(timeline, self.shown.now, self.shown.tz)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if options.max_width != self._width:
-            lines = self.lines(options.max_width)
-            self._segments = [seg for line in lines for seg in console.render(line, options)]
-            self._width = options.max_width
-        return self._segments
+        width = options.max_width
+        if width not in self._drawn:
+            from harvest_tui.timeline import build_timeline  # not on the first frame's path
+
+            s = self.shown
+            timeline = build_timeline(s.job, s.observations, s.now, max(width, 1), tz=s.tz)
+            lines = self.lines(timeline)
+            segments = [seg for line in lines for seg in console.render(line, options)]
+            if len(self._drawn) >= 4:  # a pane resized by hand: keep only the latest widths
+                del self._drawn[next(iter(self._drawn))]
+            self._drawn[width] = (timeline, segments)
+        self.owner.timeline, segments = self._drawn[width]
+        return segments
 
 
 class StatusTimeline(Widget):
@@ -174,6 +177,8 @@ class StatusTimeline(Widget):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._shown: _Shown | None = None
+        # Drawn once per job and width: Textual asks for it to measure, then to paint.
+        self._drawing: _TimelineRenderable | None = None
         # The layout last drawn, for tests and for callers that want the events.
         self.timeline: Timeline | None = None
 
@@ -185,7 +190,10 @@ class StatusTimeline(Widget):
         tz: tzinfo | None = UTC,
     ) -> None:
         """Draw `job`'s timeline as of `now`, with the status changes seen this session."""
-        self._shown = _Shown(job, tuple(observations), now, tz or UTC)
+        shown = _Shown(job, tuple(observations), now, tz or UTC)
+        if shown == self._shown:
+            return  # drawn already (a job's list entry, then its Get, often say the same)
+        self._shown = shown
         repaint(self)
 
     def clear(self) -> None:
@@ -200,4 +208,6 @@ class StatusTimeline(Widget):
         # Never a str: Textual would parse it as markup.
         if self._shown is None:
             return Text()
-        return _TimelineRenderable(self._shown, self)
+        if self._drawing is None or self._drawing.shown is not self._shown:
+            self._drawing = _TimelineRenderable(self._shown, self)
+        return self._drawing
