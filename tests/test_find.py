@@ -39,7 +39,7 @@ class TestNameFilter:
             await wait_for(pilot, lambda: results.cursor_node is not None)
             assert results.cursor_node.data.name == "cup-final-highlights"
             assert screen.detail.resource.name == "cup-final-highlights"
-            label = results.cursor_node.label
+            label = results.row_label(results.cursor_node)  # as its row draws it
             assert any("reverse" in str(span.style) for span in label.spans)
             # Enter goes to it in the tree; the filter is gone.
             await pilot.press("enter", "enter")

@@ -61,6 +61,7 @@ class FilterResults(RowTree):
         self.guide_depth = 3
         self.on_cursor = on_cursor
         self.sources: dict[int, TreeNode[NodeData]] = {}  # our node id -> the tree's node
+        self.needle = ""  # the filter's text, casefolded
 
     def watch_cursor_line(self, previous_line: int, line: int) -> None:
         super().watch_cursor_line(previous_line, line)
@@ -72,7 +73,7 @@ class FilterResults(RowTree):
         """Rebuild from `source_root`'s loaded nodes: those matching `text`, with ancestors."""
         self.clear()
         self.sources = {}
-        needle = text.casefold()
+        needle = self.needle = text.casefold()
         found = Matches(0, 0)
         with one_invalidation(self):
             self._copy(source_root, self.root, needle, found)
@@ -104,8 +105,8 @@ class FilterResults(RowTree):
             matched = needle in data.name.casefold()
             if not matched and data.kind == "job":
                 continue  # most of 10,000 jobs: never added, so never removed
-            label = self._label(child, needle if matched else "")
-            node = into.add(label, data, expand=True, allow_expand=data.kind != "job")
+            # The tree's own label: the match is highlighted only in rows drawn (row_label).
+            node = into.add(child.label, data, expand=True, allow_expand=data.kind != "job")
             self.sources[node.id] = child
             below = self._copy(child, node, needle, found)
             if matched:
@@ -119,15 +120,17 @@ class FilterResults(RowTree):
             any_kept = True
         return any_kept
 
-    @staticmethod
-    def _label(source: TreeNode[NodeData], needle: str) -> Text:
-        label = source.label.copy() if isinstance(source.label, Text) else Text(str(source.label))
-        if needle:
-            name = source.data.name if source.data is not None else ""
-            start = label.plain.casefold().find(name.casefold())
-            at = name.casefold().find(needle)
-            if start >= 0 and at >= 0:
-                label.stylize(MATCH_STYLE, start + at, start + at + len(needle))
+    def row_label(self, node: TreeNode[NodeData]) -> Text:
+        """The node's label, the filter's text in its name highlighted (for the rows on
+        screen only: thousands of matches are not each copied and styled)."""
+        label = super().row_label(node)
+        name = node.data.name.casefold() if node.data is not None else ""
+        at = name.find(self.needle) if self.needle else -1
+        start = label.plain.casefold().find(name) if at >= 0 else -1
+        if start < 0:
+            return label
+        label = label.copy()
+        label.stylize(MATCH_STYLE, start + at, start + at + len(self.needle))
         return label
 
     def _first_match(self, node: TreeNode[NodeData], needle: str) -> TreeNode[NodeData] | None:

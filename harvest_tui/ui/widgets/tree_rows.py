@@ -132,8 +132,12 @@ class RowTree(Tree[NodeData]):
             icon = cell_len(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE)
         return self.scrollable_content_region.width - depth * self.guide_depth - icon - 1
 
+    def row_label(self, node: TreeNode[NodeData]) -> Text:
+        """The label `node`'s row shows (drawn only for the rows on screen)."""
+        return node.label if isinstance(node.label, Text) else Text(str(node.label))
+
     def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
-        label = node.label if isinstance(node.label, Text) else Text(str(node.label))
+        label = self.row_label(node)
         column_at = node.data.column_at if node.data is not None else 0
         width = self.row_width(node)
         row = fit_row(label, column_at, width, MARK["cut"])
