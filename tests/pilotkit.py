@@ -10,6 +10,7 @@ import io
 import os
 import pty
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -261,6 +262,11 @@ __all__ = [
 ]
 
 
+def _default_signals() -> None:
+    for number in (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT):
+        signal.signal(number, signal.SIG_DFL)
+
+
 class PtyApp:
     """The real `harvest-tui` command in a pseudo-terminal (Textual's real driver), on
     the sandbox: what it writes is collected in `out`; keys are bytes written to it."""
@@ -291,7 +297,16 @@ class PtyApp:
         command += [sandbox.endpoint_url, "--region", "us-east-1"]
         command += [*(() if cache else ("--no-cache",)), *args]
         self.proc = subprocess.Popen(
-            command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+            command,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+            # As a terminal's shell starts it. Under `nohup pytest` (or in a background job)
+            # the app would inherit SIGHUP (and SIGINT, SIGQUIT) ignored, and rightly leave a
+            # hangup alone.
+            preexec_fn=_default_signals,
         )
         os.close(slave)
         self.out = bytearray()
