@@ -662,7 +662,9 @@ class TestFooter:
                 return next(start for start, _, key in footer._spans if key.action == action)
 
             await pilot.hover(AppFooter, offset=(x_of("copy_etag") + 1, 0))
-            assert footer._hover is not None and footer._hover.action == "copy_etag"
+            assert footer._hover == "copy_etag"
+            (etag,) = [k for k in footer.keys if k.action == "copy_etag"]
+            assert etag.tooltip and footer.tooltip == etag.tooltip  # the binding's own words
             await pilot.click(AppFooter, offset=(x_of("copy_etag") + 1, 0))  # no job shown
             assert rung == [True] and not app._notifications
             await pilot.click(AppFooter, offset=(x_of("help") + 1, 0))
@@ -681,3 +683,27 @@ class TestFooter:
             assert len(text) == 40 and text.endswith("▏^p palette ")
             assert text.startswith(" r Refresh ")
             assert footer.key_at(39) is footer.palette
+            await pilot.resize_terminal(10, 24)  # too narrow for the palette's key
+            await pilot.pause()
+            text = footer.render_line(0).text
+            assert text == " r Refresh" and footer.key_at(1) is not None
+
+    async def test_the_keys_stay_while_the_terminal_has_lost_focus(self, sandbox: Sandbox) -> None:
+        """Textual unfocuses the focused widget when the terminal loses focus: the footer
+        keeps the keys of what had focus (the filter's), as Footer did."""
+        from textual import events
+
+        from harvest_tui.ui.widgets.app_footer import AppFooter
+
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            footer = app.query_one(AppFooter)
+            await pilot.press("slash")
+            await settle(pilot)
+            filtering = footer.keys
+            assert "q" not in {k.display for k in filtering}  # q is text in the filter bar
+            app.post_message(events.AppBlur())
+            await pilot.pause()
+            await pilot.pause()
+            assert footer.keys == filtering

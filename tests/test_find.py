@@ -126,3 +126,21 @@ class TestTypingAhead:
             await settle(pilot)
             screen = explorer(app)
             assert screen.filter_bar is not None and screen.filter_bar.value == "a/b"
+
+
+def test_the_highlight_is_on_the_name_not_on_a_glyph_that_reads_the_same() -> None:
+    """Under --ascii a completed job's glyph is "v": the filter "v" on a job named "v"
+    highlights the name, after the glyph and its space."""
+    from types import SimpleNamespace
+
+    from rich.text import Text
+
+    from harvest_tui.ui.widgets.filter_results import FilterResults
+    from harvest_tui.ui.widgets.tree_nodes import NodeData
+
+    results = FilterResults()
+    results.needle = "v"
+    data = NodeData("job", "us-east-1", resource=SimpleNamespace(name="v"))  # type: ignore[arg-type]
+    node = results.root.add_leaf(Text("v v  11-01 17:25"), data)
+    (span,) = results.row_label(node).spans
+    assert (span.start, span.end) == (2, 3)

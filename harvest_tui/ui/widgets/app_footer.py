@@ -40,6 +40,7 @@ class ShownKey:
     description: str
     action: str
     enabled: bool
+    tooltip: str = ""  # shown while the pointer rests on the key, as Footer's
 
 
 def shown_keys(screen: Screen) -> tuple[tuple[ShownKey, ...], ShownKey | None]:
@@ -48,17 +49,20 @@ def shown_keys(screen: Screen) -> tuple[tuple[ShownKey, ...], ShownKey | None]:
     app = screen.app
     active = screen.active_bindings
     keys: dict[str, ShownKey] = {}
-    for _, binding, enabled, _ in active.values():
+    for _, binding, enabled, tooltip in active.values():
         if binding.show and binding.action not in keys:
             display = app.get_key_display(binding)
             keys[binding.action] = ShownKey(
-                binding.key, display, binding.description, binding.action, enabled
+                binding.key, display, binding.description, binding.action, enabled, tooltip
             )
     palette = None
     if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
         _, binding, enabled, _ = active[app.COMMAND_PALETTE_BINDING]
         display = app.get_key_display(binding)
-        palette = ShownKey(binding.key, display, binding.description, binding.action, enabled)
+        tooltip = binding.tooltip or binding.description
+        palette = ShownKey(
+            binding.key, display, binding.description, binding.action, enabled, tooltip
+        )
     return tuple(keys.values()), palette
 
 
@@ -103,7 +107,7 @@ class AppFooter(Widget):
         self.keys: tuple[ShownKey, ...] = ()
         self.palette: ShownKey | None = None
         self._spans: list[tuple[int, int, ShownKey]] = []  # cells each key takes
-        self._hover: ShownKey | None = None
+        self._hover = ""  # the action of the key under the pointer
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
@@ -113,8 +117,10 @@ class AppFooter(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen) -> None:
-        """Repaint if the keys shown (or whether each is enabled) changed."""
-        if screen is not self.screen:
+        """Repaint if the keys shown (or whether each is enabled) changed. Not while the
+        terminal has lost focus: Textual then unfocuses the focused widget, and the keys of
+        the screen without it would show until focus comes back (as Footer, it waits)."""
+        if screen is not self.screen or not screen.app.app_focus:
             return
         keys, palette = shown_keys(screen)
         if (keys, palette) != (self.keys, self.palette):
@@ -133,25 +139,26 @@ class AppFooter(Widget):
         hover = self.get_component_rich_style("app-footer--hover", partial=True)
         blank = Style(bgcolor=self.rich_style.bgcolor)
         tail: list[Segment] = []
-        if self.palette is not None:
-            key = self.palette
+        palette = self.palette
+        if palette is not None:
             separator = self.get_component_rich_style("app-footer--separator")
+            extra = self._extra(palette, hover)
             tail = [
                 Segment(_SEPARATOR, separator),
-                Segment(key.display, key_style),
-                Segment(f" {key.description}", text_style),
+                Segment(palette.display, key_style + extra),
+                Segment(f" {palette.description}", text_style + extra),
                 Segment(" ", blank),  # Footer's padding
             ]
-        room = max(width - Segment.get_line_length(tail), 0)
+            if Segment.get_line_length(tail) > width:  # too narrow: the other keys first
+                palette, tail = None, []
+        room = width - Segment.get_line_length(tail)
         line: list[Segment] = []
         self._spans = []
         used = 0
         for key in self.keys:
             if used >= room:
                 break
-            extra = Style(dim=None if key.enabled else True) + (
-                hover if key == self._hover else Style()
-            )
+            extra = self._extra(key, hover)
             shown = f" {key.display} "
             line += [
                 Segment(shown, key_style + extra),
@@ -160,10 +167,15 @@ class AppFooter(Widget):
             start, used = used, used + cell_len(shown) + cell_len(key.description) + 1
             self._spans.append((start, min(used, room), key))
         strip = Strip(line).crop_extend(0, room, blank)
-        if self.palette is not None and room + Segment.get_line_length(tail) <= width:
-            self._spans.append((room + 1, width, self.palette))
+        if palette is not None:
+            self._spans.append((room + 1, width, palette))
             strip = Strip.join([strip, Strip(tail)])
         return strip
+
+    def _extra(self, key: ShownKey, hover: Style) -> Style:
+        """Dimmed if the key does nothing now; highlighted under the pointer."""
+        style = Style(dim=True) if not key.enabled else Style()
+        return style + hover if key.action == self._hover else style
 
     def key_at(self, x: int) -> ShownKey | None:
         """The key drawn at cell `x`, if any."""
@@ -188,6 +200,8 @@ class AppFooter(Widget):
         self._set_hover(None)
 
     def _set_hover(self, key: ShownKey | None) -> None:
-        if key != self._hover:
-            self._hover = key
+        action = key.action if key is not None else ""
+        if action != self._hover:
+            self._hover = action
+            self.tooltip = (key.tooltip or None) if key is not None else None
             self.refresh()

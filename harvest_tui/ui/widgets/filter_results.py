@@ -126,7 +126,9 @@ class FilterResults(RowTree):
         label = super().row_label(node)
         name = node.data.name.casefold() if node.data is not None else ""
         at = name.find(self.needle) if self.needle else -1
-        start = label.plain.casefold().find(name) if at >= 0 else -1
+        # The name follows the row's glyph and a space (an --ascii glyph is a letter too).
+        plain = label.plain.casefold()
+        start = plain.find(name, plain.find(" ") + 1) if at >= 0 else -1
         if start < 0:
             return label
         label = label.copy()
