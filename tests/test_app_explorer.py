@@ -659,7 +659,8 @@ class TestFooter:
             footer = app.query_one(AppFooter)
 
             def x_of(action: str) -> int:
-                return next(start for start, _, key in footer._spans if key.action == action)
+                spans, _, _ = footer.key_spans(120)
+                return next(start for start, _, key in spans if key.action == action)
 
             await pilot.hover(AppFooter, offset=(x_of("copy_etag") + 1, 0))
             assert footer._hover == "copy_etag"

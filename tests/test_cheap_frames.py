@@ -69,7 +69,7 @@ async def test_the_footer_dims_a_jobs_keys_as_the_cursor_moves_and_mounts_nothin
 
         def etag_drawn_dim() -> bool:
             line = footer.render_line(0)
-            start, end, _ = next(s for s in footer._spans if s[2].action == "copy_etag")
+            start, end, _ = next(s for s in footer.key_spans(160)[0] if s[2].action == "copy_etag")
             return all(seg.style is not None and seg.style.dim for seg in line.crop(start, end))
 
         await open_path(pilot, "live-sports", "football-main", "cmaf-main")

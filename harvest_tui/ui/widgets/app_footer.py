@@ -66,6 +66,11 @@ def shown_keys(screen: Screen) -> tuple[tuple[ShownKey, ...], ShownKey | None]:
     return tuple(keys.values()), palette
 
 
+def _palette_cells(key: ShownKey) -> int:
+    """The cells the palette's key takes: separator, key, a space, description, padding."""
+    return cell_len(f"{_SEPARATOR}{key.display} {key.description} ")
+
+
 class AppFooter(Widget):
     """The active screen's keys, one line, docked at the bottom."""
 
@@ -106,7 +111,6 @@ class AppFooter(Widget):
         super().__init__()
         self.keys: tuple[ShownKey, ...] = ()
         self.palette: ShownKey | None = None
-        self._spans: list[tuple[int, int, ShownKey]] = []  # cells each key takes
         self._hover = ""  # the action of the key under the pointer
 
     def on_mount(self) -> None:
@@ -127,6 +131,26 @@ class AppFooter(Widget):
             self.keys, self.palette = keys, palette
             self.refresh()
 
+    def key_spans(self, width: int) -> tuple[list[tuple[int, int, ShownKey]], int, bool]:
+        """Where each key goes at `width`: (start, end, key) per key drawn, the cells the
+        keys left of the palette's have, and whether the palette's key is drawn (against
+        the right edge; when it does not fit, the other keys have the whole line)."""
+        palette = self.palette
+        tail = _palette_cells(palette) if palette is not None else 0
+        if tail > width:
+            palette, tail = None, 0
+        room = width - tail
+        spans: list[tuple[int, int, ShownKey]] = []
+        used = 0
+        for key in self.keys:
+            if used >= room:
+                break
+            start, used = used, used + cell_len(f" {key.display} {key.description} ")
+            spans.append((start, min(used, room), key))
+        if palette is not None:
+            spans.append((room + 1, width, palette))
+        return spans, room, palette is not None
+
     def render_line(self, y: int) -> Strip:
         """The keys, then the palette's key against the right edge. Drawn as segments of
         their own styles (the blank between them is the footer's background only), as
@@ -138,37 +162,24 @@ class AppFooter(Widget):
         text_style = self.get_component_rich_style("app-footer--description")
         hover = self.get_component_rich_style("app-footer--hover", partial=True)
         blank = Style(bgcolor=self.rich_style.bgcolor)
-        tail: list[Segment] = []
-        palette = self.palette
-        if palette is not None:
-            separator = self.get_component_rich_style("app-footer--separator")
-            extra = self._extra(palette, hover)
-            tail = [
-                Segment(_SEPARATOR, separator),
-                Segment(palette.display, key_style + extra),
-                Segment(f" {palette.description}", text_style + extra),
-                Segment(" ", blank),  # Footer's padding
-            ]
-            if Segment.get_line_length(tail) > width:  # too narrow: the other keys first
-                palette, tail = None, []
-        room = width - Segment.get_line_length(tail)
+        spans, room, with_palette = self.key_spans(width)
         line: list[Segment] = []
-        self._spans = []
-        used = 0
-        for key in self.keys:
-            if used >= room:
-                break
+        for _, _, key in spans[:-1] if with_palette else spans:
             extra = self._extra(key, hover)
-            shown = f" {key.display} "
             line += [
-                Segment(shown, key_style + extra),
+                Segment(f" {key.display} ", key_style + extra),
                 Segment(f"{key.description} ", text_style + extra),
             ]
-            start, used = used, used + cell_len(shown) + cell_len(key.description) + 1
-            self._spans.append((start, min(used, room), key))
         strip = Strip(line).crop_extend(0, room, blank)
-        if palette is not None:
-            self._spans.append((room + 1, width, palette))
+        if with_palette and self.palette is not None:
+            key, extra = self.palette, self._extra(self.palette, hover)
+            separator = self.get_component_rich_style("app-footer--separator")
+            tail = [
+                Segment(_SEPARATOR, separator),
+                Segment(key.display, key_style + extra),
+                Segment(f" {key.description}", text_style + extra),
+                Segment(" ", blank),  # Footer's padding
+            ]
             strip = Strip.join([strip, Strip(tail)])
         return strip
 
@@ -179,7 +190,7 @@ class AppFooter(Widget):
 
     def key_at(self, x: int) -> ShownKey | None:
         """The key drawn at cell `x`, if any."""
-        for start, end, key in self._spans:
+        for start, end, key in self.key_spans(self.size.width)[0]:
             if start <= x < end:
                 return key
         return None
