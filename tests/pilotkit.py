@@ -167,6 +167,16 @@ async def wait_for(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: fl
     await pilot.pause()  # what the condition's change queued (a repaint...) is handled
 
 
+def wait_until(
+    condition: Callable[[], object], timeout: float = 30, what: str = "condition not met in time"
+) -> None:
+    """Wait, outside an app's loop, until `condition()` is true (looking every 20 ms)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(POLL_SECONDS)
+
+
 def child(node: TreeNode[NodeData], name: str) -> TreeNode[NodeData]:
     for c in node.children:
         if c.data is not None and c.data.name == name:
@@ -258,6 +268,7 @@ __all__ = [
     "settle",
     "terminal",
     "wait_for",
+    "wait_until",
     "widget_text",
 ]
 

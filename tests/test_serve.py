@@ -11,13 +11,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 from browser import free_port, listening
+from pilotkit import wait_until
 
 from harvest_tui.cli import add_app_arguments, build_parser
 from harvest_tui.serve import app_command, is_loopback
@@ -47,13 +47,6 @@ def alive(pids: set[int]) -> set[int]:
             if state != "Z":
                 out.add(pid)
     return out
-
-
-def wait_until(predicate: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():  # type: ignore[operator]
-        assert time.monotonic() < deadline, what
-        time.sleep(0.1)
 
 
 SEEN: set[int] = set()  # every app process a test saw: killed at the end, orphaned or not

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pilotkit import PtyApp, add_jobs, shared_worker
+from pilotkit import PtyApp, add_jobs, shared_worker, wait_until
 
 from harvest_tui.backend import ListChannelGroups, ListChannels, answered
 from harvest_tui.errors import ServiceError, WorkerStopped
@@ -336,13 +336,6 @@ class TestTheCommand:
             while os.path.exists(f"/proc/{workers[0]}") and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert not os.path.exists(f"/proc/{workers[0]}")
-
-
-def wait_until(condition: Any, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.01)
 
 
 def children_of(pid: int) -> list[int]:
