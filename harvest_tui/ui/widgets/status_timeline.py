@@ -200,7 +200,7 @@ class StatusTimeline(Widget):
         """Draw nothing (no job selected)."""
         if self._shown is None and self.timeline is None:
             return
-        self._shown = None
+        self._shown = self._drawing = None
         self.timeline = None
         repaint(self)
 
