@@ -2,7 +2,7 @@
 
 Heavy imports (textual, the sandbox) happen inside the branch that needs them, so
 `--help`, `--version` and `config path` answer at once; boto3 is imported only by
-the service worker (service_worker.py), a process of its own started first.
+the service worker (harvest_tui.worker), a process of its own started first.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from harvest_tui import __version__
 from harvest_tui.safe_text import clean
 
 if TYPE_CHECKING:
+    from subprocess import Popen
+
     from harvest_tui.backend import Request
     from harvest_tui.config import Settings
     from harvest_tui.view_cache import ViewCache
@@ -28,6 +30,13 @@ SANDBOX_REGION = "us-east-1"
 FRAMES_PER_SECOND = 120
 MAX_SPEED = 1e6
 MAX_SEED = 2**32 - 1
+# The flags that take a value, and the subcommands.
+VALUE_FLAGS = frozenset(
+    {"--profile", "--region", "--endpoint-url", "--config", "--seed", "--speed"}
+)
+COMMANDS = frozenset({"sandbox", "config", "jobs", "serve"})
+# What makes a command line ask for something other than the app.
+NOT_THE_APP = COMMANDS | {"-h", "--help", "--version"}
 
 
 def _shown(text: str) -> str:
@@ -239,6 +248,29 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def split_target(argv: Sequence[str]) -> tuple[list[str], str | None]:
+    """(argv without the target, the target): the first word that is neither a flag, a
+    flag's value, nor a subcommand (whose own arguments are left alone)."""
+    out: list[str] = []
+    target: str | None = None
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word in VALUE_FLAGS:
+            out.extend(argv[i : i + 2])
+            i += 2
+            continue
+        if word in COMMANDS:
+            out.extend(argv[i:])
+            break
+        if target is None and not word.startswith("-"):
+            target = word
+        else:
+            out.append(word)
+        i += 1
+    return out, target
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # Starting the app allocates a few hundred thousand objects that all live on (modules,
     # Textual's DOM and styles); the cyclic collector scanning them again and again cost
@@ -246,11 +278,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     # turns it back on, freezing what exists).
     gc.disable()
     worker: ServiceWorker | None = None
+    early: Popen[bytes] | None = None
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
-        from harvest_tui.deep_link import TargetError, parse_target, split_target
-
         argv, target_text = split_target(argv)
+        if NOT_THE_APP.isdisjoint(argv):
+            # The service worker before anything else: its import of botocore then runs
+            # on another core while this process reads the config and starts Textual.
+            # (A flag's value that happens to be a command's name only starts it later.)
+            from harvest_tui.worker.spawn import spawn
+
+            early = spawn()
+        from harvest_tui.deep_link import TargetError, parse_target
+
         parser = build_parser(argv)
         args = parser.parse_args(argv)
         args.target = None
@@ -276,15 +316,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             from harvest_tui.commands import run_jobs
 
             return run_jobs(args)
-        # The service worker before anything else: its import of boto3 then runs on
-        # another core while this process reads the config and starts Textual.
         from harvest_tui.worker.client import ServiceWorker
 
-        worker = ServiceWorker.start()
+        worker, early = ServiceWorker.start(early), None
         return _run_app(args, worker)
     finally:
         if worker is not None:
             worker.close()
+        if early is not None:  # not the app after all (a subcommand, --help)
+            from harvest_tui.worker.spawn import stop
+
+            stop(early)
         gc.enable()  # however it ended (--help exits from parse_args)
 
 

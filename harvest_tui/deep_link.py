@@ -16,11 +16,6 @@ LEVELS = ("channel group", "channel", "origin endpoint", "harvest job")
 _ARN = re.compile(r"arn:aws[a-z-]*:mediapackagev2:(?P<region>[a-z0-9-]+):\d{12}:(?P<rest>.+)")
 _ARN_KEYS = ("channelGroup", "channel", "originEndpoint", "harvestJob")
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,256}")
-# The command line: the flags that take a value, and the subcommands.
-VALUE_FLAGS = frozenset(
-    {"--profile", "--region", "--endpoint-url", "--config", "--seed", "--speed"}
-)
-COMMANDS = frozenset({"sandbox", "config", "jobs", "serve"})
 
 
 class TargetError(ValueError):
@@ -65,26 +60,3 @@ def _checked(names: Sequence[str], shown: str) -> tuple[str, ...]:
                 f"(not {clean(name, max_len=60)!r})"
             )
     return tuple(names)
-
-
-def split_target(argv: Sequence[str]) -> tuple[list[str], str | None]:
-    """(argv without the target, the target): the first word that is neither a flag, a
-    flag's value, nor a subcommand (whose own arguments are left alone)."""
-    out: list[str] = []
-    target: str | None = None
-    i = 0
-    while i < len(argv):
-        word = argv[i]
-        if word in VALUE_FLAGS:
-            out.extend(argv[i : i + 2])
-            i += 2
-            continue
-        if word in COMMANDS:
-            out.extend(argv[i:])
-            break
-        if target is None and not word.startswith("-"):
-            target = word
-        else:
-            out.append(word)
-        i += 1
-    return out, target

@@ -8,7 +8,8 @@ from dataclasses import replace
 import pytest
 from pilotkit import TEST_SETTINGS, explorer, make_app, settle, wait_for
 
-from harvest_tui.deep_link import Target, TargetError, parse_target, split_target
+from harvest_tui.cli import split_target
+from harvest_tui.deep_link import Target, TargetError, parse_target
 from harvest_tui.sandbox import Sandbox
 from harvest_tui.ui.builder import build_app
 

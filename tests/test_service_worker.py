@@ -24,7 +24,8 @@ from harvest_tui.errors import ServiceError, WorkerStopped
 from harvest_tui.models import HarvestJob, JobStatus
 from harvest_tui.sandbox import Sandbox
 from harvest_tui.service import Connection, MediaPackageService, RetryPolicy
-from harvest_tui.worker.client import ServiceWorker, WorkerBackend, worker_environment
+from harvest_tui.worker.client import ServiceWorker, WorkerBackend
+from harvest_tui.worker.spawn import worker_environment
 
 CREDS = ("sandbox", "sandbox")
 

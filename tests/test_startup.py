@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -86,3 +87,60 @@ def test_bench_events_only_when_asked(tmp_path: Path) -> None:
     events = [json.loads(line) for line in out.read_text().splitlines()]
     assert [e["event"] for e in events] == ["first_frame"]
     assert isinstance(events[0]["t"], int)
+
+
+def test_the_service_worker_starts_before_the_app_imports_its_modules() -> None:
+    """Its ~0.2 s of importing botocore runs beside the UI's start-up only if it starts
+    first: before the deep link parser, the models, the config or Textual are imported."""
+    code = (
+        "import sys\n"
+        "import harvest_tui.worker.spawn as spawn\n"
+        "def first():\n"
+        "    heavy = ('harvest_tui.deep_link', 'harvest_tui.models', 'harvest_tui.config',"
+        " 'textual')\n"
+        "    print([m for m in heavy if m in sys.modules])\n"
+        "    raise SystemExit(0)\n"
+        "spawn.spawn = first\n"
+        "from harvest_tui import cli\n"
+        "cli.main(['--region', 'us-east-1', 'live-sports/football-main'])\n"
+    )
+    assert run_python(code) == "[]"
+
+
+@pytest.mark.parametrize(
+    "argv", [["config", "path"], ["--help"], ["--version"], ["jobs", "--help"]]
+)
+def test_only_the_app_starts_the_service_worker(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import harvest_tui.worker.spawn as spawn
+
+    started: list[bool] = []
+    monkeypatch.setattr(spawn, "spawn", lambda: started.append(True))
+    expect_exit = pytest.raises(SystemExit) if "config" not in argv else contextlib.nullcontext()
+    with expect_exit:
+        cli.main(argv)
+    assert started == []
+    assert capsys.readouterr().out.strip()
+
+
+def test_a_flag_value_named_like_a_command_still_gets_the_service_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`--profile jobs` is the app, not the jobs command: the worker starts, only later."""
+    import harvest_tui.worker.client as client
+    import harvest_tui.worker.spawn as spawn
+
+    class Started(Exception):
+        pass
+
+    def started() -> None:
+        raise Started
+
+    monkeypatch.setattr(
+        spawn, "spawn", lambda: pytest.fail("started before the command line was read")
+    )
+    monkeypatch.setattr(client, "spawn", started)
+    with pytest.raises(Started):
+        cli.main(["--profile", "jobs", "--region", "us-east-1"])
+

@@ -16,7 +16,6 @@ import contextlib
 import itertools
 import os
 import signal
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -51,6 +50,7 @@ from harvest_tui.worker.protocol import (
     read,
     write,
 )
+from harvest_tui.worker.spawn import spawn
 
 if TYPE_CHECKING:
     import subprocess
@@ -70,7 +70,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 PREFETCH_FRESH_SECONDS = 30.0  # an older prefetched answer is not used: the call is made again
 DEADLINE_MARGIN = 10.0  # seconds beyond the longest a call could take with every retry
-COMMAND = [sys.executable, "-P", "-m", "harvest_tui.worker"]
 
 
 def stopped_error() -> WorkerStopped:
@@ -121,20 +120,6 @@ class _Pending:
         self.active_at = time.monotonic()  # the last sign of life: sent, a page, a retry
 
 
-# glibc's malloc gives each thread that allocates an arena of its own, up to 8 per core,
-# and keeps the free memory of each. The worker's calls run on up to CALLS_AT_ONCE
-# threads: in a soak its RSS grew 6.6 % in 8 minutes with them, 3.9 % with two arenas.
-# (Only glibc reads this; the user's own setting wins.)
-MALLOC_ARENAS = "2"
-
-
-def worker_environment(environ: Mapping[str, str]) -> dict[str, str]:
-    """The environment the worker starts with: the app's, with malloc's arenas bounded."""
-    env = dict(environ)
-    env.setdefault("MALLOC_ARENA_MAX", MALLOC_ARENAS)
-    return env
-
-
 class ServiceWorker:
     """The UI's handle on the worker process: thread-safe, shared by every WorkerBackend."""
 
@@ -159,30 +144,13 @@ class ServiceWorker:
         self._reader.start()
 
     @classmethod
-    def start(cls, **kwargs: Any) -> ServiceWorker | None:
-        """Start the worker; None if it cannot be started (calls then run in-process).
-
-        A new interpreter rather than a fork: a fork shares the UI's memory copy-on-write,
-        and the UI then pays a page fault for most pages it writes during its start-up.
-        -P: the current directory is not put first on sys.path (as -m would), so a
-        boto3.py or harvest_tui/ where the user happens to be is not imported.
-        """
-        import subprocess
-
-        if not sys.executable:
-            return None
-        try:
-            proc = subprocess.Popen(
-                COMMAND,
-                env=worker_environment(os.environ),
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,  # never the terminal: stray output corrupts the UI
-                start_new_session=True,  # the terminal's signals are the UI's to handle
-            )
-        except OSError:
-            return None
-        return cls(proc, **kwargs)
+    def start(
+        cls, proc: subprocess.Popen[bytes] | None = None, **kwargs: Any
+    ) -> ServiceWorker | None:
+        """The worker: `proc` (as `spawn` started it), else one started now; None if it
+        cannot be started (calls then run in-process)."""
+        proc = proc or spawn()
+        return None if proc is None else cls(proc, **kwargs)
 
     def configure(self, *, debug_log: bool) -> None:
         """Apply the settings that concern the worker (sent once the config is read)."""
