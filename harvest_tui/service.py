@@ -1,11 +1,12 @@
-"""The MediaPackage v2 service layer: the only module that imports boto3.
+"""The MediaPackage v2 service layer: the only module that makes AWS calls, with boto3's
+client (botocore's, built as boto3 builds it).
 
 It exists so that the rest of the app deals in frozen dataclasses and one error
 type. It owns sessions and clients (one per connection, shared by every worker
 thread), walks every page of every list, and turns every failure into a
 ServiceError that says what went wrong and what to do about it.
 
-boto3 is imported lazily, inside `connect()`, so that the first frame of the UI
+botocore is imported lazily, inside `connect()`, so that the first frame of the UI
 never waits for it: the app calls `connect()` from a worker thread.
 """
 
@@ -89,9 +90,10 @@ class Connection:
 
 
 def preload() -> None:
-    """Import boto3 now (the service worker does, at once: its first call will need it)."""
-    import boto3  # noqa: F401
-    import botocore.config  # noqa: F401
+    """Import botocore now (the service worker does, at once: its first call needs it)."""
+    import botocore.client
+    import botocore.config
+    import botocore.session  # noqa: F401
 
 
 SANDBOX_CREDENTIALS = ("sandbox", "sandbox")
@@ -162,7 +164,7 @@ class MediaPackageService:
     def connect(self) -> BaseClient:
         """The shared client, created on first use: one per connection, under a lock.
 
-        Creating it imports boto3 (about 0.3 s), so the app calls this from a worker.
+        Creating it imports botocore (about 0.2 s), so the app calls this from a worker.
         """
         with _CLIENTS_LOCK:
             client = _CLIENTS.get(self.connection)
@@ -174,36 +176,37 @@ class MediaPackageService:
         return client
 
     def _create_client(self) -> BaseClient:
-        import boto3
-        from botocore.config import Config
-
-        c = self.connection
-        creds: dict[str, str] = {}
-        if c.static_credentials:
-            creds = {
-                "aws_access_key_id": c.static_credentials[0],
-                "aws_secret_access_key": c.static_credentials[1],
-            }
+        """The client boto3's `Session(...).client("mediapackagev2", ...)` would build, made
+        as boto3 makes it: on a botocore session, with the profile, region and keys set on
+        it. boto3's own Session is left out because importing it also imports s3transfer,
+        ~25 ms before the service worker's first call; the client is botocore's either way."""
         import botocore.session
+        from botocore.config import Config
 
         from harvest_tui.service_loader import builtin_hooks, fast_timestamp, quick_loader
 
+        c = self.connection
         session_vars = None
         if c.static_credentials and c.profile is None:
             # The sandbox's fixed keys must not depend on AWS_PROFILE naming a real profile.
             session_vars = {"profile": (None, None, None, None)}
-        core = botocore.session.Session(
+        session = botocore.session.Session(
             session_vars=session_vars,
             event_hooks=copy.copy(builtin_hooks()),
             include_builtin_handlers=False,
         )
-        core.register_component("data_loader", quick_loader(core.get_config_variable("data_path")))
-        core.get_component("response_parser_factory").set_parser_defaults(
+        session.register_component(
+            "data_loader", quick_loader(session.get_config_variable("data_path"))
+        )
+        session.get_component("response_parser_factory").set_parser_defaults(
             timestamp_parser=fast_timestamp
         )
-        session = boto3.session.Session(
-            profile_name=c.profile, region_name=c.region, botocore_session=core, **creds
-        )
+        if c.profile is not None:
+            session.set_config_variable("profile", c.profile)
+        if c.static_credentials:
+            session.set_credentials(*c.static_credentials)
+        if c.region is not None:
+            session.set_config_variable("region", c.region)
         policy = c.retry
         config = Config(
             retries={"mode": "standard", "total_max_attempts": policy.max_attempts},
@@ -212,7 +215,7 @@ class MediaPackageService:
             max_pool_connections=self.pool_size,
             user_agent_extra=f"harvest-tui/{__version__}",
         )
-        client = session.client("mediapackagev2", endpoint_url=c.endpoint_url, config=config)
+        client = session.create_client(SERVICE_NAME, endpoint_url=c.endpoint_url, config=config)
         client.meta.events.register(f"request-created.{SERVICE_NAME}", self._on_request)
         client.meta.events.register(f"after-call.{SERVICE_NAME}", self._on_response)
         if policy.backoff_scale != 1.0:

@@ -144,3 +144,18 @@ def test_a_flag_value_named_like_a_command_still_gets_the_service_worker(
     with pytest.raises(Started):
         cli.main(["--profile", "jobs", "--region", "us-east-1"])
 
+
+def test_the_service_builds_its_client_without_importing_boto3() -> None:
+    """boto3's Session would import s3transfer too (~25 ms before the worker's first
+    call): the client is botocore's, made as boto3 makes it, with the profile's keys."""
+    code = (
+        "import sys\n"
+        "from harvest_tui.service import Connection, MediaPackageService\n"
+        "c = Connection(region='eu-west-1', endpoint_url='http://127.0.0.1:9',"
+        " static_credentials=('AKIDSANDBOX', 'secret'))\n"
+        "client = MediaPackageService(c).connect()\n"
+        "creds = client._request_signer._credentials\n"
+        "print(client.meta.region_name, creds.access_key, client.meta.service_model"
+        ".service_name, [m for m in ('boto3', 's3transfer') if m in sys.modules])\n"
+    )
+    assert run_python(code) == "eu-west-1 AKIDSANDBOX mediapackagev2 []"
