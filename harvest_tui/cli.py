@@ -362,6 +362,23 @@ def path_lists(names: tuple[str, ...]) -> list[Request[Any]]:
     return lists
 
 
+def link_get(names: tuple[str, ...]) -> Request[Any] | None:
+    """The Get of the node a deep link to `names` lands on: the detail pane makes it once
+    the cursor has rested there, so made at start-up its answer is in with the lists'."""
+    from harvest_tui.backend import GetChannel, GetChannelGroup, GetHarvestJob, GetOriginEndpoint
+
+    match names:
+        case (group,):
+            return GetChannelGroup(group)
+        case (group, channel):
+            return GetChannel(group, channel)
+        case (group, channel, endpoint):
+            return GetOriginEndpoint(group, channel, endpoint)
+        case (group, channel, endpoint, job):
+            return GetHarvestJob((group, channel, endpoint, job))
+    return None
+
+
 def _view_cache(settings: Settings, no_cache: bool) -> ViewCache | None:
     """The warm start's cache, unless `--no-cache` or `cache = false` turn it off."""
     if no_cache or not settings.cache:
@@ -443,8 +460,11 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
             # The app's first call, made now: it is answered while Textual starts.
             for connection in connections.values():
                 worker.prefetch(connection, ListChannelGroups())
-                # A deep link: the lists on its path too, all at once, not level by level.
-                for request in path_lists(args.target.names if args.target else ()):
+                # A deep link: the lists on its path too, all at once, not level by level,
+                # and the Get of where it lands.
+                names = args.target.names if args.target else ()
+                get = link_get(names)
+                for request in [*path_lists(names), *([get] if get else [])]:
                     worker.prefetch(connection, request)
             if view is not None:  # the warm start: every list it shows, read again at once
                 from harvest_tui.view_cache import refresh_requests

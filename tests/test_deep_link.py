@@ -77,7 +77,7 @@ class TestOpening:
         from pilotkit import FAST_RETRY, sandbox_profile, shared_worker
 
         from harvest_tui.backend import ListChannelGroups
-        from harvest_tui.cli import path_lists
+        from harvest_tui.cli import link_get, path_lists
         from harvest_tui.service import connections_for
         from harvest_tui.ui.widgets.resource_tree import ResourceTree
 
@@ -95,7 +95,8 @@ class TestOpening:
             sandbox_profile(sandbox), sandbox_url=sandbox.endpoint_url, retry=FAST_RETRY
         ).values()
         worker = shared_worker()
-        calls = [worker.prefetch(connection, r) for r in [ListChannelGroups(), *path_lists(JOB)]]
+        requests = [ListChannelGroups(), *path_lists(JOB), link_get(JOB)]
+        calls = [worker.prefetch(connection, r) for r in requests if r is not None]
         assert all(worker.answered(call, timeout=10) for call in calls)
         app = make_app(sandbox, settings=STILL)
         app.target = Target(JOB)
@@ -104,8 +105,11 @@ class TestOpening:
             await wait_for(pilot, lambda: screen.detail.resource is not None
                            and screen.detail.resource.name == JOB[3])  # fmt: skip
             assert screen.resource_tree.cursor_node.data.name == JOB[3]
+            # The detail's Get takes the answer asked for at start-up: no second call.
+            await wait_for(pilot, lambda: screen.detail.fetched_at is not None)
         assert waited == []
         assert sum(sandbox.request_counts[op] for op in ("ListChannels", "ListHarvestJobs")) == 2
+        assert sandbox.request_counts["GetHarvestJob"] == 1
 
     async def test_a_name_that_is_not_there_is_said_and_the_tree_stays_usable(
         self, sandbox: Sandbox

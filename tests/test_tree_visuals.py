@@ -390,6 +390,23 @@ class TestDeepLinkRequests:
         assert path_lists(("g", "c")) == [ListChannels("g")]  # the channel is not opened
         assert path_lists(("g",)) == path_lists(()) == []
 
+    def test_the_cli_prefetches_the_get_of_where_a_link_lands(self) -> None:
+        """The detail pane's Get once the cursor rests on the linked node, asked for with
+        the lists, so that the fresh detail does not wait a round trip of its own."""
+        from harvest_tui.backend import (
+            GetChannel,
+            GetChannelGroup,
+            GetHarvestJob,
+            GetOriginEndpoint,
+        )
+        from harvest_tui.cli import link_get
+
+        assert link_get(("g", "c", "e", "j")) == GetHarvestJob(("g", "c", "e", "j"))
+        assert link_get(("g", "c", "e")) == GetOriginEndpoint("g", "c", "e")
+        assert link_get(("g", "c")) == GetChannel("g", "c")
+        assert link_get(("g",)) == GetChannelGroup("g")
+        assert link_get(()) is None
+
 
 class TestColumnCut:
     def test_a_long_column_loses_its_left_end_so_the_quota_meter_stays(self) -> None:
