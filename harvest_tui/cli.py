@@ -1,7 +1,7 @@
 """The `harvest-tui` command: builds config → service worker → app, or runs the sandbox.
 
 Heavy imports (textual, the sandbox) happen inside the branch that needs them, so
-`--help`, `--version` and `config path` answer at once; boto3 is imported only by
+`--help`, `--version` and `config path` answer at once; botocore is imported only by
 the service worker (harvest_tui.worker), a process of its own started first.
 """
 

@@ -159,3 +159,28 @@ def test_the_service_builds_its_client_without_importing_boto3() -> None:
         ".service_name, [m for m in ('boto3', 's3transfer') if m in sys.modules])\n"
     )
     assert run_python(code) == "eu-west-1 AKIDSANDBOX mediapackagev2 []"
+
+
+@pytest.mark.parametrize("argv", [["--no-such-flag"], ["no/such/deep/link/at/all"]])
+def test_a_command_line_that_fails_ends_the_worker_it_started(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The worker starts before the command line is checked; a line that fails the check
+    (exit 2, one line on stderr) ends it there and then, not once it has imported botocore."""
+    import harvest_tui.worker.spawn as spawn
+
+    real, started = spawn.spawn, []
+
+    def recorded() -> object:
+        started.append(real())
+        return started[-1]
+
+    monkeypatch.setattr(spawn, "spawn", recorded)
+    try:
+        code = cli.main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    assert code == 2
+    assert "harvest-tui" in capsys.readouterr().err
+    (proc,) = started
+    assert proc is not None and proc.poll() is not None  # ended (killed), and reaped

@@ -52,6 +52,11 @@ def spawn() -> subprocess.Popen[bytes] | None:
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
-    """End a worker no call was sent to: it exits when its input ends."""
-    if proc.stdin is not None:
-        proc.stdin.close()
+    """End a worker no call was sent to (the command line was not the app's after all)
+    now, rather than once it has finished importing botocore and reads the end of its
+    input."""
+    proc.kill()
+    proc.wait()
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None:
+            stream.close()
