@@ -41,6 +41,9 @@ AWS_ENV = {
     "AWS_EC2_METADATA_DISABLED": "true",
 }
 _EMPTY_DIR = tempfile.mkdtemp(prefix="harvest-tui-bench-")
+# The warm start's cache, empty: a view the developer's own runs left in the user cache
+# directory must not turn a cold start into a warm one (the warm rows bring their own).
+_EMPTY_CACHE = tempfile.mkdtemp(prefix="harvest-tui-bench-views-")
 # Bytecode caches, as an installed package has them (pip compiles at install), kept
 # out of the source tree; measurements run each program once first to fill them.
 PYCACHE = Path(tempfile.gettempdir()) / "harvest-tui-bench-pycache"
@@ -60,6 +63,7 @@ def child_env(**extra: str) -> dict[str, str]:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
     env["XDG_CONFIG_HOME"] = _EMPTY_DIR  # no profiles file: the AWS defaults, as on a new box
+    env["HARVEST_TUI_CACHE_DIR"] = _EMPTY_CACHE
     env.update(extra)
     return env
 
