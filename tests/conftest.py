@@ -14,10 +14,6 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
-# At most 20 frames a second (Textual's default is 60; harvest-tui asks for 120): a test
-# waits for state, not for frames, and each frame lays out and paints the whole screen,
-# about a third of an app test's CPU. Every change is still painted, in fewer frames.
-os.environ.setdefault("TEXTUAL_FPS", "20")
 # The tests must not depend on the developer's AWS setup.
 for var in (
     "AWS_PROFILE",
