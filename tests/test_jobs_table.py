@@ -144,12 +144,14 @@ class TestSortAndFilter:
             assert 0 < len(shown) < total
             assert all("tennis" in f"{j.name} {j.channel_name} {j.endpoint_name}" for j in shown)
             await pilot.press("enter")  # keeps the filter, hides the box
+            # The status bar follows the focus leaving the box: wait for it, not a frame.
+            await wait_for(pilot, lambda: '"TENNIS"' in text_of(app, "#jobs-status-bar"))
             assert not app.screen.query_one("#jobs-filter").display
-            assert '"TENNIS"' in text_of(app, "#jobs-status-bar")
             await pilot.press("slash")
-            assert "Esc clears" in text_of(app, "#jobs-status-bar")
+            await wait_for(pilot, lambda: "Esc clears" in text_of(app, "#jobs-status-bar"))
             await pilot.press("escape")
-            assert table.row_count == total and not app.screen.query_one("#jobs-filter").display
+            await wait_for(pilot, lambda: table.row_count == total)
+            assert not app.screen.query_one("#jobs-filter").display
             assert pilot.app.screen is jobs_screen(pilot)  # esc closed the filter only
 
     async def test_status_picker_shows_only_failed(self, sandbox: Sandbox) -> None:
@@ -162,8 +164,8 @@ class TestSortAndFilter:
             for _ in range(5):  # All, Active, QUEUED, IN_PROGRESS, COMPLETED, FAILED
                 await pilot.press("down")
             await pilot.press("enter")
+            await wait_for(pilot, lambda: "status FAILED" in text_of(app, "#jobs-status-bar"))
             assert sorted(names(table)) == sorted(j.name for j in failed)
-            assert "status FAILED" in text_of(app, "#jobs-status-bar")
 
 
 class TestDetailAndBack:
