@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from harvest_tui.models import (
     Channel,
@@ -302,6 +302,21 @@ class CreateHarvestJob(Request[HarvestJob]):
             tags=s.tags,
             client_token=s.client_token,
         )
+
+
+def get_at(names: tuple[str, ...]) -> Request[Any] | None:
+    """The Get of the node at `names` (group, channel, endpoint, job: 1 to 4 names), as
+    the detail pane asks for it; None for no names."""
+    match names:
+        case (group,):
+            return GetChannelGroup(group)
+        case (group, channel):
+            return GetChannel(group, channel)
+        case (group, channel, endpoint):
+            return GetOriginEndpoint(group, channel, endpoint)
+        case (group, channel, endpoint, job):
+            return GetHarvestJob((group, channel, endpoint, job))
+    return None
 
 
 def answered(finish: Callable[[], object]) -> bool:

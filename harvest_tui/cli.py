@@ -21,7 +21,6 @@ from harvest_tui.safe_text import clean
 if TYPE_CHECKING:
     from subprocess import Popen
 
-    from harvest_tui.backend import Request
     from harvest_tui.config import Settings
     from harvest_tui.view_cache import ViewCache
     from harvest_tui.worker.client import ServiceWorker
@@ -348,37 +347,6 @@ def _config_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -
     return 2
 
 
-def path_lists(names: tuple[str, ...]) -> list[Request[Any]]:
-    """The lists a deep link to `names` (group, channel, endpoint, job) opens the tree with:
-    a level's list is read when the link goes below it (an endpoint's jobs come with its
-    channel's job list)."""
-    from harvest_tui.backend import ListChannels, ListHarvestJobs, ListOriginEndpoints
-
-    lists: list[Request[Any]] = []
-    if len(names) >= 2:
-        lists.append(ListChannels(names[0]))
-    if len(names) >= 3:
-        lists += [ListOriginEndpoints(names[0], names[1]), ListHarvestJobs(names[0], names[1])]
-    return lists
-
-
-def link_get(names: tuple[str, ...]) -> Request[Any] | None:
-    """The Get of the node a deep link to `names` lands on: the detail pane makes it once
-    the cursor has rested there, so made at start-up its answer is in with the lists'."""
-    from harvest_tui.backend import GetChannel, GetChannelGroup, GetHarvestJob, GetOriginEndpoint
-
-    match names:
-        case (group,):
-            return GetChannelGroup(group)
-        case (group, channel):
-            return GetChannel(group, channel)
-        case (group, channel, endpoint):
-            return GetOriginEndpoint(group, channel, endpoint)
-        case (group, channel, endpoint, job):
-            return GetHarvestJob((group, channel, endpoint, job))
-    return None
-
-
 def _view_cache(settings: Settings, no_cache: bool) -> ViewCache | None:
     """The warm start's cache, unless `--no-cache` or `cache = false` turn it off."""
     if no_cache or not settings.cache:
@@ -420,6 +388,7 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
 
     from harvest_tui import debug_log
     from harvest_tui.backend import ListChannelGroups
+    from harvest_tui.deep_link import link_requests
     from harvest_tui.service import connections_for
 
     try:
@@ -462,9 +431,7 @@ def _run_app(args: argparse.Namespace, worker: ServiceWorker | None) -> int:
                 worker.prefetch(connection, ListChannelGroups())
                 # A deep link: the lists on its path too, all at once, not level by level,
                 # and the Get of where it lands.
-                names = args.target.names if args.target else ()
-                get = link_get(names)
-                for request in [*path_lists(names), *([get] if get else [])]:
+                for request in link_requests(args.target.names if args.target else ()):
                     worker.prefetch(connection, request)
             if view is not None:  # the warm start: every list it shows, read again at once
                 from harvest_tui.view_cache import refresh_requests

@@ -9,8 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from harvest_tui.safe_text import clean
+
+if TYPE_CHECKING:
+    from harvest_tui.backend import Request
 
 LEVELS = ("channel group", "channel", "origin endpoint", "harvest job")
 _ARN = re.compile(r"arn:aws[a-z-]*:mediapackagev2:(?P<region>[a-z0-9-]+):\d{12}:(?P<rest>.+)")
@@ -60,3 +64,27 @@ def _checked(names: Sequence[str], shown: str) -> tuple[str, ...]:
                 f"(not {clean(name, max_len=60)!r})"
             )
     return tuple(names)
+
+
+def path_lists(names: tuple[str, ...]) -> list[Request[Any]]:
+    """The lists a deep link to `names` (group, channel, endpoint, job) opens the tree with:
+    a level's list is read when the link goes below it (an endpoint's jobs come with its
+    channel's job list)."""
+    from harvest_tui.backend import ListChannels, ListHarvestJobs, ListOriginEndpoints
+
+    lists: list[Request[Any]] = []
+    if len(names) >= 2:
+        lists.append(ListChannels(names[0]))
+    if len(names) >= 3:
+        lists += [ListOriginEndpoints(names[0], names[1]), ListHarvestJobs(names[0], names[1])]
+    return lists
+
+
+def link_requests(names: tuple[str, ...]) -> list[Request[Any]]:
+    """Every call a deep link to `names` is certain to make, which `harvest-tui` makes at
+    start-up all at once: the lists on its path, and the Get of where it lands (the detail
+    pane's, once the cursor has rested there)."""
+    from harvest_tui.backend import get_at
+
+    get = get_at(names)
+    return [*path_lists(names), *([get] if get is not None else [])]

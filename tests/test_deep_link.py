@@ -76,8 +76,8 @@ class TestOpening:
         (and its trip through the message queue, a frame later) for each level."""
         from pilotkit import FAST_RETRY, sandbox_profile, shared_worker
 
-        from harvest_tui.backend import ListChannelGroups
-        from harvest_tui.cli import link_get, path_lists
+        from harvest_tui.backend import ListChannelGroups, get_at
+        from harvest_tui.deep_link import path_lists
         from harvest_tui.service import connections_for
         from harvest_tui.ui.widgets.resource_tree import ResourceTree
 
@@ -95,7 +95,7 @@ class TestOpening:
             sandbox_profile(sandbox), sandbox_url=sandbox.endpoint_url, retry=FAST_RETRY
         ).values()
         worker = shared_worker()
-        requests = [ListChannelGroups(), *path_lists(JOB), link_get(JOB)]
+        requests = [ListChannelGroups(), *path_lists(JOB), get_at(JOB)]
         calls = [worker.prefetch(connection, r) for r in requests if r is not None]
         assert all(worker.answered(call, timeout=10) for call in calls)
         app = make_app(sandbox, settings=STILL)

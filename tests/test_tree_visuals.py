@@ -378,7 +378,7 @@ class TestDeepLinkRequests:
     def test_the_cli_prefetches_the_lists_on_a_links_path(self) -> None:
         """All at once at start-up; the tree's calls take these answers (worker prefetch)."""
         from harvest_tui.backend import ListChannels, ListHarvestJobs, ListOriginEndpoints
-        from harvest_tui.cli import path_lists
+        from harvest_tui.deep_link import path_lists
 
         job_path = ("g", "c", "e", "j")
         assert path_lists(job_path) == [
@@ -398,14 +398,18 @@ class TestDeepLinkRequests:
             GetChannelGroup,
             GetHarvestJob,
             GetOriginEndpoint,
+            get_at,
         )
-        from harvest_tui.cli import link_get
+        from harvest_tui.deep_link import link_requests, path_lists
 
-        assert link_get(("g", "c", "e", "j")) == GetHarvestJob(("g", "c", "e", "j"))
-        assert link_get(("g", "c", "e")) == GetOriginEndpoint("g", "c", "e")
-        assert link_get(("g", "c")) == GetChannel("g", "c")
-        assert link_get(("g",)) == GetChannelGroup("g")
-        assert link_get(()) is None
+        assert get_at(("g", "c", "e", "j")) == GetHarvestJob(("g", "c", "e", "j"))
+        assert get_at(("g", "c", "e")) == GetOriginEndpoint("g", "c", "e")
+        assert get_at(("g", "c")) == GetChannel("g", "c")
+        assert get_at(("g",)) == GetChannelGroup("g")
+        assert get_at(()) is None
+        job = ("g", "c", "e", "j")
+        assert link_requests(job) == [*path_lists(job), GetHarvestJob(job)]
+        assert link_requests(()) == []
 
 
 class TestColumnCut:

@@ -35,14 +35,7 @@ from textual.visual import RenderOptions, Visual
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from harvest_tui.backend import (
-    Backend,
-    GetChannel,
-    GetChannelGroup,
-    GetHarvestJob,
-    GetOriginEndpoint,
-    Request,
-)
+from harvest_tui.backend import Backend, Request, get_at
 from harvest_tui.errors import ServiceError
 from harvest_tui.history import JobHistory
 from harvest_tui.models import (
@@ -391,15 +384,8 @@ def resource_key(resource: Resource) -> tuple[str, ...]:
 
 def get_request(resource: Resource) -> Request[Resource]:
     """The Get call for `resource`'s level (GetHarvestJob for a job)."""
-    request: Request[Resource]
-    if isinstance(resource, HarvestJob):
-        request = GetHarvestJob(resource.key)
-    elif isinstance(resource, OriginEndpoint):
-        request = GetOriginEndpoint(resource.group_name, resource.channel_name, resource.name)
-    elif isinstance(resource, Channel):
-        request = GetChannel(resource.group_name, resource.name)
-    else:
-        request = GetChannelGroup(resource.name)
+    request = get_at(resource_key(resource)[1:])
+    assert request is not None  # a resource has 1 to 4 names
     return request
 
 
