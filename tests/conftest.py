@@ -85,6 +85,23 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    from pilotkit import freeze_heap
+    from pilotkit import collect_by_hand, freeze_heap
 
     freeze_heap()
+    collect_by_hand()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    from pilotkit import after_test
+
+    try:
+        return (yield)
+    finally:
+        after_test()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from pilotkit import end_of_session
+
+    end_of_session()
