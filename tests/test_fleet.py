@@ -248,8 +248,22 @@ class TestFleet:
         async with fleet_open(sandbox, fleet_worker) as (pilot, screen):
             watched = screen.watched_jobs()
             assert watched and all(not j.finished for j in watched.values())
+            table = screen.fleet
+            updated: list[str] = []
+            update_cell = table.update_cell
+
+            def counted(row: Any, column: Any, value: Any, **kw: Any) -> None:
+                updated.append(str(column))
+                update_cell(row, column, value, **kw)
+
+            table.update_cell = counted  # type: ignore[method-assign]
             polls = screen.watcher.polls
-            await wait_for(pilot, lambda: screen.watcher.polls > polls, timeout=20)
+            await wait_for(pilot, lambda: screen.watcher.polls > polls + len(watched), timeout=20)
+            # The same state again: no cell is redrawn (update_cell redraws every row).
+            assert updated == []
+            sandbox.clock.advance(hours=24)  # every active job has finished by then
+            await wait_for(pilot, lambda: not screen.watched_jobs(), timeout=20)
+            assert "status" in updated
 
 
 def test_fleet_flag_opens_the_fleet_at_start(sandbox: Sandbox) -> None:

@@ -119,6 +119,11 @@ class Cell:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield self.text
 
+    def shows_as(self, other: Cell) -> bool:
+        """Drawn the same as `other` (Text's own == leaves out its style)."""
+        a, b = self.text, other.text
+        return a.plain == b.plain and a.style == b.style and a.spans == b.spans
+
 
 def job_cells(job: HarvestJob, now: datetime, tz: tzinfo) -> list[Cell]:
     """One row: every remote string cleaned, never parsed as markup."""
@@ -460,7 +465,13 @@ class JobsTable(DataTable[Cell]):
             return
         cells = self.cells_of(job)
         for column, cell in zip(self.COLUMNS, cells, strict=True):
-            self.update_cell(key, column.key, cell)
+            shown = self.get_cell(key, column.key)
+            if isinstance(shown, Cell) and shown.shows_as(cell):
+                # Unchanged (most polls): no update_cell, which redraws every row. The
+                # job-name cell still takes the fresh job, that sorting reads.
+                shown.job = cell.job
+            else:
+                self.update_cell(key, column.key, cell)
         widths = [self.columns[ColumnKey(c.key)].width for c in self.COLUMNS]
         self.fit_columns(
             [max(w, cell.text.cell_len) for w, cell in zip(widths, cells, strict=True)]
