@@ -28,7 +28,11 @@ os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 os.environ["HARVEST_TUI_CACHE_DIR"] = tempfile.mkdtemp(prefix="harvest-tui-test-cache-")
 
 from harvest_tui.sandbox import DEMO_NOW, FrozenClock, Sandbox  # noqa: E402
+from harvest_tui.ui.textual_private import share_css_parses  # noqa: E402
 from harvest_tui.worker.client import ServiceWorker  # noqa: E402
+
+# Hundreds of apps per test process parse the same CSS: once each is enough.
+share_css_parses()
 
 
 @pytest.fixture

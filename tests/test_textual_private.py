@@ -14,6 +14,7 @@ from harvest_tui.ui.textual_private import (
     number_lines,
     one_invalidation,
     reorder_children,
+    share_css_parses,
     trim_render_caches,
     wrap_display,
 )
@@ -134,3 +135,23 @@ async def test_trim_render_caches_empties_textual_and_rich_caches_and_frames_are
         assert app.export_screenshot() == before
         assert sum(c.cache_info().currsize for c in caches) > 0  # filled again by the frame
         assert len(tree._line_cache) > 0
+
+
+def test_share_css_parses_reuses_the_rules_of_the_same_source_and_variables() -> None:
+    from textual.color import Color
+    from textual.css.stylesheet import Stylesheet
+
+    share_css_parses()  # conftest did already; a second call changes nothing
+    share_css_parses()
+
+    def parsed(primary: str) -> Stylesheet:
+        sheet = Stylesheet(variables={"primary": primary})
+        sheet.add_source("Tree { color: $primary; }", read_from=("pinned.tcss", ""))
+        sheet.parse()
+        return sheet
+
+    red, again, blue = parsed("red"), parsed("red"), parsed("blue")
+    assert again.rules[0] is red.rules[0]  # not parsed a second time
+    assert blue.rules[0] is not red.rules[0]  # the variables are part of the key
+    assert red.rules[0].styles.color == Color.parse("red")
+    assert blue.rules[0].styles.color == Color.parse("blue")
