@@ -93,19 +93,19 @@ def share_css_parses() -> None:
     parsed: dict[tuple[Any, ...], Any] = {}
 
     def shared(
-        self: Stylesheet,
+        sheet: Stylesheet,
         css: str,
         read_from: Any,
         is_default_rules: bool = False,
         tie_breaker: int = 0,
         scope: str = "",
     ) -> Any:
-        variables = frozenset(self._variables.items())
+        variables = frozenset(sheet._variables.items())
         key = (css, read_from, is_default_rules, tie_breaker, scope, variables)
         rules = parsed.get(key)
         if rules is None:
             rules = parsed[key] = parse_rules(
-                self, css, read_from, is_default_rules, tie_breaker, scope
+                sheet, css, read_from, is_default_rules, tie_breaker, scope
             )
         return rules
 
