@@ -110,7 +110,7 @@ def share_css_parses() -> None:
         return rules
 
     shared.shared = True  # type: ignore[attr-defined]
-    Stylesheet._parse_rules = shared  # type: ignore[method-assign]
+    Stylesheet._parse_rules = shared  # type: ignore[method-assign,assignment]
 
 
 def _is_bounded_lru(obj: Any) -> bool:
