@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 
 SKEW_TOLERANCE = timedelta(minutes=2)
 MAX_SKEW_SECONDS = 86400.0  # beyond a day the header is not the service's clock: ignored
@@ -25,6 +24,10 @@ def skew_from_date(date_header: object, received_at: float) -> float | None:
     whose response carried `date_header`; None when it is missing or unreadable."""
     if not isinstance(date_header, str) or not date_header:
         return None
+    # Here, not at the top: only the service worker reads headers, and the UI, which
+    # imports this module, would pay email's import (calendar, base64...) at start-up.
+    from email.utils import parsedate_to_datetime
+
     try:
         server = parsedate_to_datetime(date_header)
     except (TypeError, ValueError, IndexError):

@@ -100,7 +100,8 @@ class RowTree(Tree[NodeData]):
     """A Tree of NodeData whose rows are laid out to its width (see the module's doc)."""
 
     def __init__(self, label: str, data: NodeData, *, id: str | None = None) -> None:
-        super().__init__(label, data=data, id=id)
+        # As Text: Tree would parse a str as markup (importing Rich's emoji table for it).
+        super().__init__(Text(label), data=data, id=id)
         # A screenful of rows, twice over (cursor and hover states), is all a frame reuses.
         bound_line_cache(self, LINE_CACHE)
         # The glyphs of the app's terminal (statuses.use_ascii), fixed per tree.
