@@ -56,10 +56,6 @@ def config_path(cli_path: str | None, environ: Mapping[str, str]) -> Path:
 
 def load_config(path: Path, *, must_exist: bool) -> Config | None:
     """The config at path, or None when it is absent and nobody named it explicitly."""
-    import tomllib
-
-    from harvest_tui.config_checks import Reader, syntax_message
-
     try:
         # utf-8-sig: Windows editors (Notepad) start the file with a BOM; tomllib refuses it.
         text = path.read_text(encoding="utf-8-sig")
@@ -72,6 +68,11 @@ def load_config(path: Path, *, must_exist: bool) -> Config | None:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"Cannot read config file {path}: {exc}.") from None
+    # Only now: with no config file (the AWS defaults), start-up does without them.
+    import tomllib
+
+    from harvest_tui.config_checks import Reader, syntax_message
+
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -187,16 +187,20 @@ def region_problem(region: str) -> str | None:
 def known_regions() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
     """Every region of every partition in botocore's data, read without importing it
     (partitions.json: 7 KB; the older endpoints.json, 1.2 MB, is the fallback)."""
-    import gzip
     import importlib.util
     import json
+
+    def gunzip(file: Path, mode: str, encoding: str) -> Any:
+        import gzip  # only for a botocore that ships its data compressed
+
+        return gzip.open(file, mode, encoding=encoding)
 
     spec = importlib.util.find_spec("botocore")
     for base in (spec.submodule_search_locations or []) if spec else []:
         for name, opener in (
             ("partitions.json", open),
             ("endpoints.json", open),
-            ("endpoints.json.gz", gzip.open),
+            ("endpoints.json.gz", gunzip),
         ):
             file = Path(base) / "data" / name
             if file.is_file():
