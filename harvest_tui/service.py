@@ -183,7 +183,12 @@ class MediaPackageService:
         import botocore.session
         from botocore.config import Config
 
-        from harvest_tui.service_loader import builtin_hooks, fast_timestamp, quick_loader
+        from harvest_tui.service_loader import (
+            builtin_hooks,
+            fast_timestamp,
+            planned_parsers,
+            quick_loader,
+        )
 
         c = self.connection
         session_vars = None
@@ -198,9 +203,7 @@ class MediaPackageService:
         session.register_component(
             "data_loader", quick_loader(session.get_config_variable("data_path"))
         )
-        session.get_component("response_parser_factory").set_parser_defaults(
-            timestamp_parser=fast_timestamp
-        )
+        session.register_component("response_parser_factory", planned_parsers(fast_timestamp))
         if c.profile is not None:
             session.set_config_variable("profile", c.profile)
         if c.static_credentials:

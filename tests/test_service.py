@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from datetime import UTC, timedelta
+from typing import Any
 
 import pytest
 from pilotkit import add_jobs
@@ -346,6 +347,107 @@ class TestTimestamps:
         client = service.connect()
         raw = client.list_channel_groups()["Items"][0]["CreatedAt"]  # type: ignore[attr-defined]
         assert raw.tzinfo is UTC
+
+
+def example_value(shape: Any, depth: int = 0) -> Any:
+    """A JSON value for `shape` with every member set (lists hold a null as well, and
+    numbers and booleans are 0 and false)."""
+    kind = shape.type_name
+    if kind == "structure":
+        members = {
+            m.serialization.get("name", n): m
+            for n, m in shape.members.items()
+            if m.serialization.get("location") is None
+        }
+        if shape.is_tagged_union:
+            members = dict(list(members.items())[:1])
+        if depth > 8:
+            return {}
+        return {wire: example_value(m, depth + 1) for wire, m in members.items()}
+    if kind == "list":
+        return [example_value(shape.member, depth + 1), None]
+    if kind == "map":
+        return {"first": example_value(shape.value, depth + 1), "null": None}
+    return {
+        "string": (getattr(shape, "enum", None) or [f"text of {shape.name}"])[0],
+        "timestamp": 1793629800.25,
+        "boolean": False,  # falsy values are members too
+        "blob": "aGFydmVzdA==",
+        "float": 1.5,
+        "double": 2.5,
+    }.get(kind, 0)
+
+
+def header_values(shape: Any) -> dict[str, str]:
+    """Header-located members of an output shape, as the wire carries them."""
+    wire = {"timestamp": "Mon, 02 Nov 2026 14:30:00 GMT", "boolean": "true", "string": "etag-1"}
+    return {
+        m.serialization.get("name", n): wire.get(m.type_name, "7")
+        for n, m in shape.members.items()
+        if m.serialization.get("location") == "header"
+    }
+
+
+class TestPlannedParsers:
+    """The clients' response parser (service_loader.planned_parsers) parses as botocore's."""
+
+    @staticmethod
+    def parse_both(shape: Any, body: bytes, headers: dict[str, str], status: int) -> Any:
+        from botocore.awsrequest import HeadersDict
+        from botocore.parsers import ResponseParserFactory
+
+        from harvest_tui.service_loader import fast_timestamp, planned_parsers
+
+        stock = ResponseParserFactory()
+        stock.set_parser_defaults(timestamp_parser=fast_timestamp)
+        response = {"status_code": status, "headers": HeadersDict(headers), "body": body}
+        return [
+            factory.create_parser("rest-json").parse(dict(response), shape)
+            for factory in (stock, planned_parsers(fast_timestamp))
+        ]
+
+    def test_every_output_and_error_shape_of_the_model(self) -> None:
+        import json
+
+        from botocore.loaders import Loader
+        from botocore.model import ServiceModel
+
+        model = ServiceModel(Loader().load_service_model("mediapackagev2", "service-2"))
+        shapes = [model.operation_model(op).output_shape for op in model.operation_names]
+        errors = [model.shape_for(n) for n in model.shape_names]
+        errors = [s for s in errors if s.metadata.get("exception")]
+        assert len([s for s in shapes if s is not None]) >= 25 and len(errors) >= 5
+        for shape in [s for s in shapes if s is not None] + errors:
+            status = 400 if shape.metadata.get("exception") else 200
+            headers = header_values(shape)
+            if status == 400:
+                headers["x-amzn-ErrorType"] = shape.name
+            body = json.dumps(example_value(shape)).encode()
+            theirs, ours = self.parse_both(shape, body, headers, status)
+            assert ours == theirs, shape.name
+            assert len(repr(ours)) > 25, shape.name  # the example reached the parse
+
+    def test_a_client_call_parses_its_wire_body_as_botocore_does(
+        self, service: MediaPackageService
+    ) -> None:
+        client = service.connect()
+        # The factory is a session component; botocore keeps it on the client's endpoint.
+        factory = client._endpoint._response_parser_factory  # type: ignore[attr-defined]
+        assert type(factory).__name__ == "PlannedParserFactory"
+        wire: list[Any] = []
+        client.meta.events.register(
+            "before-parse.mediapackagev2.ListHarvestJobs",
+            lambda response_dict, operation_model, **_: wire.append(
+                (dict(response_dict), operation_model.output_shape)
+            ),
+        )
+        parsed = client.list_harvest_jobs(ChannelGroupName="live-sports")  # type: ignore[attr-defined]
+        response, shape = wire[0]
+        theirs, ours = self.parse_both(
+            shape, response["body"], dict(response["headers"]), response["status_code"]
+        )
+        assert ours == theirs
+        assert parsed["Items"] == theirs["Items"] and len(parsed["Items"]) > 5
 
 
 class TestRetryPolicy:
