@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -153,32 +153,119 @@ def _epoch(value: datetime) -> float | int:
 
 
 def to_json(shape: Shape, value: Any, path: str) -> Any:
-    """A python value converted for the JSON body per its shape (member → wire names)."""
+    """A python value converted for the JSON body per its shape (member → wire names).
+
+    Raises OutputError, naming the value's path from `path`, where the value does not
+    fit its shape."""
+    try:
+        return _writer(shape)(value)
+    except _Misfit as misfit:
+        raise OutputError(f"{path}{misfit.where}: {misfit.problem}") from None
+
+
+Write = Callable[[Any], Any]
+
+
+class _Misfit(Exception):
+    """A value that does not fit its shape; `where` grows as it rises through the values
+    around it, so a path is only made for a value that fails."""
+
+    def __init__(self, problem: str) -> None:
+        self.problem, self.where = problem, ""
+
+    def within(self, step: str) -> _Misfit:
+        self.where = step + self.where
+        return self
+
+
+# id(shape) → (the shape, kept so its id stays its, its writer). The model's shapes
+# live as long as the process (model.service_model is cached), so this only grows to
+# the shapes the responses use. A race makes the same writer twice, harmlessly.
+_WRITERS: dict[int, tuple[Shape, Write]] = {}
+
+
+def _writer(shape: Shape) -> Write:
+    """`shape`'s conversion, planned once: every response of a kind walks the same shapes,
+    the jobs of a list a hundred times a page."""
+    entry = _WRITERS.get(id(shape))
+    if entry is not None and entry[0] is shape:
+        return entry[1]
+    _WRITERS[id(shape)] = (shape, lambda value: _WRITERS[id(shape)][1](value))  # recursion
+    write = _plan_writer(shape)
+    _WRITERS[id(shape)] = (shape, write)
+    return write
+
+
+def _plan_writer(shape: Shape) -> Write:
     kind = shape.type_name
     if kind == "structure":
         assert isinstance(shape, StructureShape)
-        unknown = set(value) - set(shape.members)
-        if unknown:
-            raise OutputError(f"{path}: no member(s) {sorted(unknown)} in {shape.name}")
-        missing = [n for n in shape.required_members if value.get(n) is None]
-        if missing:
-            raise OutputError(f"{path}: required member(s) {missing} of {shape.name} missing")
-        return {
-            member.serialization.get("name", name): to_json(member, value[name], f"{path}.{name}")
-            for name, member in shape.members.items()
-            if value.get(name) is not None
-        }
+        return _structure_writer(shape)
     if kind == "list":
         assert isinstance(shape, ListShape)
-        return [to_json(shape.member, v, f"{path}[]") for v in value]
+        item = _writer(shape.member)
+
+        def write_list(value: Any) -> Any:
+            try:
+                return [item(v) for v in value]
+            except _Misfit as misfit:
+                raise misfit.within("[]") from None
+
+        return write_list
     if kind == "map":
         assert isinstance(shape, MapShape)
-        item = shape.value
-        return {k: to_json(item, v, f"{path}.{k}") for k, v in value.items()}
+        entry = _writer(shape.value)
+
+        def write_map(value: Any) -> Any:
+            out = {}
+            for k, v in value.items():
+                try:
+                    out[k] = entry(v)
+                except _Misfit as misfit:
+                    raise misfit.within(f".{k}") from None
+            return out
+
+        return write_map
     if kind == "timestamp":
-        if not isinstance(value, datetime):
-            raise OutputError(f"{path}: timestamp must be a datetime, not {value!r}")
-        return _epoch(value)
+        return _write_timestamp
+    return _same
+
+
+def _structure_writer(shape: StructureShape) -> Write:
+    members = [
+        (name, member.serialization.get("name", name), _writer(member))
+        for name, member in shape.members.items()
+    ]
+    known = frozenset(shape.members)
+    required = tuple(shape.required_members)
+
+    def write_structure(value: Any) -> Any:
+        if not known.issuperset(value):
+            unknown = sorted(set(value) - known)
+            raise _Misfit(f"no member(s) {unknown} in {shape.name}")
+        missing = [n for n in required if value.get(n) is None]
+        if missing:
+            raise _Misfit(f"required member(s) {missing} of {shape.name} missing")
+        out = {}
+        for name, wire, write in members:
+            v = value.get(name)
+            if v is not None:
+                try:
+                    out[wire] = write(v)
+                except _Misfit as misfit:
+                    raise misfit.within(f".{name}") from None
+        return out
+
+    return write_structure
+
+
+def _write_timestamp(value: Any) -> Any:
+    if not isinstance(value, datetime):
+        raise _Misfit(f"timestamp must be a datetime, not {value!r}")
+    return _epoch(value)
+
+
+def _same(value: Any) -> Any:
     return value
 
 

@@ -110,3 +110,44 @@ def test_validator_walks_nested_shapes() -> None:
         ("MEMBER_MISSING", "HarvestedManifests.HlsManifests[0].ManifestName")
     ]
     assert violations(shape, SAMPLES["CreateHarvestJob"]) == []
+
+
+def test_the_serializer_names_where_an_output_does_not_fit_its_shape() -> None:
+    """A handler's result that its output shape does not allow is the sandbox's bug: the
+    error names the value's path, however deep, and the fitting values convert."""
+    from harvest_tui.sandbox.shapes import OutputError, to_json
+
+    shape = service_model().operation_model("ListHarvestJobs").output_shape
+    assert shape is not None
+    when = datetime(2026, 11, 2, 14, 30, 0, 250000, tzinfo=UTC)
+    job = {
+        "ChannelGroupName": "g",
+        "ChannelName": "c",
+        "OriginEndpointName": "e",
+        "HarvestJobName": "j",
+        "HarvestedManifests": {"HlsManifests": [{"ManifestName": "m"}]},
+        "ScheduleConfiguration": {"StartTime": when, "EndTime": when},
+        "Destination": {"S3Destination": {"BucketName": "b", "DestinationPath": "p/"}},
+        "Arn": "arn",
+        "CreatedAt": when,
+        "ModifiedAt": when,
+        "Status": "QUEUED",
+    }
+    body = to_json(shape, {"Items": [job], "NextToken": "t"}, shape.name)
+    assert body["Items"][0]["ScheduleConfiguration"] == {
+        "StartTime": 1793629800.25,
+        "EndTime": 1793629800.25,
+    }
+    assert body["Items"][0]["HarvestedManifests"] == {"HlsManifests": [{"ManifestName": "m"}]}
+    assert body["NextToken"] == "t"
+    wrong = {**job, "ScheduleConfiguration": {"StartTime": "soon", "EndTime": when}}
+    with pytest.raises(OutputError) as error:
+        to_json(shape, {"Items": [job, wrong]}, shape.name)
+    assert str(error.value) == (
+        "ListHarvestJobsResponse.Items[].ScheduleConfiguration.StartTime: "
+        "timestamp must be a datetime, not 'soon'"
+    )
+    with pytest.raises(OutputError, match=r"^ListHarvestJobsResponse.Items\[\]: no member"):
+        to_json(shape, {"Items": [{**job, "Tags": {}}]}, shape.name)
+    with pytest.raises(OutputError, match=r"Items\[\].Destination.S3Destination: required"):
+        to_json(shape, {"Items": [{**job, "Destination": {"S3Destination": {}}}]}, shape.name)
