@@ -327,5 +327,11 @@ def answered(finish: Callable[[], object]) -> bool:
     return bool(ready is not None and ready())
 
 
+def in_flight(finish: Callable[[], object]) -> bool:
+    """Whether a begun call (`Backend.begin`) is on its way already (through the service
+    worker), not deferred until it is waited for (in-process)."""
+    return hasattr(finish, "ready")
+
+
 def jobs_by_name(pages: Iterable[list[HarvestJob]]) -> list[HarvestJob]:
     return sorted((j for p in pages for j in p), key=lambda j: j.name)

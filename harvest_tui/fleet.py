@@ -14,12 +14,13 @@ fails reports its error and the others go on.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from operator import attrgetter
 
-from harvest_tui.backend import Backend
+from harvest_tui.backend import Backend, ListHarvestJobs, in_flight
 from harvest_tui.errors import ServiceError, translate
 from harvest_tui.models import ACTIVE_STATUSES, HarvestJob, JobStatus
 from harvest_tui.profiles import Profile
@@ -64,14 +65,28 @@ class FleetJob(HarvestJob):
 
     @classmethod
     def found(cls, job: HarvestJob, target: FleetTarget, region: str | None = None) -> FleetJob:
-        """`job` as listed (or fetched again) for `target`; `region`: the one resolved."""
-        values = {f.name: getattr(job, f.name) for f in fields(HarvestJob)}
+        """`job` as listed (or fetched again) for `target`; `region`: the one resolved.
+
+        A copy of a job that is already whole: its values are set as they are, without
+        a dict of them and the dataclass's `__init__` by keywords (7.5 µs a job against
+        4; a fleet of 20 profiles × 3 regions lists 3,600 jobs)."""
         where = region or target.region or region_of(job.arn)
-        return cls(**values, target=target.key, profile_name=target.profile.name, aws_region=where)
+        new = object.__new__(cls)
+        for name, value in zip(_JOB_FIELDS, _job_values(job), strict=True):
+            _set(new, name, value)
+        _set(new, "target", target.key)
+        _set(new, "profile_name", target.profile.name)
+        _set(new, "aws_region", where)
+        return new
 
     @property
     def account(self) -> str:
         return account_of(self.arn)
+
+
+_JOB_FIELDS = tuple(f.name for f in fields(HarvestJob))
+_job_values = attrgetter(*_JOB_FIELDS)
+_set = object.__setattr__  # FleetJob is frozen
 
 
 def _arn_part(arn: str, index: int) -> str:
@@ -143,7 +158,13 @@ def load_target(
     on_jobs: Callable[[FleetTarget, list[FleetJob]], None],
     cancelled: Callable[[], bool] = lambda: False,
 ) -> TargetResult:
-    """One target: its groups, then each group's page chain, the chains at once."""
+    """One target: its groups, then each group's page chain, the chains at once.
+
+    Through the service worker, the chains are all begun (sent) at once and their
+    answers taken in turn: the worker makes the calls side by side, and this process
+    starts no thread per chain (a fleet has hundreds of chains). A backend whose calls
+    only start when waited for (in-process) reads the chains on threads of its own.
+    """
     result = TargetResult(target)
     lock = threading.Lock()
 
@@ -158,23 +179,32 @@ def load_target(
         result.error = failed(exc)
         return result
 
-    def chain(group: str) -> None:
+    def take(jobs: Iterable[list[HarvestJob]]) -> None:
         try:
-            for page in backend.iter_harvest_job_pages(group):
+            for page in jobs:
                 if cancelled():
                     return
-                jobs = [FleetJob.found(job, target, backend.region) for job in page]
+                found = [FleetJob.found(job, target, backend.region) for job in page]
                 with lock:
-                    result.jobs += len(jobs)
-                on_jobs(target, jobs)
+                    result.jobs += len(found)
+                on_jobs(target, found)
         except Exception as exc:
             with lock:
                 result.error = result.error or failed(exc)
 
-    if groups:
+    begun = [backend.begin(ListHarvestJobs(g.name)) for g in groups]
+    if all(in_flight(finish) for finish in begun):
+        for finish in begun:
+            take(_answer_of(finish))
+    elif groups:
         with ThreadPoolExecutor(len(groups), thread_name_prefix="fleet-group") as pool:
-            list(pool.map(chain, [g.name for g in groups]))
+            list(pool.map(take, [backend.iter_harvest_job_pages(g.name) for g in groups]))
     return result
+
+
+def _answer_of(finish: Callable[[], list[HarvestJob]]) -> Iterator[list[HarvestJob]]:
+    """A begun chain's jobs, as one page (a failure raised as the page is read)."""
+    yield finish()
 
 
 __all__ = [
