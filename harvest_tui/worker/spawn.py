@@ -16,9 +16,9 @@ from collections.abc import Mapping
 COMMAND = [sys.executable, "-P", "-m", "harvest_tui.worker"]
 
 # glibc's malloc gives each thread that allocates an arena of its own, up to 8 per core,
-# and keeps the free memory of each. The worker's calls run on up to 64 threads: in a
-# soak its RSS grew 6.6 % in 8 minutes with them, 3.9 % with two arenas. (Only glibc
-# reads this; the user's own setting wins.)
+# and keeps the free memory of each. The worker's calls run on many threads (up to 64
+# then): in a soak its RSS grew 6.6 % in 8 minutes with them, 3.9 % with two arenas.
+# (Only glibc reads this; the user's own setting wins.)
 MALLOC_ARENAS = "2"
 
 
