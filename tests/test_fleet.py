@@ -5,23 +5,34 @@ key each); and the fleet's pure parts (grouping, targets)."""
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from pilotkit import FAST_RETRY, PtyApp, explorer, own_worker, plain, wait_for
+from pilotkit import FAST_RETRY, PtyApp, explorer, own_worker, plain, shared_worker, wait_for
 from textual.pilot import Pilot
 
+from harvest_tui.backend import Backend
 from harvest_tui.config import Config, Profile, Settings, resolve_profile
-from harvest_tui.fleet import FleetJob, FleetTarget, account_of, fleet_rank, fleet_targets
+from harvest_tui.fleet import (
+    FleetJob,
+    FleetTarget,
+    TargetResult,
+    account_of,
+    fleet_rank,
+    fleet_targets,
+    load_fleet,
+)
 from harvest_tui.models import HarvestJob, JobStatus
 from harvest_tui.sandbox import ACCOUNT_ID, DEMO_NOW, Sandbox
+from harvest_tui.service import Connection, MediaPackageService
 from harvest_tui.ui.app import HarvestApp
 from harvest_tui.ui.builder import build_app
 from harvest_tui.ui.screens.fleet_screen import FleetScreen
-from harvest_tui.worker.client import ServiceWorker
+from harvest_tui.worker.client import ServiceWorker, WorkerBackend, fleet_worker_count
 
 KEYS = {"blue": "AKIDBLUE222233334444", "green": "AKIDGREEN555566667777", "demo": "sandbox"}
 ACCOUNTS = {"blue": "222233334444", "green": "555566667777", "demo": ACCOUNT_ID}
@@ -51,19 +62,20 @@ def fleet_config(sandbox: Sandbox, *, broken: bool = False) -> Config:
 @pytest.fixture(scope="module")
 def fleet_worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceWorker]:
     """A worker that reads a credentials file naming the three accounts' keys: one for the
-    module (it reads its environment once, as it starts; each test has its own sandbox)."""
+    module (each test has its own sandbox)."""
     lines = []
     for name, key in KEYS.items():
         lines += [f"[{name}-acct]", f"aws_access_key_id = {key}", "aws_secret_access_key = x", ""]
     credentials = tmp_path_factory.mktemp("fleet") / "credentials"
     credentials.write_text("\n".join(lines))
-    with contextlib.ExitStack() as stack:
-        with pytest.MonkeyPatch.context() as env:
-            env.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
-            env.delenv("AWS_ACCESS_KEY_ID", raising=False)
-            env.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
-            worker = stack.enter_context(own_worker())
-        yield worker
+    # The environment stays for the module: the fleet starts more workers as it first
+    # loads (worker.client.WorkerPool), and each reads it as it starts.
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+        env.delenv("AWS_ACCESS_KEY_ID", raising=False)
+        env.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
+        with own_worker() as worker:
+            yield worker
 
 
 def fleet_app(
@@ -264,6 +276,61 @@ class TestFleet:
             sandbox.clock.advance(hours=24)  # every active job has finished by then
             await wait_for(pilot, lambda: not screen.watched_jobs(), timeout=20)
             assert "status" in updated
+
+    async def test_calls_are_spread_over_workers_that_end_with_the_app(
+        self, sandbox: Sandbox, fleet_worker: ServiceWorker, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Profile-regions take the fleet's workers in turn: the app's own, then those it
+        starts as the fleet first loads (one per core), which end as the app does."""
+        monkeypatch.setattr(os, "cpu_count", lambda: 3)
+        async with fleet_open(sandbox, fleet_worker) as (_pilot, screen):
+            workers = [getattr(backend, "worker", None) for _, backend in screen.fleet.targets]
+            pool = list(dict.fromkeys(workers))
+            assert pool[0] is fleet_worker and len(pool) == 3 == fleet_worker_count()
+            assert workers == pool * 2  # 3 profiles × 2 regions, in turn
+            started = [w for w in pool if isinstance(w, ServiceWorker) and w is not fleet_worker]
+            assert all(w.proc.poll() is None for w in started)
+            results = screen.fleet.results.values()
+            assert len(results) == 6 and all(r.error is None and r.jobs > 0 for r in results)
+        for w in started:
+            assert w.proc.wait(10) is not None
+        assert fleet_worker.alive
+
+
+@pytest.mark.parametrize("through", ["worker", "in-process"])
+def test_load_fleet_reads_each_group_once_either_way(sandbox: Sandbox, through: str) -> None:
+    """load_fleet through the worker (each target's chains sent at once, no thread each)
+    and in this process (the chains on threads): every job, one chain per group."""
+    profile = Profile("blue", regions=REGIONS, endpoint_url=sandbox.endpoint_url)
+    targets: list[tuple[FleetTarget, Backend]] = []
+    for region in REGIONS:
+        connection = Connection(
+            region=region,
+            endpoint_url=sandbox.endpoint_url,
+            static_credentials=(KEYS["blue"], "x"),
+            retry=FAST_RETRY,
+        )
+        backend: Backend = (
+            WorkerBackend(connection, shared_worker())
+            if through == "worker"
+            else MediaPackageService(connection)
+        )
+        targets.append((FleetTarget(profile, region), backend))
+    jobs: list[FleetJob] = []
+    results: list[TargetResult] = []
+    sandbox.reset_requests()
+    load_fleet(
+        targets, concurrency=2, on_jobs=lambda _, page: jobs.extend(page), on_done=results.append
+    )
+    assert len(results) == 2 and all(r.error is None and r.jobs > 0 for r in results)
+    account = ACCOUNTS["blue"]
+    stores = {region: sandbox.store_for(account, region) for region in REGIONS}
+    assert sorted((j.aws_region, j.name) for j in jobs) == sorted(
+        (region, job.name) for region, store in stores.items() for job in store.all_jobs()
+    )
+    groups = sum(len(store.groups) for store in stores.values())
+    counts = dict(sandbox.request_counts)
+    assert counts == {"ListChannelGroups": 2, "ListHarvestJobs": groups}, sandbox.requests()
 
 
 def test_fleet_flag_opens_the_fleet_at_start(sandbox: Sandbox) -> None:

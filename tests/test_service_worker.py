@@ -375,3 +375,49 @@ def test_q_quits_at_once_while_calls_are_in_flight(sandbox: Sandbox) -> None:
             assert app.exit_code() == 0
         finally:
             sandbox.faults.release()
+
+
+class TestWorkerPool:
+    """The fleet view's workers (WorkerPool): started when first asked for, in turn."""
+
+    class Stand:
+        """A stand-in for a started worker: the pool only configures and closes it."""
+
+        def __init__(self) -> None:
+            self.alive, self.closed, self.debug_log = True, False, None
+
+        def configure(self, *, debug_log: bool) -> None:
+            self.debug_log = debug_log
+
+        def close(self) -> None:
+            self.closed = True
+
+    def test_workers_start_when_first_asked_for_and_take_targets_in_turn(self) -> None:
+        from harvest_tui.worker.client import WorkerPool
+
+        made: list[Any] = []
+
+        def start() -> Any:
+            made.append(self.Stand())
+            return made[-1]
+
+        first: Any = self.Stand()
+        pool = WorkerPool(first, size=3, start=start, debug_log=True)
+        assert made == [] and pool.started == []
+        assert [pool.worker(i) for i in range(6)] == [first, *made, first, *made]
+        assert len(made) == 2 and all(w.debug_log is True for w in made)
+        pool.close()
+        assert all(w.closed for w in made) and not first.closed and pool.started == []
+
+    def test_a_worker_that_cannot_start_leaves_the_others_to_serve(self) -> None:
+        from harvest_tui.worker.client import WorkerPool
+
+        first: Any = self.Stand()
+        pool = WorkerPool(first, size=4, start=lambda: None)
+        assert {id(pool.worker(i)) for i in range(8)} == {id(first)}
+
+    @pytest.mark.parametrize(("cores", "workers"), [(1, 1), (2, 2), (3, 3), (16, 4)])
+    def test_one_worker_per_core_up_to_four(self, cores: int, workers: int) -> None:
+        from harvest_tui.worker.client import fleet_worker_count
+
+        assert fleet_worker_count(cores) == workers

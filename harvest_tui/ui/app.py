@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import fields, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -86,6 +86,13 @@ def screenshot_dir() -> Path:
     return user_state_path("harvest-tui") / "screenshots"
 
 
+class Connect(Protocol):
+    """How the app connects to a profile (ui/builder.py's `connect`). `share`: the fleet
+    view's `share`-th profile-region, whose calls the fleet's workers take in turn."""
+
+    def __call__(self, profile: ActiveProfile, *, share: int | None = None) -> Connected: ...
+
+
 class HarvestApp(App[int]):
     """Browse channel groups, channels, origin endpoints and harvest jobs."""
 
@@ -110,7 +117,7 @@ class HarvestApp(App[int]):
         self,
         *,
         active: ActiveProfile,
-        connect: Callable[[ActiveProfile], Connected],
+        connect: Connect,
         config: Config | None = None,
         settings: Settings | None = None,
         clock: Callable[[], datetime] | None = None,
@@ -325,8 +332,13 @@ class HarvestApp(App[int]):
         entries = [(p, r or "") for p, r in switcher_entries(self.config, self.active)]
         entries += [(p, r) for p in self.extra_profiles for r in p.regions or ("",)]
         targets = [
-            (t, next(iter(self.connect_to(active_in(t.profile, t.region)).backends.values())))
-            for t in fleet_targets(entries)
+            (
+                t,
+                next(
+                    iter(self.connect_to(active_in(t.profile, t.region), share=i).backends.values())
+                ),
+            )
+            for i, t in enumerate(fleet_targets(entries))
         ]
         self.push_screen(FleetScreen(targets, settings=self.settings, clock=self.clock, tz=self.tz))
 

@@ -17,7 +17,7 @@ from harvest_tui.service import RetryPolicy, connections_for
 from harvest_tui.ui.app import HarvestApp
 from harvest_tui.ui.screens.explorer import Connected
 from harvest_tui.view_cache import ViewCache
-from harvest_tui.worker.client import ServiceWorker, WorkerBackend
+from harvest_tui.worker.client import ServiceWorker, WorkerBackend, WorkerPool
 
 
 def backends_for(
@@ -66,11 +66,23 @@ def build_app(
             return "built-in sandbox"
         return profile.endpoint_url
 
-    def connect(profile: ActiveProfile) -> Connected:
+    # The fleet view's workers: this one, and more started when the fleet first loads.
+    pool = WorkerPool(worker, debug_log=bool(settings and settings.debug_log)) if worker else None
+
+    def connect(profile: ActiveProfile, *, share: int | None = None) -> Connected:
+        """`share`: the fleet's `share`-th profile-region, whose calls the pool's workers
+        take in turn (None: the explorer's, on the app's own worker)."""
+        chosen = worker if pool is None or share is None else pool.worker(share)
         backends = backends_for(
-            profile, worker=worker, sandbox_url=sandbox_url, retry=retry, deadline=deadline
+            profile, worker=chosen, sandbox_url=sandbox_url, retry=retry, deadline=deadline
         )
         return Connected(profile, backends, endpoint_label(profile))
+
+    def close() -> None:
+        if pool is not None:
+            pool.close()
+        if on_close is not None:
+            on_close()
 
     return HarvestApp(
         active=active,
@@ -82,6 +94,6 @@ def build_app(
         endpoint_label=endpoint_label,
         target=target,
         fleet=fleet,
-        on_close=on_close,
+        on_close=close,
         view_cache=view_cache,
     )
