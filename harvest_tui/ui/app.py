@@ -331,15 +331,10 @@ class HarvestApp(App[int]):
             return
         entries = [(p, r or "") for p, r in switcher_entries(self.config, self.active)]
         entries += [(p, r) for p in self.extra_profiles for r in p.regions or ("",)]
-        targets = [
-            (
-                t,
-                next(
-                    iter(self.connect_to(active_in(t.profile, t.region), share=i).backends.values())
-                ),
-            )
-            for i, t in enumerate(fleet_targets(entries))
-        ]
+        targets = []
+        for i, t in enumerate(fleet_targets(entries)):
+            connected = self.connect_to(active_in(t.profile, t.region), share=i)
+            targets.append((t, next(iter(connected.backends.values()))))
         self.push_screen(FleetScreen(targets, settings=self.settings, clock=self.clock, tz=self.tz))
 
     def on_fleet_screen_open_job(self, message: FleetScreen.OpenJob) -> None:
