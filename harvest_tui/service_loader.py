@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from botocore.model import Shape
     from botocore.parsers import ResponseParserFactory
 
+    from harvest_tui.shape_plans import ShapePlans
+
 Parse = Callable[[Any], Any]
 
 
@@ -115,27 +117,20 @@ def _planned_factory_class() -> type[ResponseParserFactory]:
     from botocore.parsers import ResponseParserFactory, RestJSONParser
     from botocore.utils import is_json_value_header
 
+    from harvest_tui.shape_plans import ShapePlans
+
     class PlannedRestJSONParser(RestJSONParser):
-        def __init__(self, plans: dict[int, tuple[Shape, Parse]], **defaults: Any) -> None:
+        def __init__(self, plans: ShapePlans | None = None, **defaults: Any) -> None:
             super().__init__(**defaults)
-            self._plans = plans  # id(shape) → (the shape, kept so its id stays its, plan)
+            # The factory's plans, shared by its parsers (one per response); made by the
+            # first parser that meets a shape, with its defaults (the factory's).
+            self._plans = plans or ShapePlans(self._make_plan)
 
         def _parse_shape(self, shape: Shape, node: Any) -> Any:
-            return self._plan(shape)(node)
+            return self._plans.plan(shape)(node)
 
         def _plan(self, shape: Shape) -> Parse:
-            entry = self._plans.get(id(shape))
-            if entry is not None and entry[0] is shape:
-                return entry[1]
-            # While a shape's plan is made, a member of its own shape (a recursive
-            # shape) is parsed through this lookup, when the plan is there.
-            self._plans[id(shape)] = (shape, partial(self._deferred, shape))
-            plan = self._make_plan(shape)
-            self._plans[id(shape)] = (shape, plan)
-            return plan
-
-        def _deferred(self, shape: Shape, node: Any) -> Any:
-            return self._plans[id(shape)][1](node)
+            return self._plans.plan(shape)
 
         def _make_plan(self, shape: Shape) -> Parse:
             kind = shape.type_name
@@ -173,17 +168,19 @@ def _planned_factory_class() -> type[ResponseParserFactory]:
     class PlannedParserFactory(ResponseParserFactory):
         def __init__(self) -> None:
             super().__init__()
-            self._plans: dict[int, tuple[Shape, Parse]] = {}
+            self._plans: ShapePlans | None = None
 
         def set_parser_defaults(self, **kwargs: Any) -> None:
             super().set_parser_defaults(**kwargs)
-            self._plans.clear()  # plans hold the defaults they were made with
+            self._plans = None  # plans hold the defaults they were made with
 
         def create_parser(self, protocol_name: str) -> Any:
             if protocol_name != "rest-json":
                 return super().create_parser(protocol_name)
             defaults: dict[str, Any] = cast(Any, self)._defaults
-            return PlannedRestJSONParser(self._plans, **defaults)
+            parser = PlannedRestJSONParser(self._plans, **defaults)
+            self._plans = parser._plans  # two first parsers at once: the later one's stay
+            return parser
 
     return PlannedParserFactory
 

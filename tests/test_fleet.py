@@ -90,7 +90,7 @@ def fleet_app(
         active,
         worker=worker,
         config=cfg,
-        settings=SETTINGS,
+        settings=settings,
         clock=sandbox.clock.now,
         retry=FAST_RETRY,
     )
@@ -322,7 +322,9 @@ def test_load_fleet_reads_each_group_once_either_way(sandbox: Sandbox, through: 
     load_fleet(
         targets, concurrency=2, on_jobs=lambda _, page: jobs.extend(page), on_done=results.append
     )
-    assert len(results) == 2 and all(r.error is None and r.jobs > 0 for r in results)
+    assert len(results) == 2 and all(r.error is None and r.jobs > 0 for r in results), [
+        (r.target.region, r.jobs, r.error and r.error.title) for r in results
+    ]
     account = ACCOUNTS["blue"]
     stores = {region: sandbox.store_for(account, region) for region in REGIONS}
     assert sorted((j.aws_region, j.name) for j in jobs) == sorted(
@@ -330,7 +332,10 @@ def test_load_fleet_reads_each_group_once_either_way(sandbox: Sandbox, through: 
     )
     groups = sum(len(store.groups) for store in stores.values())
     counts = dict(sandbox.request_counts)
-    assert counts == {"ListChannelGroups": 2, "ListHarvestJobs": groups}, sandbox.requests()
+    assert counts == {"ListChannelGroups": 2, "ListHarvestJobs": groups}, [
+        f"{operation} {params.get('ChannelGroupName', '')}"
+        for operation, params in sandbox.requests
+    ]
 
 
 def test_fleet_flag_opens_the_fleet_at_start(sandbox: Sandbox) -> None:

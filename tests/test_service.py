@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from datetime import UTC, timedelta
 from typing import Any
@@ -426,6 +427,42 @@ class TestPlannedParsers:
             theirs, ours = self.parse_both(shape, body, headers, status)
             assert ours == theirs, shape.name
             assert len(repr(ours)) > 25, shape.name  # the example reached the parse
+
+    def test_threads_parsing_at_once_with_a_new_client_s_parsers(self) -> None:
+        """The first responses of a client often arrive together (a fleet target's job
+        lists): every thread gets the whole plan, and the same result as botocore's."""
+        import json
+
+        from botocore.loaders import Loader
+        from botocore.model import ServiceModel
+
+        from harvest_tui.service_loader import fast_timestamp, planned_parsers
+
+        model = ServiceModel(Loader().load_service_model("mediapackagev2", "service-2"))
+        shape = model.operation_model("ListHarvestJobs").output_shape
+        body = json.dumps(example_value(shape)).encode()
+        theirs, _ = self.parse_both(shape, body, {}, 200)
+
+        def parse(factory: Any, start: threading.Barrier, results: list[Any]) -> None:
+            start.wait()
+            response = {"status_code": 200, "headers": {}, "body": body}
+            results.append(factory.create_parser("rest-json").parse(response, shape))
+
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(1e-6)  # threads take turns as often as they can
+        try:
+            for _ in range(20):
+                factory, start, results = planned_parsers(fast_timestamp), threading.Barrier(8), []
+                threads = [
+                    threading.Thread(target=parse, args=(factory, start, results)) for _ in range(8)
+                ]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join(30)
+                assert results == [theirs] * 8
+        finally:
+            sys.setswitchinterval(interval)
 
     def test_a_client_call_parses_its_wire_body_as_botocore_does(
         self, service: MediaPackageService

@@ -22,6 +22,7 @@ from botocore.model import ListShape, MapShape, OperationModel, Shape, Structure
 
 from harvest_tui.sandbox.errors import ApiError, validation
 from harvest_tui.sandbox.model import service_model
+from harvest_tui.shape_plans import ShapePlans
 
 
 @dataclass(frozen=True)
@@ -178,22 +179,10 @@ class _Misfit(Exception):
         return self
 
 
-# id(shape) → (the shape, kept so its id stays its, its writer). The model's shapes
-# live as long as the process (model.service_model is cached), so this only grows to
-# the shapes the responses use. A race makes the same writer twice, harmlessly.
-_WRITERS: dict[int, tuple[Shape, Write]] = {}
-
-
 def _writer(shape: Shape) -> Write:
     """`shape`'s conversion, planned once: every response of a kind walks the same shapes,
     the jobs of a list a hundred times a page."""
-    entry = _WRITERS.get(id(shape))
-    if entry is not None and entry[0] is shape:
-        return entry[1]
-    _WRITERS[id(shape)] = (shape, lambda value: _WRITERS[id(shape)][1](value))  # recursion
-    write = _plan_writer(shape)
-    _WRITERS[id(shape)] = (shape, write)
-    return write
+    return _WRITERS.plan(shape)
 
 
 def _plan_writer(shape: Shape) -> Write:
@@ -229,6 +218,9 @@ def _plan_writer(shape: Shape) -> Write:
     if kind == "timestamp":
         return _write_timestamp
     return _same
+
+
+_WRITERS = ShapePlans(_plan_writer)  # the model's shapes live as long as the process
 
 
 def _structure_writer(shape: StructureShape) -> Write:
