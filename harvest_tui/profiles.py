@@ -60,6 +60,7 @@ class Settings:
     debug_log: bool = False
     active_job_quota: int = 10  # queued + in-progress harvest jobs per channel group
     fleet_concurrency: int = 8  # profile-regions the fleet view (F) loads at once
+    fleet_workers: int = 4  # service worker processes the fleet uses, at most one per core
     poll_groups: bool = True  # list each open channel group's active jobs (quota, counts)
     job_order: str = "newest"  # an endpoint's jobs: "newest" (by CreatedAt) or "name"
     ascii: bool = False  # ASCII glyphs only (tree guides, statuses, node kinds)

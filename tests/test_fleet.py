@@ -37,7 +37,11 @@ from harvest_tui.worker.client import ServiceWorker, WorkerBackend, fleet_worker
 KEYS = {"blue": "AKIDBLUE222233334444", "green": "AKIDGREEN555566667777", "demo": "sandbox"}
 ACCOUNTS = {"blue": "222233334444", "green": "555566667777", "demo": ACCOUNT_ID}
 REGIONS = ("us-east-1", "eu-west-1")
-SETTINGS = Settings(poll_interval_seconds=0.2, poll_max_interval_seconds=0.5, bell=False)
+# One worker: each test's fleet is small, and a worker started per test costs the suite
+# CPU; test_calls_are_spread_over_workers_that_end_with_the_app has its own.
+SETTINGS = Settings(
+    poll_interval_seconds=0.2, poll_max_interval_seconds=0.5, bell=False, fleet_workers=1
+)
 
 
 def fleet_config(sandbox: Sandbox, *, broken: bool = False) -> Config:
@@ -283,10 +287,12 @@ class TestFleet:
         """Profile-regions take the fleet's workers in turn: the app's own, then those it
         starts as the fleet first loads (one per core), which end as the app does."""
         monkeypatch.setattr(os, "cpu_count", lambda: 3)
-        async with fleet_open(sandbox, fleet_worker) as (_pilot, screen):
+        app = fleet_app(sandbox, fleet_worker, settings=replace(SETTINGS, fleet_workers=4))
+        async with app.run_test(size=(160, 40)) as pilot:
+            screen = await open_fleet(pilot)
             workers = [getattr(backend, "worker", None) for _, backend in screen.fleet.targets]
             pool = list(dict.fromkeys(workers))
-            assert pool[0] is fleet_worker and len(pool) == 3 == fleet_worker_count()
+            assert pool[0] is fleet_worker and len(pool) == 3 == fleet_worker_count(4)
             assert workers == pool * 2  # 3 profiles × 2 regions, in turn
             started = [w for w in pool if isinstance(w, ServiceWorker) and w is not fleet_worker]
             assert all(w.proc.poll() is None for w in started)

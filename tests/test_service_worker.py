@@ -416,8 +416,12 @@ class TestWorkerPool:
         pool = WorkerPool(first, size=4, start=lambda: None)
         assert {id(pool.worker(i)) for i in range(8)} == {id(first)}
 
-    @pytest.mark.parametrize(("cores", "workers"), [(1, 1), (2, 2), (3, 3), (16, 4)])
-    def test_one_worker_per_core_up_to_four(self, cores: int, workers: int) -> None:
+    @pytest.mark.parametrize(
+        ("most", "cores", "workers"), [(4, 1, 1), (4, 2, 2), (4, 3, 3), (4, 16, 4), (1, 16, 1)]
+    )
+    def test_one_worker_per_core_up_to_the_setting(
+        self, most: int, cores: int, workers: int
+    ) -> None:
         from harvest_tui.worker.client import fleet_worker_count
 
-        assert fleet_worker_count(cores) == workers
+        assert fleet_worker_count(most, cores) == workers

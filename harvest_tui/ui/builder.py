@@ -17,7 +17,7 @@ from harvest_tui.service import RetryPolicy, connections_for
 from harvest_tui.ui.app import HarvestApp
 from harvest_tui.ui.screens.explorer import Connected
 from harvest_tui.view_cache import ViewCache
-from harvest_tui.worker.client import ServiceWorker, WorkerBackend, WorkerPool
+from harvest_tui.worker.client import ServiceWorker, WorkerBackend, WorkerPool, fleet_worker_count
 
 
 def backends_for(
@@ -67,7 +67,11 @@ def build_app(
         return profile.endpoint_url
 
     # The fleet view's workers: this one, and more started when the fleet first loads.
-    pool = WorkerPool(worker, debug_log=bool(settings and settings.debug_log)) if worker else None
+    pool = None
+    if worker is not None:
+        app_settings = settings or (config.settings if config else Settings())
+        size = fleet_worker_count(app_settings.fleet_workers)
+        pool = WorkerPool(worker, size=size, debug_log=app_settings.debug_log)
 
     def connect(profile: ActiveProfile, *, share: int | None = None) -> Connected:
         """`share`: the fleet's `share`-th profile-region, whose calls the pool's workers

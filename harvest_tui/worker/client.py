@@ -467,18 +467,16 @@ class _Begun(Generic[T]):
         return self.backend.worker.answered(self.call_id, 0)
 
 
-FLEET_WORKERS_MOST = 4  # service workers the fleet view spreads its calls over, at most
-
-
-def fleet_worker_count(cores: int | None = None) -> int:
-    """Service workers for the fleet view: one per core, up to FLEET_WORKERS_MOST.
+def fleet_worker_count(most: int, cores: int | None = None) -> int:
+    """Service workers for the fleet view: one per core, up to `most` (`[settings]
+    fleet_workers`, 4 by default).
 
     A fleet load is bound by the CPU of its calls, not by the network: 20 profiles × 3
     regions make 240 botocore calls, about 1 to 2 ms of CPU each, and one process
     makes them one at a time (its GIL). On 2 cores, two workers loaded such a fleet in
     about three quarters of the time one took.
     """
-    return max(1, min(FLEET_WORKERS_MOST, cores if cores is not None else os.cpu_count() or 1))
+    return max(1, min(most, cores if cores is not None else os.cpu_count() or 1))
 
 
 class WorkerPool:
@@ -490,12 +488,12 @@ class WorkerPool:
         self,
         first: ServiceWorker,
         *,
-        size: int | None = None,
+        size: int,
         start: Callable[[], ServiceWorker | None] = ServiceWorker.start,
         debug_log: bool = False,
     ) -> None:
         self.first = first
-        self.size = fleet_worker_count() if size is None else max(1, size)
+        self.size = max(1, size)
         self._start = start
         self._debug_log = debug_log
         self._others: list[ServiceWorker] | None = None  # None: not started yet

@@ -30,7 +30,7 @@ from harvest_tui.fleet import FleetJob, FleetTarget, TargetResult, load_fleet
 from harvest_tui.profiles import Profile, Settings
 from harvest_tui.sandbox import FrozenClock, Sandbox
 from harvest_tui.service import Connection, RetryPolicy
-from harvest_tui.worker.client import ServiceWorker, WorkerBackend, WorkerPool
+from harvest_tui.worker.client import ServiceWorker, WorkerBackend, WorkerPool, fleet_worker_count
 
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")
 LATENCY_MS = 150
@@ -98,7 +98,8 @@ def rows(profiles: int, reps: int, singles: int) -> list[dict[str, Any]]:
     args = ("--latency-ms", str(LATENCY_MS), "--every-region", "--deny-account", DENIED)
     worker = ServiceWorker.start()
     assert worker is not None
-    pool = WorkerPool(worker)  # as the app's fleet view spreads its calls
+    # As the app's fleet view spreads its calls, with the default settings.
+    pool = WorkerPool(worker, size=fleet_worker_count(Settings().fleet_workers))
     try:
         with SandboxProcess(*args) as sandbox, silent_endpoint() as silent:
 
