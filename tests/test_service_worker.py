@@ -157,9 +157,7 @@ class TestCalls:
         self, remote: WorkerBackend, connection: Connection, sandbox: Sandbox
     ) -> None:
         wait = remote.begin(ListChannelGroups())
-        deadline = time.monotonic() + 10
-        while not sandbox.request_counts["ListChannelGroups"] and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: sandbox.request_counts["ListChannelGroups"], timeout=10)
         assert sandbox.request_counts["ListChannelGroups"] == 1  # before anyone waits
         assert len(wait()) == 3
         sandbox.reset_requests()
@@ -333,9 +331,7 @@ class TestTheCommand:
             assert sandbox.request_counts["ListChannelGroups"] == 1
             app.press(b"q")
             assert app.exit_code() == 0
-            deadline = time.monotonic() + 10
-            while os.path.exists(f"/proc/{workers[0]}") and time.monotonic() < deadline:
-                time.sleep(0.05)
+            wait_until(lambda: not os.path.exists(f"/proc/{workers[0]}"), timeout=10)
             assert not os.path.exists(f"/proc/{workers[0]}")
 
 

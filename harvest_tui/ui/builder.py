@@ -66,12 +66,12 @@ def build_app(
             return "built-in sandbox"
         return profile.endpoint_url
 
+    settings = settings or (config.settings if config else Settings())
     # The fleet view's workers: this one, and more started when the fleet first loads.
     pool = None
     if worker is not None:
-        app_settings = settings or (config.settings if config else Settings())
-        size = fleet_worker_count(app_settings.fleet_workers)
-        pool = WorkerPool(worker, size=size, debug_log=app_settings.debug_log)
+        size = fleet_worker_count(settings.fleet_workers)
+        pool = WorkerPool(worker, size=size, debug_log=settings.debug_log)
 
     def connect(profile: ActiveProfile, *, share: int | None = None) -> Connected:
         """`share`: the fleet's `share`-th profile-region, whose calls the pool's workers
