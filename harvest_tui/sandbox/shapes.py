@@ -195,10 +195,7 @@ def _plan_writer(shape: Shape) -> Write:
         item = _writer(shape.member)
 
         def write_list(value: Any) -> Any:
-            try:
-                return [item(v) for v in value]
-            except _Misfit as misfit:
-                raise misfit.within("[]") from None
+            return [_within("[]", item, v) for v in value]
 
         return write_list
     if kind == "map":
@@ -206,13 +203,7 @@ def _plan_writer(shape: Shape) -> Write:
         entry = _writer(shape.value)
 
         def write_map(value: Any) -> Any:
-            out = {}
-            for k, v in value.items():
-                try:
-                    out[k] = entry(v)
-                except _Misfit as misfit:
-                    raise misfit.within(f".{k}") from None
-            return out
+            return {k: _within(f".{k}", entry, v) for k, v in value.items()}
 
         return write_map
     if kind == "timestamp":
@@ -225,7 +216,7 @@ _WRITERS = ShapePlans(_plan_writer)  # the model's shapes live as long as the pr
 
 def _structure_writer(shape: StructureShape) -> Write:
     members = [
-        (name, member.serialization.get("name", name), _writer(member))
+        (name, member.serialization.get("name", name), f".{name}", _writer(member))
         for name, member in shape.members.items()
     ]
     known = frozenset(shape.members)
@@ -238,17 +229,21 @@ def _structure_writer(shape: StructureShape) -> Write:
         missing = [n for n in required if value.get(n) is None]
         if missing:
             raise _Misfit(f"required member(s) {missing} of {shape.name} missing")
-        out = {}
-        for name, wire, write in members:
-            v = value.get(name)
-            if v is not None:
-                try:
-                    out[wire] = write(v)
-                except _Misfit as misfit:
-                    raise misfit.within(f".{name}") from None
-        return out
+        return {
+            wire: _within(step, write, v)
+            for name, wire, step, write in members
+            if (v := value.get(name)) is not None
+        }
 
     return write_structure
+
+
+def _within(step: str, write: Write, value: Any) -> Any:
+    """`write(value)`, a misfit in it named from `step` (".Member", "[]", ".key") on."""
+    try:
+        return write(value)
+    except _Misfit as misfit:
+        raise misfit.within(step) from None
 
 
 def _write_timestamp(value: Any) -> Any:
