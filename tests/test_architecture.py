@@ -28,6 +28,7 @@ PURE = [
     "harvest_tui.service",
     "harvest_tui.worker.protocol",
     "harvest_tui.worker.client",
+    "harvest_tui.worker.pool",
     "harvest_tui.worker.process",
     "harvest_tui.service_loader",
     "harvest_tui.errors",

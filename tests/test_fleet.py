@@ -32,7 +32,8 @@ from harvest_tui.service import Connection, MediaPackageService
 from harvest_tui.ui.app import HarvestApp
 from harvest_tui.ui.builder import build_app
 from harvest_tui.ui.screens.fleet_screen import FleetScreen
-from harvest_tui.worker.client import ServiceWorker, WorkerBackend, fleet_worker_count
+from harvest_tui.worker.client import ServiceWorker, WorkerBackend
+from harvest_tui.worker.pool import fleet_worker_count
 
 KEYS = {"blue": "AKIDBLUE222233334444", "green": "AKIDGREEN555566667777", "demo": "sandbox"}
 ACCOUNTS = {"blue": "222233334444", "green": "555566667777", "demo": ACCOUNT_ID}
@@ -73,7 +74,7 @@ def fleet_worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceWo
     credentials = tmp_path_factory.mktemp("fleet") / "credentials"
     credentials.write_text("\n".join(lines))
     # The environment stays for the module: the fleet starts more workers as it first
-    # loads (worker.client.WorkerPool), and each reads it as it starts.
+    # loads (worker.pool.WorkerPool), and each reads it as it starts.
     with pytest.MonkeyPatch.context() as env:
         env.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
         env.delenv("AWS_ACCESS_KEY_ID", raising=False)

@@ -389,7 +389,7 @@ class TestWorkerPool:
             self.closed = True
 
     def test_workers_start_when_first_asked_for_and_take_targets_in_turn(self) -> None:
-        from harvest_tui.worker.client import WorkerPool
+        from harvest_tui.worker.pool import WorkerPool
 
         made: list[Any] = []
 
@@ -406,7 +406,7 @@ class TestWorkerPool:
         assert all(w.closed for w in made) and not first.closed and pool.started == []
 
     def test_a_worker_that_cannot_start_leaves_the_others_to_serve(self) -> None:
-        from harvest_tui.worker.client import WorkerPool
+        from harvest_tui.worker.pool import WorkerPool
 
         first: Any = self.Stand()
         pool = WorkerPool(first, size=4, start=lambda: None)
@@ -418,6 +418,6 @@ class TestWorkerPool:
     def test_one_worker_per_core_up_to_the_setting(
         self, most: int, cores: int, workers: int
     ) -> None:
-        from harvest_tui.worker.client import fleet_worker_count
+        from harvest_tui.worker.pool import fleet_worker_count
 
         assert fleet_worker_count(most, cores) == workers

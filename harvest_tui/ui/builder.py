@@ -17,7 +17,8 @@ from harvest_tui.service import RetryPolicy, connections_for
 from harvest_tui.ui.app import HarvestApp
 from harvest_tui.ui.screens.explorer import Connected
 from harvest_tui.view_cache import ViewCache
-from harvest_tui.worker.client import ServiceWorker, WorkerBackend, WorkerPool, fleet_worker_count
+from harvest_tui.worker.client import ServiceWorker, WorkerBackend
+from harvest_tui.worker.pool import WorkerPool, fleet_worker_count
 
 
 def backends_for(

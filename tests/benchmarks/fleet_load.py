@@ -1,5 +1,5 @@
 """The fleet view's load (harvest_tui/fleet.py `load_fleet`, as the fleet table runs it)
-through real service workers (worker.client.WorkerPool: one per core, up to 4), against
+through real service workers (worker.pool.WorkerPool: one per core, up to 4), against
 one sandbox at 150 ms per call serving 20 accounts (one access key each) in 3 regions,
 every region with the demo account's groups (`--every-region`). Run by run.py (`--only
 fleet`).
@@ -30,7 +30,8 @@ from harvest_tui.fleet import FleetJob, FleetTarget, TargetResult, load_fleet
 from harvest_tui.profiles import Profile, Settings
 from harvest_tui.sandbox import FrozenClock, Sandbox
 from harvest_tui.service import Connection, RetryPolicy
-from harvest_tui.worker.client import ServiceWorker, WorkerBackend, WorkerPool, fleet_worker_count
+from harvest_tui.worker.client import ServiceWorker, WorkerBackend
+from harvest_tui.worker.pool import WorkerPool, fleet_worker_count
 
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")
 LATENCY_MS = 150
