@@ -62,7 +62,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--channels", type=count, default=1, help="channels per group (1)")
     data.add_argument("--endpoints", type=count, default=10, help="endpoints per channel (10)")
     faults = parser.add_argument_group("fault injection")
-    faults.add_argument("--latency-ms", type=non_negative, default=0.0, help="added latency")
+    faults.add_argument(
+        "--latency-ms",
+        type=non_negative,
+        default=0.0,
+        metavar="MS",
+        help="each answer leaves MS ms after its request came in",
+    )
     faults.add_argument("--throttle-rate", type=fraction, default=0.0, help="fraction → 429")
     faults.add_argument("--error-rate", type=fraction, default=0.0, help="fraction → 500")
     faults.add_argument("--drop-rate", type=fraction, default=0.0, help="fraction dropped")
