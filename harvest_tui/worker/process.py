@@ -59,15 +59,17 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
         with write_lock:
             write(replies, data)
 
-    def service_for(connection: Connection) -> MediaPackageService:
+    def service_for(connection: Connection) -> tuple[MediaPackageService, bool]:
+        """The connection's service, and whether this call made it."""
         with services_lock:
             service = services.get(connection)
             if service is None:
                 service = services[connection] = MediaPackageService(connection)
-            return service
+                return service, True
+            return service, False
 
     def run(call: Call) -> None:
-        service = service_for(call.connection)
+        service, new = service_for(call.connection)
         request = call.request
 
         def on_retry(operation: str, attempt: int, max_attempts: int) -> None:
@@ -88,7 +90,11 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
             reply(Failure(call.id, error, service.region, service.clock_skew))
         else:
             reply(Reply(call.id, value, service.region, service.clock_skew))
-        if not gc.isenabled():  # the first call is answered: what exists now lives on
+        if new or not gc.isenabled():
+            # A new connection's first call is answered: its client (a few thousand
+            # objects of model, endpoint rules and handlers) lives as long as the worker.
+            # Frozen, the collector no longer walks it again and again: the fleet's 60
+            # clients made each full collection cost tens of ms.
             gc.freeze()
             gc.enable()
 
