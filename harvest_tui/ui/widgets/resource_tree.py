@@ -6,13 +6,18 @@ node's region); a thread worker waits for the answer and posts it back to the tr
 which fills the node on the UI thread. Repopulating reconciles by name, so a refresh
 keeps expansion and the cursor; a refresh that fails keeps the children it had,
 marked stale. The tree posts upward what others react to: the jobs it listed.
+
+This module holds the loading (and deep links, prefetch, and the rows it builds from
+the answers); the node index, the labels and the roll-ups it builds on (finding a node
+by name, the shown job nodes, the counts and the quota meter) are IndexedTree's, in
+tree_index.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import partial
 from typing import ClassVar
 
@@ -20,7 +25,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Tree
-from textual.widgets.tree import TreeNode, UnknownNodeID
+from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
 from harvest_tui.backend import (
@@ -43,21 +48,13 @@ from harvest_tui.models import (
     OriginEndpoint,
 )
 from harvest_tui.safe_text import clean
-from harvest_tui.timefmt import format_duration
 from harvest_tui.ui import bench
 from harvest_tui.ui.calls import begin_call, jobs_call
 from harvest_tui.ui.prefetch import Finish, ListKey, PrefetchArrived, Prefetcher
 from harvest_tui.ui.textual_private import number_lines, reorder_children
 from harvest_tui.ui.widgets.tree_cache import CACHED, WarmStart, restore
-from harvest_tui.ui.widgets.tree_nodes import (
-    PLACEHOLDERS,
-    NodeData,
-    NodeKind,
-    Summary,
-    node_label,
-    same_text,
-)
-from harvest_tui.ui.widgets.tree_rows import RowTree
+from harvest_tui.ui.widgets.tree_index import IndexedTree, _channels, _listed, _unfinished
+from harvest_tui.ui.widgets.tree_nodes import PLACEHOLDERS, NodeData, NodeKind, node_label
 from harvest_tui.view_cache import CachedView
 
 _CHILD_KIND: dict[str, NodeKind] = {
@@ -77,11 +74,6 @@ _EMPTY_NOTE = {
 }
 
 
-def _unfinished(node: TreeNode[NodeData]) -> bool:
-    job = node.data.resource if node.data is not None else None
-    return isinstance(job, HarvestJob) and not job.finished
-
-
 def _active(data: NodeData) -> dict[tuple[str, str, str, str], HarvestJob]:
     """A group's queued and in-progress jobs by key, as far as known."""
     active = data.extra.get("active")
@@ -92,17 +84,6 @@ def _active(data: NodeData) -> dict[tuple[str, str, str, str], HarvestJob]:
 
 def _jobs_in(finish: Callable[[], list[object]]) -> list[HarvestJob]:
     return [job for job in finish() if isinstance(job, HarvestJob)]
-
-
-def _listed(channel: NodeData) -> dict[str, list[HarvestJob]] | None:
-    """A channel's listed jobs, by endpoint name; None before its list is in."""
-    jobs = channel.extra.get("jobs")
-    return jobs if isinstance(jobs, dict) else None
-
-
-def _channels(group: TreeNode[NodeData]) -> list[NodeData]:
-    """The data of a group's channel rows (not its placeholder rows)."""
-    return [c.data for c in group.children if c.data and c.data.kind == "channel"]
 
 
 def resource_key(item: object) -> str:
@@ -149,7 +130,7 @@ def newest_first(jobs: list[object]) -> list[object]:
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-class ResourceTree(RowTree):
+class ResourceTree(IndexedTree):
     """The account's resources, loaded lazily; keyboard first (arrows, j/k, h/l, g/G)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -217,8 +198,7 @@ class ResourceTree(RowTree):
         self.prefetch = Prefetcher(  # before Tree's init, which moves the cursor
             self, wanted=self._prefetch_wanted, begin=self._prefetch_begin, alive=self.contains
         )
-        super().__init__("account", data=NodeData("root", ""), id=id)
-        self.quota = quota  # active jobs per channel group (0: no meter)
+        super().__init__("account", data=NodeData("root", ""), tz=tz, quota=quota, id=id)
         self.job_order = job_order  # an endpoint's jobs: "newest" first, or by "name"
         # Jobs loaded as active that a group's list no longer has: finished (or deleted)
         # since; each is fetched once (by the job watcher) for its final state.
@@ -226,10 +206,8 @@ class ResourceTree(RowTree):
         self.show_root = False
         self.auto_expand = True
         self.guide_depth = 3
-        self.tz = tz
         self.on_cursor = on_cursor
         self.backends: dict[str, Backend] = {}
-        self.statuses: tuple[JobStatus, ...] | None = None  # only jobs in these (None: all)
         self.first_frame_shown = False
         self._before_first_frame: list[Message] = []
         # A deep link being opened: the names still to find, under which node.
@@ -770,31 +748,6 @@ class ResourceTree(RowTree):
 
     # Building. Thousands of job nodes: no per-node work beyond the label itself.
 
-    def label_of(self, node: TreeNode[NodeData]) -> Text:
-        assert node.data is not None
-        label = node_label(node.data, self.tz)
-        if node.data.extra.get(CACHED):  # the warm start's, until its list is read again
-            label.stylize("dim")
-        return label
-
-    def relabel(self, node: TreeNode[NodeData]) -> None:
-        """Rebuild `node`'s label; an unchanged one costs no repaint (set_label schedules one
-        per call, which over thousands of jobs adds up)."""
-        if node is self.root:
-            return
-        label = self.label_of(node)
-        current = node.label
-        if not isinstance(current, Text) or not same_text(label, current):
-            node.set_label(label)
-
-    def relabel_all(self) -> None:
-        """Rebuild every label (after the UTC/local toggle)."""
-        stack = list(self.root.children)
-        while stack:
-            node = stack.pop()
-            self.relabel(node)
-            stack.extend(node.children)
-
     def show_loading(self, node: TreeNode[NodeData]) -> None:
         assert node.data is not None
         node.data.loading = True
@@ -893,167 +846,9 @@ class ResourceTree(RowTree):
             "Start with --region, or press p to switch profile."
         )
 
-    # Queries. The poll tick and every job update ask these: they visit the containers
-    # (groups, channels, endpoints), never each of thousands of job nodes.
-
-    def contains(self, node: TreeNode[NodeData]) -> bool:
-        """Whether `node` is in the tree now: not removed, not from before a `clear()`."""
-        if node is self.root:
-            return True
-        try:
-            if self.get_node_by_id(node.id) is not node:  # removing a node unregisters it
-                return False
-        except UnknownNodeID:
-            return False
-        while node.parent is not None:
-            node = node.parent
-        return node is self.root
-
-    def shown(self, node: TreeNode[NodeData]) -> bool:
-        """In the tree, under expanded nodes only (as `job_nodes()` finds them)."""
-        parent = node.parent
-        while parent is not None and parent is not self.root:
-            if not parent.is_expanded:
-                return False
-            parent = parent.parent
-        return parent is self.root and self.contains(node)
-
-    def child_named(self, node: TreeNode[NodeData], name: str) -> TreeNode[NodeData] | None:
-        """`node`'s child called `name`, through an index of its children by name."""
-        assert node.data is not None
-        child = node.data.by_name.get(name) if node.data.by_name is not None else None
-        if child is None or child.parent is not node or not self.contains(child):
-            node.data.by_name = {
-                c.data.name: c
-                for c in node.children
-                if c.data is not None and c.data.kind not in PLACEHOLDERS
-            }
-            child = node.data.by_name.get(name)
-        return child
-
-    def node_at(self, region: str, names: tuple[str, ...]) -> TreeNode[NodeData] | None:
-        """The node at `names` (group[, channel[, endpoint[, job]]]) in `region`, loaded or
-        not shown, found by name level by level."""
-        node: TreeNode[NodeData] | None = self.root
-        first = self.root.children[0] if self.root.children else None
-        path = (region, *names) if first and first.data and first.data.kind == "region" else names
-        for name in path:
-            node = self.child_named(node, name) if node is not None else None
-        return node
-
-    def job_node(self, region: str, key: tuple[str, str, str, str]) -> TreeNode[NodeData] | None:
-        """The shown node of the job `key` (group, channel, endpoint, name) in `region`."""
-        node = self.node_at(region, key)
-        if node is None or node.data is None or node.data.kind != "job":
-            return None
-        return node if self.shown(node) else None
-
-    def job_nodes_of(self, region: str, key: tuple[str, str, str, str]) -> list[TreeNode[NodeData]]:
-        """`job_node` as a list (empty or one node), for loops over `job_nodes()`."""
-        node = self.job_node(region, key)
-        return [node] if node is not None else []
-
-    def unfinished_job_nodes(self) -> list[TreeNode[NodeData]]:
-        """The nodes of `job_nodes()` whose job has not finished."""
-        out: list[TreeNode[NodeData]] = []
-        stack = [self.root]
-        while stack:
-            node = stack.pop()
-            for child in node.children:
-                data = child.data
-                if data is None or not child.is_expanded:
-                    continue
-                if data.kind == "endpoint":
-                    if data.unfinished:
-                        data.unfinished = [
-                            job
-                            for job in data.unfinished
-                            if job.parent is child and _unfinished(job) and self.contains(job)
-                        ]
-                        out.extend(data.unfinished)
-                elif data.kind != "job":
-                    stack.append(child)
-        return out
-
-    def endpoint_nodes(self, channel_node: TreeNode[NodeData]) -> list[TreeNode[NodeData]]:
-        return [c for c in channel_node.children if c.data and c.data.kind == "endpoint"]
-
-    def job_nodes(self) -> list[TreeNode[NodeData]]:
-        """Every job node whose endpoint is expanded (the jobs a user can see)."""
-        out: list[TreeNode[NodeData]] = []
-        stack = [self.root]
-        while stack:
-            node = stack.pop()
-            for child in node.children:
-                if child.data is None:
-                    continue
-                if child.data.kind == "job":
-                    out.append(child)
-                elif child.is_expanded:
-                    stack.append(child)
-        return out
-
-    def update_job(self, node: TreeNode[NodeData], job: HarvestJob) -> None:
-        assert node.data is not None
-        node.data.resource = job
-        self.relabel(node)
-        endpoint = node.parent
-        if endpoint is not None and endpoint.data is not None and not job.finished:
-            noted = endpoint.data.unfinished
-            if noted is None:
-                endpoint.data.unfinished = [node]
-            elif not any(n is node for n in noted):
-                noted.append(node)
-
-    def recount(self, endpoint_node: TreeNode[NodeData] | None) -> None:
-        """An endpoint's status counts, from the jobs it shows."""
-        if endpoint_node is None or endpoint_node.data is None:
-            return
-        jobs = [c.data.resource for c in endpoint_node.children if c.data and c.data.resource]
-        endpoint_node.data.counts = JobCounts.of([j for j in jobs if isinstance(j, HarvestJob)])
-        self.relabel(endpoint_node)
-
-    # Roll-ups, fresh counts and the quota meter. A channel's counts are those of its one
-    # job list (kept in its `extra["jobs"]`), a group's the sum of its loaded channels';
-    # a group's active jobs (`extra["active"]`) come from its lists and the group watcher's.
-    # Fresh job states update the lists, so a collapsed endpoint's counts stay current.
-
-    def group_nodes(self) -> list[TreeNode[NodeData]]:
-        tops = [
-            node
-            for top in self.root.children
-            for node in (top.children if top.data and top.data.kind == "region" else [top])
-        ]
-        return [n for n in tops if n.data is not None and n.data.kind == "group"]
-
-    def groups_to_poll(self) -> list[tuple[str, str]]:
-        """The expanded channel groups, and every group until it has been listed once (for
-        its quota meter): the group watcher lists their active jobs. Not a group whose
-        every channel is having its jobs listed: those lists will answer the poll, and
-        more (GroupListed), so it is marked to wait for them."""
-        keys = []
-        for n in self.group_nodes():
-            data = n.data
-            if data is None or not (n.is_expanded or "active_at" not in data.extra):
-                continue
-            channels = _channels(n)
-            loading = [c.extra.get("jobs_loading") is not None for c in channels]
-            if channels and self.statuses is None and all(loading):
-                data.extra["listed_by_channels"] = True
-                continue
-            data.extra.pop("listed_by_channels", None)
-            keys.append((data.region, data.name))
-        return keys
-
-    def active_jobs(self) -> list[tuple[str, HarvestJob]]:
-        """Every queued and in-progress job known in the loaded channel groups."""
-        out: list[tuple[str, HarvestJob]] = []
-        for node in self.group_nodes():
-            assert node.data is not None
-            active = node.data.extra.get("active")
-            if isinstance(active, dict):
-                out.extend((node.data.region, job) for job in active.values())
-        return out
+    # Fresh job states and a group's active jobs: what IndexedTree's roll-ups sum up. Here,
+    # not there: a job new to a loaded endpoint refills its rows (populate), and `departed`
+    # is the loading's (reload_all clears it).
 
     def note_active(self, group_node: TreeNode[NodeData], jobs: list[HarvestJob]) -> None:
         """Listed jobs: the unfinished ones count against the group's quota."""
@@ -1129,65 +924,6 @@ class ResourceTree(RowTree):
             jobs.append(job)
             jobs.sort(key=lambda j: j.name)
         return job
-
-    def roll_up(self, channel_node: TreeNode[NodeData]) -> None:
-        """A channel's counts from its job list, then its group's."""
-        data = channel_node.data
-        assert data is not None
-        listed = _listed(data)
-        if listed is not None:
-            counts = JobCounts.of([job for jobs in listed.values() for job in jobs])
-            self.set_summary(channel_node, Summary(counts=counts))
-        if channel_node.parent is not None:
-            self.summarize_group(channel_node.parent)
-
-    def summarize_group(self, group_node: TreeNode[NodeData]) -> None:
-        """A group's row: its loaded channels' counts summed, and its active jobs."""
-        data = group_node.data
-        if data is None or data.kind != "group":
-            return
-        channels = [c for c in group_node.children if c.data and c.data.kind == "channel"]
-        rolled = [
-            s.counts
-            for c in channels
-            if c.data is not None
-            and isinstance(s := c.data.extra.get("summary"), Summary)
-            and s.counts is not None
-        ]
-        counts: JobCounts | None = None
-        if rolled:
-            total: dict[str, int] = {}
-            for c in rolled:
-                for status, n in c.counts.items():
-                    total[status] = total.get(status, 0) + n
-            counts = JobCounts(total)
-        active = data.extra.get("active") if "active_at" in data.extra else None
-        before = data.extra.get("summary")
-        summary = Summary(
-            counts=counts,
-            unopened=len(channels) - len(rolled) if rolled else 0,
-            active=len(active) if isinstance(active, dict) else None,
-            quota=self.quota,
-            age=before.age if isinstance(before, Summary) else "",
-        )
-        self.set_summary(group_node, summary)
-
-    def set_summary(self, node: TreeNode[NodeData], summary: Summary) -> None:
-        assert node.data is not None
-        if node.data.extra.get("summary") != summary:
-            node.data.extra["summary"] = summary
-            self.relabel(node)  # rows are laid out to the pane: no width to re-measure
-
-    def show_ages(self, now: datetime, stale_after: timedelta) -> None:
-        """Say how old a group's counts are once they may be stale (not listed lately)."""
-        for node in self.group_nodes():
-            assert node.data is not None
-            at, summary = node.data.extra.get("active_at"), node.data.extra.get("summary")
-            if not isinstance(at, datetime) or not isinstance(summary, Summary):
-                continue
-            age = now - at
-            words = format_duration(age, parts=1) if age > stale_after else ""
-            self.set_summary(node, replace(summary, age=words))
 
     @property
     def cursor_data(self) -> NodeData | None:
