@@ -53,7 +53,7 @@ from harvest_tui.ui.calls import begin_call, jobs_call
 from harvest_tui.ui.prefetch import Finish, ListKey, PrefetchArrived, Prefetcher
 from harvest_tui.ui.textual_private import number_lines, reorder_children
 from harvest_tui.ui.widgets.tree_cache import CACHED, WarmStart, restore
-from harvest_tui.ui.widgets.tree_index import IndexedTree, _channels, _listed, _unfinished
+from harvest_tui.ui.widgets.tree_index import IndexedTree, channel_rows, is_unfinished, listed_jobs
 from harvest_tui.ui.widgets.tree_nodes import PLACEHOLDERS, NodeData, NodeKind, node_label
 from harvest_tui.view_cache import CachedView
 
@@ -557,21 +557,21 @@ class ResourceTree(IndexedTree):
         data = group.data
         if data is None or not data.extra.get("listed_by_channels"):
             return
-        channels = _channels(group)
+        channels = channel_rows(group)
         if any(c.extra.get("jobs_loading") is not None for c in channels):
             return
         del data.extra["listed_by_channels"]
         if self.statuses is not None or any(
-            "jobs_error" in c.extra or _listed(c) is None or c.extra.get("jobs_statuses")
+            "jobs_error" in c.extra or listed_jobs(c) is None or c.extra.get("jobs_statuses")
             for c in channels
         ):
             return  # not all of the group's jobs: the poll goes out
-        jobs = [j for c in channels for js in (_listed(c) or {}).values() for j in js]
+        jobs = [j for c in channels for js in (listed_jobs(c) or {}).values() for j in js]
         self.post_message(self.GroupListed(data.region, data.name, jobs))
 
     def fill_endpoints_from_cache(self, channel_node: TreeNode[NodeData]) -> None:
         assert channel_node.data is not None
-        by_endpoint = _listed(channel_node.data)
+        by_endpoint = listed_jobs(channel_node.data)
         error = channel_node.data.extra.get("jobs_error")
         for child in self.endpoint_nodes(channel_node):
             assert child.data is not None
@@ -593,7 +593,7 @@ class ResourceTree(IndexedTree):
         """Expanding an endpoint uses its channel's job list: no request of its own."""
         channel_node = node.parent
         assert node.data is not None and channel_node is not None and channel_node.data
-        by_endpoint = _listed(channel_node.data)
+        by_endpoint = listed_jobs(channel_node.data)
         if by_endpoint is not None and "jobs_error" not in channel_node.data.extra:
             self.populate(node, list(by_endpoint.get(node.data.name, [])))
         elif "jobs_error" in channel_node.data.extra:
@@ -835,7 +835,7 @@ class ResourceTree(IndexedTree):
             reorder_children(node, ordered)
         node.data.by_name = None
         if kind == "job":
-            node.data.unfinished = [c for c in ordered if _unfinished(c)] or None
+            node.data.unfinished = [c for c in ordered if is_unfinished(c)] or None
         if bench.ENABLED:
             bench.populated(self, node, kind, len(items))
 
@@ -887,7 +887,7 @@ class ResourceTree(IndexedTree):
         self.note_active(group_node, [job])
         channel_node = self.child_named(group_node, job.channel_name)
         endpoint_node = self.child_named(channel_node, job.endpoint_name) if channel_node else None
-        listed = _listed(channel_node.data) if channel_node and channel_node.data else None
+        listed = listed_jobs(channel_node.data) if channel_node and channel_node.data else None
         jobs: list[HarvestJob] | None = None
         if listed is not None:
             jobs = listed.setdefault(job.endpoint_name, [])

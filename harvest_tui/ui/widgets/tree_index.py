@@ -24,18 +24,19 @@ from harvest_tui.ui.widgets.tree_nodes import PLACEHOLDERS, NodeData, Summary, n
 from harvest_tui.ui.widgets.tree_rows import RowTree
 
 
-def _unfinished(node: TreeNode[NodeData]) -> bool:
+def is_unfinished(node: TreeNode[NodeData]) -> bool:
+    """Whether the node is a harvest job that has not finished (queued or in progress)."""
     job = node.data.resource if node.data is not None else None
     return isinstance(job, HarvestJob) and not job.finished
 
 
-def _listed(channel: NodeData) -> dict[str, list[HarvestJob]] | None:
+def listed_jobs(channel: NodeData) -> dict[str, list[HarvestJob]] | None:
     """A channel's listed jobs, by endpoint name; None before its list is in."""
     jobs = channel.extra.get("jobs")
     return jobs if isinstance(jobs, dict) else None
 
 
-def _channels(group: TreeNode[NodeData]) -> list[NodeData]:
+def channel_rows(group: TreeNode[NodeData]) -> list[NodeData]:
     """The data of a group's channel rows (not its placeholder rows)."""
     return [c.data for c in group.children if c.data and c.data.kind == "channel"]
 
@@ -154,7 +155,7 @@ class IndexedTree(RowTree):
                         data.unfinished = [
                             job
                             for job in data.unfinished
-                            if job.parent is child and _unfinished(job) and self.contains(job)
+                            if job.parent is child and is_unfinished(job) and self.contains(job)
                         ]
                         out.extend(data.unfinished)
                 elif data.kind != "job":
@@ -223,7 +224,7 @@ class IndexedTree(RowTree):
             data = n.data
             if data is None or not (n.is_expanded or "active_at" not in data.extra):
                 continue
-            channels = _channels(n)
+            channels = channel_rows(n)
             loading = [c.extra.get("jobs_loading") is not None for c in channels]
             if channels and self.statuses is None and all(loading):
                 data.extra["listed_by_channels"] = True
@@ -246,7 +247,7 @@ class IndexedTree(RowTree):
         """A channel's counts from its job list, then its group's."""
         data = channel_node.data
         assert data is not None
-        listed = _listed(data)
+        listed = listed_jobs(data)
         if listed is not None:
             counts = JobCounts.of([job for jobs in listed.values() for job in jobs])
             self.set_summary(channel_node, Summary(counts=counts))
