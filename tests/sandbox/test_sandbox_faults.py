@@ -6,6 +6,7 @@ import time
 
 import pytest
 from botocore.exceptions import ClientError, ConnectionClosedError
+from pilotkit import wait_until
 from sandbox_helpers import JOB, boto3_client, create_args, error_of
 
 from harvest_tui.sandbox import Faults, FrozenClock, Sandbox
@@ -18,6 +19,28 @@ def test_latency_is_added_to_every_response(sandbox: Sandbox, mp) -> None:
     error_of(mp.get_channel_group, ChannelGroupName="nope")
     mp.list_channel_groups()
     assert time.monotonic() - started >= 0.3
+
+
+def test_latency_delays_the_answer_not_the_work(sandbox: Sandbox, mp) -> None:
+    """The latency is the whole call's, as a real round trip: the request takes effect as
+    it comes in, and only its answer waits out the latency."""
+    import threading
+
+    from harvest_tui.sandbox.records import ACCOUNT_ID
+
+    mp.list_channel_groups()  # warm the connection
+    sandbox.faults.latency_ms = 3000
+    answers: list[object] = []
+    args = create_args(HarvestJobName="made-at-once")
+    call = threading.Thread(target=lambda: answers.append(mp.create_harvest_job(**args)))
+    call.start()
+    store = sandbox.store_for(ACCOUNT_ID, "us-east-1")
+    endpoint = store.origin_endpoint(*JOB)
+    # Long before the 3 s are out (made after the wait, it would appear only then).
+    wait_until(lambda: "made-at-once" in endpoint.jobs, timeout=2)
+    assert call.is_alive() and answers == []
+    call.join(timeout=30)
+    assert len(answers) == 1
 
 
 def test_a_hold_keeps_requests_unanswered_until_released(sandbox: Sandbox, mp) -> None:
