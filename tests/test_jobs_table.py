@@ -20,7 +20,7 @@ from harvest_tui.models import HarvestJob
 from harvest_tui.sandbox import Sandbox
 from harvest_tui.service import Connection, MediaPackageService
 from harvest_tui.ui.screens.jobs_screen import JobsScreen
-from harvest_tui.ui.widgets.jobs_table import JobsTable
+from harvest_tui.ui.widgets.jobs_table import JobsTable, row_key_of
 
 
 @pytest.fixture(autouse=True)
@@ -169,6 +169,27 @@ class TestSortAndFilter:
 
 
 class TestDetailAndBack:
+    async def test_unfinished_rows_follow_their_status(self, sandbox: Sandbox) -> None:
+        """The table polls its own unfinished jobs: a row's status changes without its
+        detail being opened or the table reloaded."""
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = await open_jobs(pilot, "live-sports")
+            screen = jobs_screen(pilot)
+            unfinished = [key for key, job in table.jobs.items() if not job.finished]
+            assert unfinished and not screen.detail.display
+
+            def status_cell(key: tuple[str, ...]) -> str:
+                return plain(table.get_cell(row_key_of(key), "status").text)
+
+            before = {key: status_cell(key) for key in unfinished}
+            assert all("COMPLETED" not in shown for shown in before.values())
+            sandbox.clock.advance(hours=24)  # every active job has finished by then
+            await wait_for(pilot, lambda: not screen.watched_jobs(), timeout=20)
+            assert all(table.jobs[key].finished for key in unfinished)
+            assert all(status_cell(key) != before[key] for key in unfinished)
+            assert not screen.detail.display
+
     async def test_enter_shows_the_detail_and_escape_returns_to_the_tree(
         self, sandbox: Sandbox
     ) -> None:

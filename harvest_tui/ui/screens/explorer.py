@@ -604,7 +604,14 @@ class ExplorerScreen(Screen[None]):
         if scope is None or backend is None:
             self.notify("Select a channel group, channel or origin endpoint", severity="warning")
             return
-        screen = JobsScreen(scope, backend, clock=self.clock, tz=self.tz, history=self.history)
+        screen = JobsScreen(
+            scope,
+            backend,
+            clock=self.clock,
+            tz=self.tz,
+            history=self.history,
+            settings=self.settings,
+        )
         self.app.push_screen(screen)
 
     # The panes: the tree's width ([ and ], remembered), and zoom (z).

@@ -15,7 +15,6 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Static
 
@@ -56,19 +55,17 @@ class FleetScreen(JobsScreen):
         table = FleetTable(
             targets, concurrency=settings.fleet_concurrency, clock=clock, tz=tz, id="jobs-table"
         )
-        history = JobHistory(clock)
-        super().__init__(FLEET_SCOPE, None, clock=clock, tz=tz, history=history, table=table)
-        self.fleet = table
-        self.watcher = JobWatcher(
-            history=history,
+        super().__init__(
+            FLEET_SCOPE,
+            None,
+            clock=clock,
+            tz=tz,
+            history=JobHistory(clock),
             settings=settings,
-            watched=self.watched_jobs,
-            backend_for=self.fleet.backends.get,
+            table=table,
+            backend_for=table.backends.get,
         )
-
-    def compose(self) -> ComposeResult:
-        yield from super().compose()
-        yield self.watcher
+        self.fleet = table
 
     def heading(self) -> Text:
         """ "Fleet  14 of 20 profile-regions, 2 failed", then a line per failure."""
@@ -120,6 +117,7 @@ class FleetScreen(JobsScreen):
         }
 
     def on_job_watcher_job_changed(self, message: JobWatcher.JobChanged) -> None:
+        message.prevent_default()  # not JobsScreen's: the fleet's rows are FleetJobs
         target = next((t for t, _ in self.fleet.targets if t.key == message.region), None)
         if target is not None:
             backend = self.fleet.backends.get(target.key)

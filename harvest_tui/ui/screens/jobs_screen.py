@@ -2,8 +2,9 @@
 
 `J` on a channel group, channel or origin endpoint opens it. The table loads itself
 (JobsTable); the screen routes: a chosen row to the detail pane, the table's progress
-and filters to the status bar, `/` and `s` to the filters, `E` to an export. Esc
-closes what is open, then returns to the tree as it was left.
+and filters to the status bar, `/` and `s` to the filters, `E` to an export. Its
+unfinished jobs are polled (a JobWatcher of its own), so their rows follow their
+status. Esc closes what is open, then returns to the tree as it was left.
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from harvest_tui.backend import Backend
+from harvest_tui.config import Settings
 from harvest_tui.export import ExportFormat, default_filename, export_text, format_of
-from harvest_tui.history import JobHistory
+from harvest_tui.history import JobHistory, WatchKey
 from harvest_tui.models import HarvestJob
 from harvest_tui.safe_files import write_private_file
 from harvest_tui.safe_text import clean
 from harvest_tui.ui.calls import CallRetrying
+from harvest_tui.ui.watcher import JobWatcher
 from harvest_tui.ui.widgets.app_footer import AppFooter
 from harvest_tui.ui.widgets.detail_pane import DetailPane
 from harvest_tui.ui.widgets.jobs_table import (
@@ -81,15 +84,25 @@ class JobsScreen(Screen[None]):
         clock: Callable[[], datetime],
         tz: tzinfo,
         history: JobHistory,
+        settings: Settings,
         table: JobsTable | None = None,
+        backend_for: Callable[[str], Backend | None] | None = None,
     ) -> None:
-        """`table`: another kind of JobsTable (the fleet's); `backend` None: no detail."""
+        """`table`: another kind of JobsTable (the fleet's); `backend` None: no detail.
+        `backend_for`: the backend of a watched job's region (by default `backend`, for
+        the scope's region)."""
         super().__init__()
         self.scope = scope
         self.backend = backend
         self.clock = clock
         self.history = history
         self.table = table or JobsTable(scope, backend, clock=clock, tz=tz, id="jobs-table")
+        self.watcher = JobWatcher(
+            history=history,
+            settings=settings,
+            watched=self.watched_jobs,
+            backend_for=backend_for or self._scope_backend,
+        )
         self.detail = DetailPane(clock=clock, history=history, tz=tz, id="jobs-detail")
         self.progress = JobsTable.Progress(0, 0, False, None)
         self._retry_note = ""
@@ -114,6 +127,7 @@ class JobsScreen(Screen[None]):
         yield Input(id="jobs-export-path", compact=True)
         yield Static(id="jobs-status-bar")
         yield AppFooter()
+        yield self.watcher
 
     def on_mount(self) -> None:
         self.show_status_bar()
@@ -192,6 +206,18 @@ class JobsScreen(Screen[None]):
     def action_hide_detail(self) -> None:
         self.detail.display = False
         self.table.focus()
+
+    # Polling: the unfinished jobs listed, so that their rows follow their status.
+
+    def _scope_backend(self, region: str) -> Backend | None:
+        return self.backend if region == self.scope.region else None
+
+    def watched_jobs(self) -> dict[WatchKey, HarvestJob]:
+        region = self.scope.region
+        return {(region, job.key): job for job in self.table.jobs.values() if not job.finished}
+
+    def on_job_watcher_job_changed(self, message: JobWatcher.JobChanged) -> None:
+        self.table.update_job(message.job)
 
     # Filters.
 
