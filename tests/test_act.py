@@ -109,6 +109,28 @@ class TestCreate:
             assert endpoint.is_expanded
             await wait_for(pilot, lambda: app.explorer.detail.resource.name == "keynote-clip")
 
+    async def test_the_path_keeps_following_the_name_however_fast_it_is_typed(
+        self, sandbox: Sandbox
+    ) -> None:
+        """Two changes of the name before the form has handled the first (keys typed fast,
+        or pasted): the path follows the last, and goes on following."""
+        from textual.widgets import Input
+
+        app = make_app(sandbox, settings=STILL)
+        async with app.run_test(size=(120, 40)) as pilot:
+            form = await open_form(pilot, *ENDPOINT)
+            name, path = form.query_one("#form-name", Input), form.query_one("#form-path", Input)
+            name.value = "first"
+            name.value = "has-space"
+            await pilot.pause()
+            await wait_for(pilot, lambda: path.value.endswith("/has-space/"))
+            await set_field(pilot, form, "name", "ux-test-1")
+            await wait_for(pilot, lambda: path.value.endswith("/ux-test-1/"))
+            # The user's own path is kept: the name no longer moves it.
+            await set_field(pilot, form, "path", "mine/")
+            await set_field(pilot, form, "name", "ux-test-2")
+            assert path.value == "mine/"
+
     async def test_a_window_over_24_h_is_refused_at_its_field(self, sandbox: Sandbox) -> None:
         app = make_app(sandbox, settings=STILL)
         async with app.run_test(size=(120, 40)) as pilot:

@@ -355,7 +355,13 @@ class JobForm(ModalScreen[HarvestJob | None]):
         else:
             return
         self._auto_path = path
-        self.query_one("#form-path", Input).value = path
+        box = self.query_one("#form-path", Input)
+        # Not a Changed of the path's own: handled after the next key of the name, it
+        # would read as the user's edit (no longer the path just set) and stop following.
+        with box.prevent(Input.Changed):
+            box.value = path
+        if self.service_field == "path":  # the service's word was on the old path
+            self.service_field = None
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self.touched.add("manifests")
