@@ -341,7 +341,8 @@ class Sandbox:
             return None
         if fault is Fault.DENY:
             where = {"region": region, "account": account}
-            resource = params.get("ResourceArn") or arn(f"channelGroup/{group}", **where)
+            # A list of channel groups names none: the denied resource is all of them.
+            resource = params.get("ResourceArn") or arn(f"channelGroup/{group or '*'}", **where)
             raise errors.access_denied(
                 f"User: arn:aws:iam::{account}:user/sandbox is not authorized to perform: "
                 f"mediapackagev2:{op.name} on resource: {resource} with an explicit deny "

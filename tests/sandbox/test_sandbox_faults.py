@@ -165,7 +165,9 @@ def test_denied_account(sandbox: Sandbox) -> None:
     sandbox.faults.deny_accounts.add("222233334444")
     response = error_of(denied.list_channel_groups)
     assert response["Error"]["Code"] == "AccessDeniedException"
-    assert "arn:aws:iam::222233334444:" in response["Error"]["Message"]
+    message = response["Error"]["Message"]
+    assert "arn:aws:iam::222233334444:" in message
+    assert message.endswith("channelGroup/* with an explicit deny in an identity-based policy")
     other = sandbox.client(access_key="AKIDOTHER555566667777")
     assert other.list_channel_groups()["Items"]
 
