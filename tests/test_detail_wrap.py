@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from pilotkit import explorer, make_app, open_path, terminal
+from pilotkit import explorer, make_app, open_path, terminal, wait_for
 
 from harvest_tui.models import HarvestJob
 from harvest_tui.sandbox import Sandbox
@@ -53,3 +53,23 @@ async def test_the_pane_breaks_the_arn_at_separators(sandbox: Sandbox) -> None:
                 break
         assert "".join(shown) == ARN, shown
         assert len(shown) > 1 and all(part[-1] in "/:" for part in shown[:-1]), shown
+
+
+async def test_another_resource_is_shown_from_its_top(sandbox: Sandbox) -> None:
+    """At 80x24 a job's detail scrolls: scrolled down on one job, the next is shown from its
+    name and status, not from where the last was left."""
+    app = make_app(sandbox)
+    async with app.run_test(size=(80, 24)) as pilot:
+        endpoint = await open_path(pilot, "live-sports", "football-main", "dash-tv")
+        first, second = endpoint.children[0], endpoint.children[1]
+        tree, detail = explorer(app).resource_tree, explorer(app).detail
+        tree.move_cursor(first)
+        await wait_for(pilot, lambda: detail.resource is first.data.resource)
+        await pilot.pause()
+        assert detail.max_scroll_y > 0
+        detail.scroll_end(animate=False, immediate=True)
+        await wait_for(pilot, lambda: detail.scroll_y > 0)
+        tree.move_cursor(second)
+        await wait_for(pilot, lambda: detail.resource is second.data.resource)
+        await pilot.pause()
+        assert detail.scroll_y == 0

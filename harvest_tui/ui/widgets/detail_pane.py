@@ -465,6 +465,8 @@ class DetailPane(VerticalScroll):
             and self.aws_region == region
         ):
             return  # already shown
+        if self.scroll_y:  # another resource: read from its top (its name and status)
+            self.scroll_home(animate=False, immediate=True)
         self.node_error = None
         self.resource = resource
         self.aws_region = region
