@@ -73,3 +73,23 @@ async def test_another_resource_is_shown_from_its_top(sandbox: Sandbox) -> None:
         await wait_for(pilot, lambda: detail.resource is second.data.resource)
         await pilot.pause()
         assert detail.scroll_y == 0
+
+
+async def test_the_focused_pane_scrolls_with_j_k_g_and_capital_g(sandbox: Sandbox) -> None:
+    app = make_app(sandbox)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_path(pilot, "live-sports", "football-main", "dash-tv", ARN.rsplit("/", 1)[1])
+        detail = explorer(app).detail
+        await wait_for(pilot, lambda: detail.max_scroll_y > 0)
+        cursor = explorer(app).resource_tree.cursor_line
+        await pilot.press("tab")
+        assert detail.has_focus
+        await pilot.press("j", "j")
+        await wait_for(pilot, lambda: detail.scroll_y == 2)
+        await pilot.press("k")
+        await wait_for(pilot, lambda: detail.scroll_y == 1)
+        await pilot.press("G")
+        await wait_for(pilot, lambda: detail.scroll_y == detail.max_scroll_y)
+        await pilot.press("g")
+        await wait_for(pilot, lambda: detail.scroll_y == 0)
+        assert explorer(app).resource_tree.cursor_line == cursor  # the tree stayed put

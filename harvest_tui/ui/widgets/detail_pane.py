@@ -25,6 +25,7 @@ from rich.style import Style
 from rich.style import Style as RichStyle
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.css.styles import RulesMap
 from textual.message import Message
@@ -395,6 +396,14 @@ def with_tags(job: HarvestJob, tags: Mapping[str, str] | None) -> HarvestJob:
 
 class DetailPane(VerticalScroll):
     """The right-hand pane: title, error banner, fields, timeline, freshness."""
+
+    # Focused (Tab), it scrolls with the tree's keys too, not only the arrows and pages.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", show=False),
+        Binding("k", "scroll_up", show=False),
+        Binding("g", "scroll_home", show=False),
+        Binding("G", "scroll_end", show=False),
+    ]
 
     @dataclass
     class Fetched(Message):
