@@ -131,6 +131,30 @@ class TestCreate:
             await set_field(pilot, form, "name", "ux-test-2")
             assert path.value == "mine/"
 
+    async def test_esc_asks_before_dropping_what_was_typed(self, sandbox: Sandbox) -> None:
+        from textual.widgets import Input
+
+        from harvest_tui.ui.screens.confirm_screen import ConfirmScreen
+
+        app = make_app(sandbox, settings=STILL)
+        async with app.run_test(size=(120, 40)) as pilot:
+            form = await open_form(pilot, *ENDPOINT)
+            await pilot.press("escape")  # nothing changed: it just closes
+            await wait_for(pilot, lambda: not isinstance(app.screen, JobForm))
+            form = await open_form(pilot, *ENDPOINT)
+            await set_field(pilot, form, "description", "the keynote, for the archive")
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("n")  # back to the form, as it was
+            await wait_for(pilot, lambda: app.screen is form)
+            typed = form.query_one("#form-description", Input).value
+            assert typed == "the keynote, for the archive"
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("y")
+            await wait_for(pilot, lambda: not isinstance(app.screen, (JobForm, ConfirmScreen)))
+            assert sandbox.request_counts.get("CreateHarvestJob", 0) == 0
+
     async def test_a_window_over_24_h_is_refused_at_its_field(self, sandbox: Sandbox) -> None:
         app = make_app(sandbox, settings=STILL)
         async with app.run_test(size=(120, 40)) as pilot:

@@ -6,7 +6,8 @@ IN_PROGRESS) when it opens, then checks what is typed with job_spec.build_spec o
 every change: each problem is shown under its field, the window's length and the
 equivalent AWS CLI command live below. ctrl+s sends CreateHarvestJob only when every
 check passes; a refusal from the service is explained at the form and nothing typed is
-lost. On success the form is dismissed with the new job.
+lost. On success the form is dismissed with the new job. Esc closes it, asking first
+if anything was changed.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from harvest_tui.ui.widgets.tree_nodes import NodeData
 
 FIELDS = ("name", "description", "tags", "manifests", "start", "end", "bucket", "path")
 KIND_PREFIX = {"HLS": "hls", "LL-HLS": "ll-hls", "DASH": "dash"}
+_FORM_INPUTS = {f"form-{field}" for field in FIELDS if field != "manifests"}
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,8 @@ class JobForm(ModalScreen[HarvestJob | None]):
         self.active_count: int | None = None
         self.active_error: ServiceError | None = None
         self.touched: set[str] = {f for f in FIELDS if self._prefilled(f)}
+        self._as_opened: dict[str, str] = {}
+        self._manifests_edited = False
         self.show_all = False
         self.sending = False
         self.sent = 0  # CreateHarvestJob calls made
@@ -260,8 +264,17 @@ class JobForm(ModalScreen[HarvestJob | None]):
 
     def on_mount(self) -> None:
         self.query_one("#form-name", Input).focus()
+        self._as_opened = self._typed()
         self.load()
         self.check()
+
+    def _typed(self) -> dict[str, str]:
+        return {box.id or "": box.value for box in self.query(Input) if box.id in _FORM_INPUTS}
+
+    @property
+    def edited(self) -> bool:
+        """Whether the user changed anything since the form opened (Esc then asks)."""
+        return self._manifests_edited or self._typed() != self._as_opened
 
     # Loading what the checks need: the endpoint, and the group's active jobs.
 
@@ -365,6 +378,7 @@ class JobForm(ModalScreen[HarvestJob | None]):
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self.touched.add("manifests")
+        self._manifests_edited = True  # (a box's first value is set without a Changed)
         self.check()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -508,8 +522,21 @@ class JobForm(ModalScreen[HarvestJob | None]):
         self.copy("AWS CLI command", self.command(self.spec))
 
     def action_close(self) -> None:
-        if not self.sending:
+        """Esc: close; if something was typed, only once the user says to drop it."""
+        if self.sending:
+            return
+        if not self.edited:
             self.dismiss(None)
+            return
+        from harvest_tui.ui.screens.confirm_screen import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        question = Text("Discard this job?", style="bold")
+        question.append("\n\nWhat you typed is not kept. n or Esc goes back to the form.")
+        self.app.push_screen(ConfirmScreen(question), answered)
 
     def action_create(self) -> None:
         if self.sending:
