@@ -143,6 +143,14 @@ class TestSortAndFilter:
             shown = table.shown_jobs
             assert 0 < len(shown) < total
             assert all("tennis" in f"{j.name} {j.channel_name} {j.endpoint_name}" for j in shown)
+            # While typing, the status bar counts the matches.
+            match = f"{len(shown)} of {total} match"
+            await wait_for(pilot, lambda: match in text_of(app, "#jobs-status-bar"))
+            await pilot.press(*"-NOTHING")
+            await wait_for(pilot, lambda: table.row_count == 0)
+            await wait_for(pilot, lambda: "no job matches" in text_of(app, "#jobs-status-bar"))
+            await pilot.press(*["backspace"] * len("-NOTHING"))
+            await wait_for(pilot, lambda: table.row_count == len(shown))
             await pilot.press("enter")  # keeps the filter, hides the box
             # The status bar follows the focus leaving the box: wait for it, not a frame.
             await wait_for(pilot, lambda: '"TENNIS"' in text_of(app, "#jobs-status-bar"))

@@ -158,11 +158,19 @@ class JobsScreen(Screen[None]):
 
     def show_status_bar(self) -> None:
         """Counts, sort and filters; while a prompt is open, what it asks."""
-        prompt = PROMPTS.get(self.focused.id or "") if self.focused is not None else None
-        if prompt is not None:
-            self.query_one("#jobs-status-bar", Static).update(Text(prompt, style="bold"))
-            return
+        focused = self.focused.id if self.focused is not None else None
+        prompt = PROMPTS.get(focused or "")
         table, progress = self.table, self.progress
+        if prompt is not None:
+            text = Text(prompt, style="bold")
+            if focused == "jobs-filter" and table.text_filter and progress.loaded:
+                # While typing, how many rows the filter keeps: an empty table says why.
+                if progress.shown:
+                    text.append(f" · {progress.shown:,} of {progress.loaded:,} match", style="dim")
+                else:
+                    text.append(" · no job matches", style="bold yellow")
+            self.query_one("#jobs-status-bar", Static).update(text)
+            return
         text = Text()
         if progress.shown != progress.loaded or not progress.done:
             text.append(f"{progress.shown:,} shown · ")
