@@ -83,6 +83,23 @@ class TestStatusFilter:
             assert sent and all(p.get("Status") == "FAILED" for p in sent)
             assert "status: FAILED" in str(screen.header.content)
 
+    async def test_the_cursor_on_a_job_filtered_out_goes_to_its_endpoint(
+        self, sandbox: Sandbox
+    ) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            endpoint = await open_path(pilot, "live-sports", "football-main", "hls-ts")
+            tree = explorer(app).resource_tree
+            kept = next(c for c in endpoint.children if str(c.data.resource.status) != "FAILED")
+            tree.move_cursor(kept)
+            await settle(pilot)
+            await pilot.press("s")
+            await wait_for(pilot, lambda: isinstance(app.screen, StatusPicker))
+            await pilot.press(*["down"] * 5, "enter")  # FAILED
+            await settle(pilot)
+            assert kept not in endpoint.children
+            assert tree.cursor_node is endpoint
+
     async def test_active_merges_two_lists(self, sandbox: Sandbox) -> None:
         app = make_app(sandbox)
         async with app.run_test(size=(120, 40)) as pilot:

@@ -800,6 +800,7 @@ class ResourceTree(IndexedTree):
                 bench.populated(self, node, kind, 0)
             return
         existing: dict[str, TreeNode[NodeData]] = {}
+        under_cursor = self.cursor_node
         for old in list(node.children):
             data = old.data
             if data is not None and data.kind == kind and data.name not in existing:
@@ -807,8 +808,10 @@ class ResourceTree(IndexedTree):
             else:
                 old.remove()  # a placeholder, an error, or a repeated name
         wanted = {resource_key(item) for item in items}
+        cursor_gone = False
         for name, old in list(existing.items()):
             if name not in wanted:
+                cursor_gone = cursor_gone or old is under_cursor
                 old.remove()
                 del existing[name]
         # Each item's place is its index: new nodes go in by index, never by looking up
@@ -833,6 +836,10 @@ class ResourceTree(IndexedTree):
             ordered.append(child)
         if any(a is not b for a, b in zip(node.children, ordered, strict=True)):
             reorder_children(node, ordered)
+        if cursor_gone:
+            # The row under the cursor went (a status filter, a job deleted): the cursor
+            # goes up to its parent, not to whatever row now has that line.
+            self.move_cursor(node)
         node.data.by_name = None
         if kind == "job":
             node.data.unfinished = [c for c in ordered if is_unfinished(c)] or None
