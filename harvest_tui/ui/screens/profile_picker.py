@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,10 +23,24 @@ from harvest_tui.safe_text import clean
 Entry = tuple[Any, str | None]
 
 
-def entry_label(profile: Any, region: str | None, active: bool, endpoint: str | None) -> Text:
+def _region_text(region: str | None) -> str:
+    return clean(region) if region else "(default region)"
+
+
+def entry_label(
+    profile: Any,
+    region: str | None,
+    active: bool,
+    endpoint: str | None,
+    *,
+    columns: tuple[int, int] = (0, 0),
+) -> Text:
+    """One line of the list; `columns`: the name's and the region's widths, so that the
+    lines of a list line up."""
     text = Text("● " if active else "  ", style="green" if active else "")
-    text.append(clean(profile.name), style="bold")
-    text.append(f"  {clean(region) if region else '(default region)'}", style="cyan")
+    name, where = clean(profile.name), _region_text(region)
+    text.append(name + " " * (columns[0] - cell_len(name)), style="bold")
+    text.append(f"  {where}" + " " * (columns[1] - cell_len(where)), style="cyan")
     if getattr(profile, "production", False):
         text.append("  PRODUCTION", style="bold red")
     if getattr(profile, "read_only", False):
@@ -82,14 +97,20 @@ class ProfilePicker(ModalScreen[Entry | None]):
     def fill(self, needle: str) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        self.shown_entries: list[Entry] = []
-        for profile, region in self.entries:
-            haystack = f"{profile.name} {region or ''}".lower()
-            if needle.lower() in haystack:
-                self.shown_entries.append((profile, region))
-                endpoint = self.endpoint_label(profile)
-                label = entry_label(profile, region, self.shows_current(profile, region), endpoint)
-                options.add_option(Option(label))
+        self.shown_entries = [
+            (profile, region)
+            for profile, region in self.entries
+            if needle.lower() in f"{profile.name} {region or ''}".lower()
+        ]
+        columns = (
+            max((cell_len(clean(p.name)) for p, _ in self.shown_entries), default=0),
+            max((cell_len(_region_text(r)) for _, r in self.shown_entries), default=0),
+        )
+        for profile, region in self.shown_entries:
+            endpoint = self.endpoint_label(profile)
+            active = self.shows_current(profile, region)
+            label = entry_label(profile, region, active, endpoint, columns=columns)
+            options.add_option(Option(label))
         if self.shown_entries:
             options.highlighted = 0
 
