@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
+import hypothesis
 import pytest
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
@@ -33,6 +34,12 @@ from harvest_tui.worker.client import ServiceWorker  # noqa: E402
 
 # Hundreds of apps per test process parse the same CSS: once each is enough.
 share_css_parses()
+
+# Property tests run beside 7 other test processes on 2 cores: hypothesis's 200 ms per
+# example is a timed assertion there (a config round trip once exceeded it). No deadline
+# for any of them; their sizes are bounded by max_examples instead.
+hypothesis.settings.register_profile("loaded-machine", deadline=None)
+hypothesis.settings.load_profile("loaded-machine")
 
 
 @pytest.fixture
