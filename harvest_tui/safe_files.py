@@ -11,10 +11,11 @@ through a link, truncate a device or replace something that is not a plain file.
 - :func:`open_private_append` opens a file to append to (the debug log): ``O_NOFOLLOW``,
   ``O_APPEND``, ``O_CREAT``, mode 0o600, and a regular file or nothing.
 
-Both create missing parent directories as 0o700 and raise :class:`UnsafeFileError` (an
-``OSError``) with a one-line, human message when they refuse; other failures are the
-usual ``OSError``. Parent directories may be symlinks (``~/.config`` often is): only the
-file itself is checked.
+Both create missing parent directories as 0o700 (an export, which goes where the user said
+or nowhere, passes ``make_parents=False`` and gets :class:`MissingDirectoryError`) and raise
+:class:`UnsafeFileError` (an ``OSError``) with a one-line, human message when they refuse;
+other failures are the usual ``OSError``. Parent directories may be symlinks (``~/.config``
+often is): only the file itself is checked.
 """
 
 from __future__ import annotations
@@ -26,7 +27,13 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
-__all__ = ["UnsafeFileError", "check_target", "open_private_append", "write_private_file"]
+__all__ = [
+    "MissingDirectoryError",
+    "UnsafeFileError",
+    "check_target",
+    "open_private_append",
+    "write_private_file",
+]
 
 PRIVATE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
@@ -55,6 +62,19 @@ class UnsafeFileError(OSError):
         return f"{self.filename}: {self.strerror}"
 
 
+class MissingDirectoryError(FileNotFoundError):
+    """The directory a file would go in does not exist, and the caller would not create it.
+
+    ``filename`` is the directory (absolute), and ``str()`` says what to do on one line.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(errno.ENOENT, "no such directory", str(directory))
+
+    def __str__(self) -> str:
+        return f"no directory {self.filename}: create it first"
+
+
 def _refusal(path: Path, mode: int) -> UnsafeFileError:
     kind = next((name for test, name in _KINDS if test(mode)), "a special file")
     return UnsafeFileError(path, f"it is {kind}, not a regular file; refusing to write it")
@@ -74,18 +94,29 @@ def _make_parent(path: Path) -> None:
     path.parent.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
 
 
-def write_private_file(path: Path | str, data: bytes | str, *, encoding: str = "utf-8") -> Path:
+def _require_parent(path: Path) -> None:
+    if not os.path.exists(path.parent):  # followed: a dangling link is no directory either
+        raise MissingDirectoryError(path.absolute().parent)
+
+
+def write_private_file(
+    path: Path | str, data: bytes | str, *, encoding: str = "utf-8", make_parents: bool = True
+) -> Path:
     """Replace `path` atomically with `data` (text is encoded, newlines kept as given).
 
-    The new file has mode 0o600 whatever the umask or the old file's mode. Raises
-    UnsafeFileError if `path` is a symlink or exists as anything but a regular file,
-    OSError if writing fails (the old file is then untouched and no temporary is left).
-    Returns `path`.
+    The new file has mode 0o600 whatever the umask or the old file's mode. Missing parent
+    directories are created (0o700) unless `make_parents` is False: then a missing one
+    raises MissingDirectoryError. Raises UnsafeFileError if `path` is a symlink or exists
+    as anything but a regular file, OSError if writing fails (the old file is then
+    untouched and no temporary is left). Returns `path`.
     """
     path = Path(path)
     payload = data.encode(encoding) if isinstance(data, str) else bytes(data)
     check_target(path)
-    _make_parent(path)
+    if make_parents:
+        _make_parent(path)
+    else:
+        _require_parent(path)
     # mkstemp opens with O_CREAT | O_EXCL (and O_NOFOLLOW where it exists), mode 0o600.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

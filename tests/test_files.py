@@ -14,7 +14,12 @@ import pytest
 
 from harvest_tui import debug_log
 from harvest_tui.config import ConfigError, init_config
-from harvest_tui.safe_files import UnsafeFileError, open_private_append, write_private_file
+from harvest_tui.safe_files import (
+    MissingDirectoryError,
+    UnsafeFileError,
+    open_private_append,
+    write_private_file,
+)
 
 
 def mode(path: Path) -> int:
@@ -74,6 +79,19 @@ def test_replaces_a_regular_file_and_tightens_it(tmp_path: Path) -> None:
     assert path.read_text() == "new"
     assert mode(path) == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["loose.toml"]
+
+
+def test_make_parents_false_refuses_a_missing_directory_and_creates_none(tmp_path: Path) -> None:
+    missing = tmp_path / "nonexistent" / "dir"
+    with pytest.raises(MissingDirectoryError) as info:
+        write_private_file(missing / "x.csv", "x", make_parents=False)
+    assert isinstance(info.value, FileNotFoundError)
+    assert str(info.value) == f"no directory {missing}: create it first"
+    assert info.value.filename == str(missing)
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "here").mkdir()
+    written = write_private_file(tmp_path / "here" / "x.csv", "x", make_parents=False)
+    assert written.read_text() == "x" and mode(written) == 0o600
 
 
 @pytest.mark.parametrize("kind", ["link", "dangling", "fifo", "dir"])

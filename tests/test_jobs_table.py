@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pilotkit import add_jobs, explorer, make_app, open_path, plain, wait_for
+from pilotkit import add_jobs, explorer, make_app, open_path, plain, wait_for, widget_text
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from harvest_tui.export import default_filename, format_of, to_csv, to_jsonl
 from harvest_tui.models import HarvestJob
 from harvest_tui.sandbox import Sandbox
 from harvest_tui.service import Connection, MediaPackageService
+from harvest_tui.ui.screens.confirm_screen import ConfirmScreen
 from harvest_tui.ui.screens.jobs_screen import JobsScreen
 from harvest_tui.ui.widgets.jobs_table import JobsTable, row_key_of
 
@@ -60,6 +62,18 @@ def text_of(app: Any, selector: str) -> str:
 
 def names(table: JobsTable) -> list[str]:
     return [job.name for job in table.shown_jobs]
+
+
+def notified(app: Any, text: str) -> bool:
+    return any(text in str(n.message) for n in app._notifications)
+
+
+async def export_to(pilot: Pilot[Any], path: str) -> None:
+    """E, the file name typed over the default, Enter."""
+    await pilot.press("E")
+    box = pilot.app.screen.query_one("#jobs-export-path", Input)
+    box.value = path
+    await pilot.press("enter")
 
 
 class TestListing:
@@ -262,6 +276,67 @@ class TestExport:
             )
             assert target.read_text() == "keep me\n"
             assert (tmp_path / "link.csv").is_symlink()
+
+    async def test_e_asks_before_replacing_a_file_and_yes_replaces_it(
+        self, sandbox: Sandbox, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "precious.csv"
+        path.write_text("precious\n")
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = await open_jobs(pilot, "live-sports")
+            await export_to(pilot, str(path))
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            question = widget_text(app.screen, "#confirm-question")
+            assert "Replace" in question and str(path) in question
+            assert path.read_text() == "precious\n"  # nothing written while it asks
+            await pilot.press("y")
+            await wait_for(pilot, lambda: notified(app, "Exported"))
+            with path.open(newline="") as f:
+                rows = list(csv.DictReader(f))
+            assert [r["HarvestJobName"] for r in rows] == names(table)
+            assert os.stat(path).st_mode & 0o777 == 0o600
+
+    @pytest.mark.parametrize("key", ["n", "escape"])
+    async def test_e_declined_leaves_the_file_untouched(
+        self, sandbox: Sandbox, tmp_path: Path, key: str
+    ) -> None:
+        path = tmp_path / "precious.csv"
+        path.write_bytes(b"precious\r\n\x00")
+        path.chmod(0o644)
+        before = path.stat()
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_jobs(pilot, "live-sports")
+            screen = jobs_screen(pilot)
+            await export_to(pilot, str(path))
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press(key)
+            await wait_for(pilot, lambda: notified(app, "nothing written"))
+            assert app.screen is screen
+            await wait_for(pilot, lambda: not screen.busy)
+            assert not notified(app, "Exported")
+        assert path.read_bytes() == b"precious\r\n\x00"
+        after = path.stat()
+        assert (after.st_ino, after.st_mode, after.st_mtime_ns) == (
+            before.st_ino,
+            before.st_mode,
+            before.st_mtime_ns,
+        )
+        assert [p.name for p in tmp_path.iterdir()] == ["precious.csv"]
+
+    async def test_e_into_a_missing_directory_says_so_and_creates_nothing(
+        self, sandbox: Sandbox, tmp_path: Path
+    ) -> None:
+        missing = tmp_path / "nonexistent" / "dir"
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_jobs(pilot, "live-sports")
+            await export_to(pilot, str(missing / "x.csv"))
+            await wait_for(pilot, lambda: notified(app, "Not exported"))
+            message = next(str(n.message) for n in app._notifications if "Not" in n.message)
+            assert f"no directory {missing}" in message and "create it first" in message
+        assert not (tmp_path / "nonexistent").exists()
 
 
 class TestExportFormat:

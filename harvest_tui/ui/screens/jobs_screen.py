@@ -2,13 +2,15 @@
 
 `J` on a channel group, channel or origin endpoint opens it. The table loads itself
 (JobsTable); the screen routes: a chosen row to the detail pane, the table's progress
-and filters to the status bar, `/` and `s` to the filters, `E` to an export. Its
-unfinished jobs are polled (a JobWatcher of its own), so their rows follow their
-status. Esc closes what is open, then returns to the tree as it was left.
+and filters to the status bar, `/` and `s` to the filters, `E` to an export (which asks
+before replacing a file). Its unfinished jobs are polled (a JobWatcher of its own), so
+their rows follow their status. Esc closes what is open, then returns to the tree as it
+was left.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -30,7 +32,7 @@ from harvest_tui.config import Settings
 from harvest_tui.export import ExportFormat, default_filename, export_text, format_of
 from harvest_tui.history import JobHistory, WatchKey
 from harvest_tui.models import HarvestJob
-from harvest_tui.safe_files import write_private_file
+from harvest_tui.safe_files import check_target, write_private_file
 from harvest_tui.safe_text import clean
 from harvest_tui.ui.calls import CallRetrying
 from harvest_tui.ui.watcher import JobWatcher
@@ -75,6 +77,14 @@ class JobsScreen(Screen[None]):
         path: Path
         rows: int
         error: OSError | None
+
+    @dataclass
+    class _ExportWouldReplace(Message):
+        """The export's file exists: it is replaced only if the user says so."""
+
+        path: Path
+        jobs: list[HarvestJob]
+        fmt: ExportFormat
 
     def __init__(
         self,
@@ -305,23 +315,55 @@ class JobsScreen(Screen[None]):
             return
         self.query_one("#jobs-export-path", Input).display = False
         self.table.focus()
-        jobs = self.table.shown_jobs
+        self.write_export(path, self.table.shown_jobs, fmt, replace=False)
+
+    def write_export(
+        self, path: Path, jobs: list[HarvestJob], fmt: ExportFormat, *, replace: bool
+    ) -> None:
+        """Write `jobs` to `path` in a thread worker; an existing file only if `replace`."""
         self.run_worker(
-            lambda: self._write(path, jobs, fmt),
+            lambda: self._write(path, jobs, fmt, replace=replace),
             name="jobs-export",
             group="jobs-export",
             thread=True,
             exit_on_error=False,
         )
 
-    def _write(self, path: Path, jobs: list[HarvestJob], fmt: ExportFormat) -> None:
-        """In a thread worker: serialise and write atomically, user-only."""
+    def _write(
+        self, path: Path, jobs: list[HarvestJob], fmt: ExportFormat, *, replace: bool
+    ) -> None:
+        """In a thread worker: serialise and write atomically, user-only, into a directory
+        that exists (a typo must not leave new directories behind). An existing file is
+        not replaced unless `replace`: the user is asked first."""
         try:
-            written = write_private_file(path, export_text(jobs, fmt))
-        except OSError as error:  # UnsafeFileError (a symlink, a device…) is one
+            if not replace:
+                check_target(path)  # a symlink, a device…: refused, not asked about
+                if os.path.lexists(path):
+                    self.post_message(self._ExportWouldReplace(path.absolute(), jobs, fmt))
+                    return
+            written = write_private_file(path, export_text(jobs, fmt), make_parents=False)
+        except OSError as error:  # UnsafeFileError, MissingDirectoryError are ones
             self.post_message(self._Exported(path, len(jobs), error))
             return
         self.post_message(self._Exported(written.absolute(), len(jobs), None))
+
+    def _on_jobs_screen__export_would_replace(self, message: _ExportWouldReplace) -> None:
+        from harvest_tui.ui.screens.confirm_screen import ConfirmScreen
+
+        shown = clean(str(message.path), max_len=200)
+        rows = len(message.jobs)
+        question = Text("Replace ", style="bold")
+        question.append(shown, style="bold yellow")
+        question.append("?\n\nThe file exists. Yes replaces what it holds with the ")
+        question.append(f"{rows:,} {'job' if rows == 1 else 'jobs'} shown; no leaves it as it is.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.write_export(message.path, message.jobs, message.fmt, replace=True)
+            else:
+                self.notify(f"Not exported: {shown} left as it was, nothing written", markup=False)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
 
     def _on_jobs_screen__exported(self, message: _Exported) -> None:
         if message.error is not None:
