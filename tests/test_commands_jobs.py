@@ -458,12 +458,36 @@ def test_a_terminal_is_asked_before_a_cancel(
     monkeypatch.setattr("sys.stdin", Terminal("n\n"))
     run = jobs(sandbox, capsys, "cancel", QUEUED_JOB)
     assert run.code == 1
-    assert "Cancel harvest job live-sports/football-main/cmaf-main/cup-final-highlights" in run.err
-    assert "not cancelled" in run.err
+    prompt = (  # then the answer typed, its Enter, and the outcome on a line of its own
+        "Cancel harvest job live-sports/football-main/cmaf-main/cup-final-highlights (QUEUED) "
+        f"in account {ACCOUNT_ID}, region us-east-1? [y/N] "
+    )
+    assert run.err == prompt + "harvest-tui: not cancelled\n"
     assert "CancelHarvestJob" not in sandbox.request_counts
     monkeypatch.setattr("sys.stdin", Terminal("y\n"))
     assert jobs(sandbox, capsys, "cancel", QUEUED_JOB, "-o", "table").code == 0
     assert sandbox.request_counts["CancelHarvestJob"] == 1
+
+
+@pytest.mark.parametrize("stdin", ["a pipe", "closed"])
+def test_off_a_terminal_a_cancel_without_yes_refuses_and_sends_nothing(
+    sandbox: Sandbox,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    stdin: str,
+) -> None:
+    """cron or CI with a forgotten --yes: nobody can answer, so nothing is cancelled."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n") if stdin == "a pipe" else None)
+    sandbox.reset_requests()
+    run = jobs(sandbox, capsys, "cancel", QUEUED_JOB)
+    assert run.code == 2
+    assert run.err == (
+        f"harvest-tui: not cancelling {QUEUED_JOB}: not on a terminal to ask; "
+        "pass --yes to cancel without asking\n"
+    )
+    assert not sandbox.request_counts
+    assert sandbox.store.harvest_job(*QUEUED_JOB.split("/")).cancelled_at is None
+    assert jobs(sandbox, capsys, "cancel", QUEUED_JOB, "--yes").code == 0
 
 
 def test_several_profiles_are_listed_side_by_side(

@@ -57,10 +57,12 @@ def fast() -> Iterator[Sandbox]:
         yield sb
 
 
-def jobs(sandbox: Sandbox, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def jobs(
+    sandbox: Sandbox, env: dict[str, str], *args: str, stdin: int | None = None
+) -> subprocess.CompletedProcess[str]:
     where = ["--endpoint-url", sandbox.endpoint_url, "--region", "us-east-1"]
     command = [*_harvest_tui(), "jobs", *args, *where]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=60, stdin=stdin)
 
 
 def aws(sandbox: Sandbox, env: dict[str, str], *args: str) -> Any:
@@ -199,4 +201,20 @@ def test_cancel_with_a_stale_etag_exits_5_and_says_why(
     assert done.returncode == 5
     assert "ConflictException" in done.stderr and "stale" in done.stderr
     assert "changed since" in done.stderr and done.stderr.count("\n") == 1
+    assert sandbox.store.harvest_job(*queued.split("/")).cancelled_at is None
+
+
+def test_cancel_without_yes_from_cron_refuses_with_exit_2(
+    sandbox: Sandbox, env: dict[str, str]
+) -> None:
+    """`</dev/null`, as cron runs it: nobody to ask, so nothing is sent."""
+    queued = "live-sports/football-main/cmaf-main/cup-final-highlights"
+    sandbox.reset_requests()
+    done = jobs(sandbox, env, "cancel", queued, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"harvest-tui: not cancelling {queued}: not on a terminal to ask; "
+        "pass --yes to cancel without asking\n"
+    )
+    assert done.stdout == "" and not sandbox.request_counts
     assert sandbox.store.harvest_job(*queued.split("/")).cancelled_at is None

@@ -84,8 +84,9 @@ examples:
   harvest-tui jobs cancel ARN --etag "$(harvest-tui jobs get ARN --output json | jq -r .ETag)" --yes
 
 The cancel carries the job's ETag (read just before, or --etag): if the job changed
-since, AWS answers ConflictException and nothing is cancelled (exit 5). On a
-terminal it asks first unless --yes. Read-only profiles refuse (exit 2).
+since, AWS answers ConflictException and nothing is cancelled (exit 5). Without --yes
+it asks first on a terminal (naming the account and region), and off a terminal (cron,
+CI, a pipe) it refuses: exit 2, nothing sent. Read-only profiles refuse (exit 2).
 """
 
 

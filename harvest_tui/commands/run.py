@@ -291,6 +291,11 @@ def cancel_command(args: argparse.Namespace) -> int:
     target = _one(args, ref)
     if target.read_only:
         raise UsageError(f"profile {target.profile} is read-only: it cancels no jobs")
+    if not args.yes and (sys.stdin is None or not sys.stdin.isatty()):  # cron, CI, a pipe
+        raise UsageError(
+            f"not cancelling {ref.path}: not on a terminal to ask; "
+            "pass --yes to cancel without asking"
+        )
     service = _service(target)
     try:
         job: HarvestJob = service.get_harvest_job(*ref.key)
@@ -298,13 +303,9 @@ def cancel_command(args: argparse.Namespace) -> int:
         return report(exc)
     if args.etag:
         job = replace(job, etag=args.etag)
-    if not args.yes and sys.stdin.isatty():
-        prompt = f"Cancel harvest job {clean('/'.join(job.key))} ({clean(job.status)})? [y/N] "
-        print(prompt, end="", file=sys.stderr, flush=True)
-        answer = sys.stdin.readline().strip().lower()
-        if answer not in ("y", "yes"):
-            say("not cancelled")
-            return FAILED
+    if not args.yes and not confirm_cancel(job, target):
+        say("not cancelled")
+        return FAILED
     try:
         service.cancel_harvest_job(job)
     except ServiceError as exc:
@@ -326,3 +327,17 @@ def cancel_command(args: argparse.Namespace) -> int:
     else:
         write_job(job, fmt, sys.stdout)
     return OK
+
+
+def confirm_cancel(job: HarvestJob, target: Target) -> bool:
+    """Ask on the terminal, naming the job, its account and region as the app does."""
+    from harvest_tui.fleet import account_of, region_of
+
+    region = region_of(job.arn) or target.connection.region or "(default)"
+    where = f"region {region}"
+    account = account_of(job.arn)
+    if account:
+        where = f"account {account}, {where}"
+    prompt = f"Cancel harvest job {'/'.join(job.key)} ({job.status}) in {where}? [y/N] "
+    print(clean(prompt), end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
