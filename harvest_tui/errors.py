@@ -196,6 +196,18 @@ _CODE_HINTS: dict[str, str] = {
     "InvalidSignatureException": "the secret key is wrong or the clock is skewed",
 }
 
+# A ConflictException's ConflictExceptionType (the enum of botocore's MediaPackage v2
+# model) says which conflict it is; one without a type keeps the code's hint above. A
+# stale ETag is CONFLICTING_OPERATION, and so is another change under way.
+_CONFLICT_HINTS: dict[str, str] = {
+    "RESOURCE_ALREADY_EXISTS": "the name is taken; choose another name",
+    "RESOURCE_IN_USE": "other resources still depend on it; delete those first, then try again",
+    "IDEMPOTENT_PARAMETER_MISMATCH": "its client token was already used by a request with "
+    "other parameters; send it again as a new request",
+    "CONFLICTING_OPERATION": "the resource changed since it was read, or another change to it "
+    "is under way; refresh with r and try again",
+}
+
 
 def _client_error(exc: Any, ctx: dict[str, Any]) -> ServiceError:
     response: Mapping[str, Any] = exc.response or {}
@@ -210,6 +222,8 @@ def _client_error(exc: Any, ctx: dict[str, Any]) -> ServiceError:
             break
     status = meta.get("HTTPStatusCode")
     hint = _CODE_HINTS.get(code, "")
+    if code == "ConflictException" and subtype:
+        hint = _CONFLICT_HINTS.get(str(subtype), hint)
     if code in ("ExpiredTokenException", "ExpiredToken") and ctx.get("profile"):
         hint = f"the session credentials have expired; {_sso_hint(ctx['profile'])}"
     retryable = code in ("ThrottlingException", "InternalServerException") or (

@@ -18,9 +18,18 @@ import json
 import re
 from dataclasses import dataclass
 
+from harvest_tui.errors import ServiceError
 from harvest_tui.models import HarvestJob
 
-__all__ = ["ArnParts", "Explanation", "arn_parts", "bucket_policy", "explain", "explain_job"]
+__all__ = [
+    "ArnParts",
+    "Explanation",
+    "arn_parts",
+    "bucket_policy",
+    "explain",
+    "explain_job",
+    "explain_refusal",
+]
 
 SERVICE_PRINCIPAL = "mediapackagev2.amazonaws.com"
 
@@ -131,12 +140,14 @@ def explain(
     message: str,
     *,
     code: str = "",
+    subtype: str | None = None,
     bucket: str = "",
     path: str = "",
     arn: str = "",
     region: str = "",
 ) -> Explanation:
-    """Explain a FAILED job's ErrorMessage or an API error (`code` and its message).
+    """Explain a FAILED job's ErrorMessage or an API error (`code`, its `subtype` such
+    as a ConflictExceptionType, and its message).
 
     `bucket`, `path` and `arn` (the job's, or the endpoint's for a create) fill in the
     bucket policy; `region` names the region a bucket must be in.
@@ -151,7 +162,7 @@ def explain(
             "The channel group already has its maximum of queued and running harvest jobs.",
             "Wait for one to finish, or cancel one (x), then create this job again.",
         )
-    if code == "ConflictException":
+    if code == "ConflictException" and subtype in (None, "RESOURCE_ALREADY_EXISTS"):
         return Explanation(
             "name-taken",
             "A harvest job of that name already exists in this channel.",
@@ -248,3 +259,8 @@ def explain_job(job: HarvestJob, region: str = "") -> Explanation | None:
         arn=job.arn,
         region=region,
     )
+
+
+def explain_refusal(error: ServiceError, *, bucket: str = "") -> Explanation:
+    """The explanation of the service's refusal of a create (its code, subtype, message)."""
+    return explain(error.message, code=error.code, subtype=error.subtype, bucket=bucket)

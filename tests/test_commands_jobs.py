@@ -354,6 +354,19 @@ def test_create_checks_then_creates_and_waits(
     assert json.loads(run.out.splitlines()[-1])["Status"] == "COMPLETED"  # piped: JSON lines
 
 
+def test_create_with_a_taken_name_says_to_choose_another(
+    live: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "/".join((*ENDPOINT, "ux-cli-1"))
+    args = ("create", path, "--start", "-1h", "--end", "-30m", "--bucket", "acme-media-archive")
+    assert jobs(live, capsys, *args).code == 0
+    again = jobs(live, capsys, *args)
+    assert again.code == 5  # the service refused it: an AWS error
+    assert again.err.startswith("harvest-tui: ConflictException (RESOURCE_ALREADY_EXISTS): ")
+    assert again.err.endswith("; the name is taken; choose another name\n"), again.err
+    assert "read it again" not in again.err and again.err.count("\n") == 1
+
+
 def test_create_refuses_before_sending(
     sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -82,6 +82,10 @@ class TestKinds:
     def test_api_codes(self) -> None:
         assert explain("x", code="ServiceQuotaExceededException").kind == "quota"
         assert explain("exists", code="ConflictException").field == "name"
+        taken = explain("exists", code="ConflictException", subtype="RESOURCE_ALREADY_EXISTS")
+        assert taken.kind == "name-taken" and taken.field == "name"
+        for other in ("CONFLICTING_OPERATION", "IDEMPOTENT_PARAMETER_MISMATCH", "RESOURCE_IN_USE"):
+            assert explain("busy", code="ConflictException", subtype=other).kind == "unknown"
         assert explain("gone", code="ResourceNotFoundException").kind == "endpoint-deleted"
 
     def test_a_job_without_a_message_has_no_explanation(self) -> None:

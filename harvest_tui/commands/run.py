@@ -310,7 +310,7 @@ def cancel_command(args: argparse.Namespace) -> int:
         service.cancel_harvest_job(job)
     except ServiceError as exc:
         hint = None
-        if exc.code == "ConflictException":
+        if exc.code == "ConflictException" and exc.subtype in (None, "CONFLICTING_OPERATION"):
             hint = (
                 f"the ETag sent ({job.etag}) is stale: the job changed since it was read; "
                 f"harvest-tui jobs get {ref.path} shows its current state and ETag"

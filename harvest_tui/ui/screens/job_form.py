@@ -36,7 +36,7 @@ from harvest_tui.backend import JobSpec as RequestSpec
 from harvest_tui.config import ActiveProfile
 from harvest_tui.config_checks import fill_path, path_problem
 from harvest_tui.errors import ServiceError
-from harvest_tui.explain import arn_parts, explain
+from harvest_tui.explain import arn_parts, explain_refusal
 from harvest_tui.job_spec import JobSpec, SpecInput, build_spec, default_path, iso, parse_time
 from harvest_tui.models import HarvestedManifests, HarvestJob, OriginEndpoint
 from harvest_tui.safe_text import clean
@@ -430,7 +430,7 @@ class JobForm(ModalScreen[HarvestJob | None]):
         for field in FIELDS:
             shown = errors.get(field) if (self.show_all or field in self.touched) else None
             if shown is None and field == self.service_field and self.service_error:
-                shown = explain(self.service_error.message, code=self.service_error.code).summary
+                shown = explain_refusal(self.service_error).summary
             box = self.query_one(f"#error-{field}", Static)
             box.update(Text(f"✖ {clean(shown)}") if shown else "")
             box.display = bool(shown)
@@ -485,7 +485,7 @@ class JobForm(ModalScreen[HarvestJob | None]):
             text.append("✖ The service refused the job: ", style="bold red")
             text.append(clean(error.title) + "\n", style="bold")
             text.append(clean(error.message, multiline=True) + "\n")
-            why = explain(error.message, code=error.code, bucket=self.raw().bucket)
+            why = explain_refusal(error, bucket=self.raw().bucket)
             if why.known:
                 text.append(clean(why.summary) + " ", style="bold")
                 text.append(clean(why.advice) + "\n")
@@ -613,7 +613,7 @@ class JobForm(ModalScreen[HarvestJob | None]):
         error = message.error
         assert error is not None
         self.service_error = error
-        self.service_field = explain(error.message, code=error.code).field
+        self.service_field = explain_refusal(error).field
         if error.code == "ServiceQuotaExceededException" and self.active_count is not None:
             self.active_count = max(self.active_count, self.target.quota)
         self.check()
