@@ -148,7 +148,8 @@ def run(args: argparse.Namespace) -> int:
         f"clock {clock!r}). Any credentials work, e.g.:\n"
         "  AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=us-east-1 "
         f"aws mediapackagev2 list-channel-groups --endpoint-url {url}\n"
-        "Ctrl-C stops it.",
+        + (f"Faults on: {described}.\n" if (described := faults.describe()) else "")
+        + "Ctrl-C stops it.",
         flush=True,
     )
     _terminate_as_interrupt()

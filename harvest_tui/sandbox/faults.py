@@ -51,6 +51,21 @@ class Faults:
         if self.latency_ms < 0:
             raise ValueError(f"latency_ms must not be negative, not {self.latency_ms}")
 
+    def describe(self) -> str:
+        """The faults switched on, for the banner ("" when none): "latency 800 ms,
+        throttle 50 %, deny group news-24x7"."""
+        parts = [f"latency {self.latency_ms:g} ms"] if self.latency_ms else []
+        for name, rate in (
+            ("throttle", self.throttle_rate),
+            ("server errors", self.error_rate),
+            ("dropped connections", self.drop_rate),
+        ):
+            if rate:
+                parts.append(f"{name} {rate * 100:g} %")
+        parts += [f"deny group {g}" for g in sorted(self.deny_groups)]
+        parts += [f"deny account {a}" for a in sorted(self.deny_accounts)]
+        return ", ".join(parts)
+
     def hold(self) -> None:
         """Hold every request (after it is counted) until release(): calls in flight for
         as long as a test needs, with no clock involved."""

@@ -179,3 +179,18 @@ def test_every_region_holds_what_us_east_1_does() -> None:
         assert sorted(far.groups) == sorted(home.groups) != []
         assert len(list(far.all_jobs())) == len(list(home.all_jobs()))
         assert all(":ap-south-1:" in job.arn for job in far.all_jobs())
+
+
+def test_the_banner_names_the_faults_switched_on() -> None:
+    assert Faults().describe() == ""
+    faults = Faults(
+        latency_ms=800,
+        throttle_rate=0.5,
+        drop_rate=0.05,
+        deny_groups={"news-24x7"},
+        deny_accounts={"999999999999"},
+    )
+    assert faults.describe() == (
+        "latency 800 ms, throttle 50 %, dropped connections 5 %, deny group news-24x7, "
+        "deny account 999999999999"
+    )
