@@ -87,6 +87,32 @@ async def test_go_to_finds_a_job_in_a_collapsed_endpoint_and_selects_it(sandbox:
         assert tree.has_focus
 
 
+async def test_go_to_finds_a_job_its_channel_listed_in_an_endpoint_never_opened(
+    sandbox: Sandbox,
+) -> None:
+    """A channel's one job list counts every endpoint's jobs: those of an endpoint not yet
+    opened have no rows, and the palette still finds them, and opens the way to them."""
+    from harvest_tui.ui.commands_provider import places
+
+    app = make_app(sandbox)
+    async with app.run_test(size=(120, 40)) as pilot:
+        channel = await open_path(pilot, "live-sports", "football-main")
+        tree = explorer(app).resource_tree
+        await wait_for(pilot, lambda: channel.data is not None and channel.data.loaded)
+        unopened = [p for p in places(tree.root) if p.node is None]
+        assert unopened and all(p.path[:2] == ("live-sports", "football-main") for p in unopened)
+        endpoint = next(c for c in channel.children if c.data.name == unopened[0].path[2])
+        assert not endpoint.is_expanded and not endpoint.children
+        name = unopened[0].name
+        titles = await palette_titles(pilot, name)
+        assert titles[0].startswith(f"Go to job {name}"), titles
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: tree.cursor_node.data.name == name)
+        assert endpoint.is_expanded
+        shown = explorer(app).detail.resource
+        assert isinstance(shown, HarvestJob) and shown.name == name
+
+
 async def test_go_to_after_the_tree_was_reloaded_opens_the_path_again(sandbox: Sandbox) -> None:
     """A node gathered when the palette opened, gone by the time it is chosen."""
     from harvest_tui.ui.commands_provider import GoToProvider, places

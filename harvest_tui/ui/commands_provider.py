@@ -27,6 +27,7 @@ from textual.widgets.tree import TreeNode
 
 from harvest_tui.models import Channel, ChannelGroup, HarvestJob, OriginEndpoint
 from harvest_tui.safe_text import clean
+from harvest_tui.ui.widgets.tree_index import listed_jobs
 from harvest_tui.ui.widgets.tree_nodes import PLACEHOLDERS, NodeData
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ class Place:
     folded: str  # the name, case-folded, as searched
     path: tuple[str, ...]  # its ancestors' names (group, channel, endpoint)
     region: str
-    node: TreeNode[NodeData]
+    node: TreeNode[NodeData] | None  # None: a job its channel listed, not yet a row
 
     @property
     def where(self) -> str:
@@ -164,11 +165,14 @@ class Place:
 
 
 def places(root: TreeNode[NodeData]) -> list[Place]:
-    """Every loaded group, channel, endpoint and job below `root`, parents first."""
+    """Every loaded group, channel, endpoint and job below `root`, parents first; the jobs
+    of a channel's job list too, where their endpoint has no rows for them yet (it was
+    not opened: its rows are made as it is)."""
     out: list[Place] = []
     stack: list[tuple[TreeNode[NodeData], tuple[str, ...]]] = [(root, ())]
     while stack:
         node, path = stack.pop()
+        with_rows: set[str] = set()
         for child in node.children:
             data = child.data
             if data is None or data.kind in PLACEHOLDERS:
@@ -179,9 +183,22 @@ def places(root: TreeNode[NodeData]) -> list[Place]:
             name = data.name
             if data.kind in KIND_WORDS:
                 out.append(Place(data.kind, name, name.casefold(), path, data.region, child))
+            if data.kind == "endpoint" and any(_is_job(row) for row in child.children):
+                with_rows.add(name)
             if data.kind != "job" and child.children:
                 stack.append((child, (*path, name)))
+        if node.data is not None and node.data.kind == "channel":
+            for endpoint, jobs in (listed_jobs(node.data) or {}).items():
+                if endpoint not in with_rows:
+                    where, region = (*path, endpoint), node.data.region
+                    out += (
+                        Place("job", j.name, j.name.casefold(), where, region, None) for j in jobs
+                    )
     return out
+
+
+def _is_job(node: TreeNode[NodeData]) -> bool:
+    return node.data is not None and node.data.kind == "job"
 
 
 def rank(place: Place, needle: str) -> tuple[float, float] | None:
@@ -260,9 +277,9 @@ class GoToProvider(Provider):
 
     @staticmethod
     def go_to(screen: ExplorerScreen, place: Place) -> None:
-        """Select the place in the tree, or open its path again if the tree was reloaded
-        since the palette opened."""
-        if screen.resource_tree.contains(place.node):
+        """Select the place in the tree; or open its path, for a job not yet a row or a
+        node the tree has reloaded since the palette opened."""
+        if place.node is not None and screen.resource_tree.contains(place.node):
             screen.go_to_node(place.node)
             return
         screen.action_clear_filter()
