@@ -64,6 +64,14 @@ class TestNameFilter:
             assert screen.filter_text == "" and "/cup" not in str(screen.header.content)
 
 
+async def pick_status(pilot: Any, downs: int) -> None:
+    """`s`, then the picker's entry `downs` below All, chosen; the lists read again."""
+    await pilot.press("s")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, StatusPicker))
+    await pilot.press(*["down"] * downs, "enter")
+    await settle(pilot)
+
+
 class TestStatusFilter:
     async def test_failed_shows_only_failed_jobs_asked_of_the_service(
         self, sandbox: Sandbox
@@ -73,10 +81,7 @@ class TestStatusFilter:
             endpoint = await open_path(pilot, "live-sports", "football-main", "hls-ts")
             screen = explorer(app)
             sandbox.reset_requests()
-            await pilot.press("s")
-            await wait_for(pilot, lambda: isinstance(app.screen, StatusPicker))
-            await pilot.press(*["down"] * 5, "enter")  # All, Active, QUEUED, …, FAILED
-            await settle(pilot)
+            await pick_status(pilot, 5)  # All, Active, QUEUED, …, FAILED
             jobs = [c.data.resource for c in endpoint.children if c.data.resource]
             assert jobs and {str(j.status) for j in jobs} == {"FAILED"}
             sent = [p for op, p in sandbox.requests if op == "ListHarvestJobs"]
@@ -93,10 +98,7 @@ class TestStatusFilter:
             kept = next(c for c in endpoint.children if str(c.data.resource.status) != "FAILED")
             tree.move_cursor(kept)
             await settle(pilot)
-            await pilot.press("s")
-            await wait_for(pilot, lambda: isinstance(app.screen, StatusPicker))
-            await pilot.press(*["down"] * 5, "enter")  # FAILED
-            await settle(pilot)
+            await pick_status(pilot, 5)  # FAILED
             assert kept not in endpoint.children
             assert tree.cursor_node is endpoint
 
@@ -105,10 +107,7 @@ class TestStatusFilter:
         async with app.run_test(size=(120, 40)) as pilot:
             endpoint = await open_path(pilot, *ENDPOINT)
             sandbox.reset_requests()
-            await pilot.press("s")
-            await wait_for(pilot, lambda: isinstance(app.screen, StatusPicker))
-            await pilot.press("down", "enter")
-            await settle(pilot)
+            await pick_status(pilot, 1)  # Active
             statuses = {str(c.data.resource.status) for c in endpoint.children if c.data.resource}
             assert statuses == {"QUEUED", "IN_PROGRESS"}
             sent = {p.get("Status") for op, p in sandbox.requests if op == "ListHarvestJobs"}
