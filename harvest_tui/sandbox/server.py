@@ -31,7 +31,7 @@ from collections import Counter, deque
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs
 
 from harvest_tui.sandbox import errors
@@ -43,9 +43,6 @@ from harvest_tui.sandbox.model import bind_input, match_route, serialization_err
 from harvest_tui.sandbox.records import ACCOUNT_ID, REGION, arn
 from harvest_tui.sandbox.shapes import check_input, serialize_error, serialize_output
 from harvest_tui.sandbox.store import Store
-
-if TYPE_CHECKING:
-    from botocore.model import OperationModel
 
 Response = tuple[int, dict[str, str], bytes]
 DEBUG_PREFIX = "/__sandbox/"  # the debug routes' namespace: no MediaPackage path starts so
@@ -285,7 +282,13 @@ class Sandbox:
     def handle(
         self, method: str, target: str, headers: dict[str, str], body: bytes
     ) -> Response | None:
-        """The response to one HTTP request, or None to drop the connection."""
+        """The response to one HTTP request, or None to drop the connection.
+
+        The latency is the whole call's, as a client far from its region sees it: the
+        answer leaves `latency_ms` after the request came in, however long it took to make
+        (a real service's work runs on its own machines, inside the round trip; here it
+        would otherwise be added to it, on the client's cores)."""
+        answer_at = time.monotonic() + self.faults.latency_ms / 1000
         try:
             return self._handle(method, target, headers, body)
         except errors.ApiError as exc:
@@ -296,6 +299,9 @@ class Sandbox:
             if not self.quiet:
                 traceback.print_exc(file=sys.stderr)
             return serialize_error(errors.internal())
+        finally:
+            if (wait := answer_at - time.monotonic()) > 0:
+                time.sleep(wait)
 
     def _handle(
         self, method: str, target: str, headers: dict[str, str], body: bytes
@@ -316,27 +322,6 @@ class Sandbox:
         group = channel_group_of(params)
         fault = self.faults.decide(op.name, group, account)
         self.faults.wait_while_held()
-        # The latency is the whole call's, as a client far from its region sees it: the
-        # answer leaves `latency_ms` after the request came in, however long it took to
-        # make (a real service's work runs on its own machines, inside the round trip;
-        # here it would otherwise be added to it, on the client's cores).
-        answer_at = time.monotonic() + self.faults.latency_ms / 1000
-        try:
-            return self._answer(op, params, invalid, fault, account, region, group)
-        finally:
-            if (wait := answer_at - time.monotonic()) > 0:
-                time.sleep(wait)
-
-    def _answer(
-        self,
-        op: OperationModel,
-        params: dict[str, Any],
-        invalid: errors.ApiError | None,
-        fault: Fault | None,
-        account: str,
-        region: str,
-        group: str | None,
-    ) -> Response | None:
         if fault is Fault.DROP:
             return None
         if fault is Fault.DENY:
