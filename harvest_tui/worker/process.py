@@ -90,11 +90,12 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
             reply(Failure(call.id, error, service.region, service.clock_skew))
         else:
             reply(Reply(call.id, value, service.region, service.clock_skew))
-        if new or not gc.isenabled():
-            # A new connection's first call is answered: its client (a few thousand
-            # objects of model, endpoint rules and handlers) lives as long as the worker.
-            # Frozen, the collector no longer walks it again and again: the fleet's 60
-            # clients made each full collection cost tens of ms.
+        if new:
+            # A new connection's first call is answered (the very first call's too, with
+            # boto3 loaded): its client, a few thousand objects of model, endpoint rules and
+            # handlers, lives as long as the worker. Frozen, the collector no longer walks
+            # it again and again: the fleet's 60 clients made each full collection cost
+            # tens of ms. (Collecting is off until the first call: run_worker.)
             gc.freeze()
             gc.enable()
 
