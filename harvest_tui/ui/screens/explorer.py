@@ -751,6 +751,8 @@ class ExplorerScreen(Screen[None]):
     # Cancelling a job: guarded by its ETag, refused on read-only profiles.
 
     def action_cancel_job(self) -> None:
+        from harvest_tui.fleet import account_of  # (not imported before the first frame)
+
         job = self.shown_resource()
         active = self.connected.active
         if not isinstance(job, HarvestJob):
@@ -776,7 +778,7 @@ class ExplorerScreen(Screen[None]):
         backend = self.backend_for(self.detail.aws_region)
         region = self.detail.aws_region
         region = backend.region or region if backend and region == "default" else region
-        account = job.arn.split(":")[4] if job.arn.count(":") >= 5 else "unknown"
+        account = account_of(job.arn) or "unknown"
         question.append(f"\naccount {clean(account)} · region {clean(region)}")
         typed = (job.name, job.name[-4:]) if active.production else ()
         if active.production:
