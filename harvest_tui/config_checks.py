@@ -58,7 +58,8 @@ class Reader:
             kind = type(fallback) if isinstance(fallback, bool | int | str) else float
             value = self.get(raw, key, kind, ("settings",))
             if kind in (int, float) and value is not None and not 0 < value < float("inf"):
-                self.fail(("settings",), key, f"{key} must be more than 0, found {value}.")
+                # As written: an integer setting read as a float is still shown as -1.
+                self.fail(("settings",), key, f"{key} must be more than 0, found {raw[key]}.")
             values[key] = fallback if value is None else value
         settings = Settings(**values)
         if settings.job_order not in JOB_ORDERS:

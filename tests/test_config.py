@@ -262,6 +262,13 @@ def test_wrong_types_say_what_was_expected_and_found(tmp_path, text, fragments):
         assert fragment in message
 
 
+def test_a_number_out_of_range_is_shown_as_written(tmp_path):
+    """An integer in a setting read as a float: the user wrote -1, not -1.0."""
+    message = error_for(tmp_path, "[settings]\npoll_interval_seconds = -1\n")
+    assert "poll_interval_seconds must be more than 0, found -1." in message
+    assert "-1.0" not in message
+
+
 def test_unknown_region_is_named_with_a_suggestion(tmp_path):
     message = error_for(tmp_path, '[profiles.prod]\nregions = ["us-east-1", "us-east1"]\n')
     assert "line 2" in message and "[profiles.prod]" in message
