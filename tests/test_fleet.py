@@ -183,6 +183,22 @@ class TestFleet:
             }
             assert seen == expected_jobs(sandbox)
 
+    async def test_a_denied_profile_is_not_told_to_switch_profile(
+        self, sandbox: Sandbox, fleet_worker: ServiceWorker
+    ) -> None:
+        """The fleet shows every profile at once: a hint to pick another one (p, --profile)
+        has no place there; the rest of the hint stays."""
+        sandbox.faults.deny_accounts.add(ACCOUNTS["green"])
+        async with fleet_open(sandbox, fleet_worker, broken=True) as (_pilot, screen):
+            title = plain(screen.query_one("#jobs-title").content)
+            denied = [line for line in title.splitlines() if line.startswith("✗ green")]
+            assert len(denied) == len(REGIONS)
+            for line in denied:
+                assert "AccessDeniedException" in line and "check the IAM policy" in line
+                assert "switch profile" not in line
+            lost = next(line for line in title.splitlines() if line.startswith("✗ lost"))
+            assert "aws configure list-profiles" in lost and "--profile" not in lost
+
     async def test_filters_search_profile_and_account_too(
         self, sandbox: Sandbox, fleet_worker: ServiceWorker
     ) -> None:

@@ -30,6 +30,16 @@ from harvest_tui.ui.widgets.fleet_table import FLEET_SCOPE, FleetTable
 from harvest_tui.ui.widgets.jobs_table import JobsTable
 
 MAX_ERRORS_SHOWN = 5
+# Hints written for one profile at a time, whose advice the fleet does not take: it shows
+# every profile already, and has neither p nor --profile to pick one.
+_SINGLE_PROFILE_ADVICE = (", or switch profile with p", ", or pick another with --profile")
+
+
+def fleet_hint(hint: str) -> str:
+    """An error's hint as the fleet shows it, without advice to pick another profile."""
+    for advice in _SINGLE_PROFILE_ADVICE:
+        hint = hint.replace(advice, "")
+    return hint
 
 
 class FleetScreen(JobsScreen):
@@ -84,7 +94,7 @@ class FleetScreen(JobsScreen):
             title.append(f"{clean(target.profile.name, max_len=40)} · {target.region_label}: ")
             title.append(clean(error.title, max_len=120), style="red")
             if error.hint:
-                title.append(f" — {clean(error.hint, max_len=160)}", style="dim")
+                title.append(f" — {clean(fleet_hint(error.hint), max_len=160)}", style="dim")
         if len(failures) > MAX_ERRORS_SHOWN:
             title.append(f"\n  and {len(failures) - MAX_ERRORS_SHOWN} more", style="dim")
         return title
