@@ -31,6 +31,7 @@ from harvest_tui.sandbox import DEMO_NOW, FrozenClock, Sandbox
 from harvest_tui.sandbox.records import ACCOUNT_ID
 from harvest_tui.ui.app import HarvestApp
 from harvest_tui.ui.builder import build_app
+from harvest_tui.ui.screens.confirm_screen import ConfirmScreen
 from harvest_tui.ui.screens.help_screen import HelpScreen
 from harvest_tui.ui.screens.profile_picker import ProfilePicker
 
@@ -552,6 +553,24 @@ class TestCancel:
             assert sandbox.request_counts["CancelHarvestJob"] == 0
             assert any("read-only" in n.message for n in app._notifications)
 
+    async def test_a_dimmed_key_says_why_it_does_nothing(self, sandbox: Sandbox) -> None:
+        """x on a finished job, e on a group: dimmed in the footer, and pressed, a notice
+        says why (Textual runs no action for a disabled binding)."""
+        app = make_app(sandbox, settings=self.STILL)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await open_path(pilot, *FAILED_JOB)
+            assert not app.screen.active_bindings["x"].enabled
+            await pilot.press("x")
+            await settle(pilot)
+            assert any("has already finished (FAILED)" in n.message for n in app._notifications)
+            assert not isinstance(app.screen, ConfirmScreen)
+            assert sandbox.request_counts["CancelHarvestJob"] == 0
+            await open_path(pilot, FAILED_JOB[0])
+            assert not app.screen.active_bindings["e"].enabled
+            await pilot.press("e")
+            await settle(pilot)
+            assert any("ETag copies apply to harvest jobs" in n.message for n in app._notifications)
+
     async def test_stale_etag_is_a_conflict_not_a_cancel(self, sandbox: Sandbox) -> None:
         app = make_app(sandbox, settings=self.STILL)
         async with app.run_test(size=(160, 40)) as pilot:
@@ -648,7 +667,6 @@ class TestFooter:
             assert "^k" in {k.display for k in footer.keys} and footer.keys != before
 
     async def test_a_click_presses_its_key_and_a_dimmed_key_rings(self, sandbox: Sandbox) -> None:
-        from harvest_tui.ui.screens.help_screen import HelpScreen
         from harvest_tui.ui.widgets.app_footer import AppFooter
 
         app = make_app(sandbox)

@@ -16,6 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -361,6 +362,15 @@ class ExplorerScreen(Screen[None]):
         if action == "cancel_job":  # on a read-only profile, x says why it does nothing
             return True if isinstance(job, HarvestJob) and not job.finished else None
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A dimmed job key still answers: its action says why it does nothing here (no job
+        shown, a finished job, a read-only profile). Textual runs no action for a disabled
+        binding, so x on a finished job was silent."""
+        action = _DIMMED_BY_KEY.get(event.key)
+        if action is not None and self.check_action(action, ()) is None:
+            event.stop()
+            getattr(self, f"action_{action}")()
 
     def on_detail_pane_shown(self, message: DetailPane.Shown) -> None:
         # After the frame that shows the data: the footer's redraw must not delay it.
@@ -899,3 +909,12 @@ class ExplorerScreen(Screen[None]):
                 self.copy_checked(item.check, item.what, item.text)
             else:
                 self.copy(item.what, item.text)
+
+
+# The keys of the job actions that check_action dims (and that then explain themselves).
+_DIMMED_BY_KEY = {
+    key.strip(): binding.action
+    for binding in ExplorerScreen.BINDINGS
+    if isinstance(binding, Binding) and binding.action in ("copy_etag", "copy_json", "cancel_job")
+    for key in binding.key.split(",")
+}
