@@ -17,7 +17,8 @@ from rich.text import Text
 from harvest_tui.models import HarvestJob
 from harvest_tui.sandbox import Sandbox
 from harvest_tui.ui.widgets.app_footer import AppFooter
-from harvest_tui.ui.widgets.detail_pane import BreakingText, FieldGrid
+from harvest_tui.ui.widgets.detail_pane import FieldGrid
+from harvest_tui.ui.widgets.wrapping import BreakingText
 
 ARN = (
     "arn:aws:mediapackagev2:us-east-1:111122223333:channelGroup/live-sports/channel/"

@@ -1,14 +1,17 @@
-"""The detail pane wraps ARNs and S3 paths after `/` and `:`, never mid-name."""
+"""The detail pane wraps ARNs and S3 paths after `/` and `:`, never mid-name; an age
+such as "(18 s ago)", and a timeline stage such as "○ COMPLETED", wrap whole."""
 
 from __future__ import annotations
 
 import itertools
 
 from pilotkit import explorer, make_app, open_path, terminal, wait_for
+from rich.console import Console
+from rich.text import Text
 
 from harvest_tui.models import HarvestJob
 from harvest_tui.sandbox import Sandbox
-from harvest_tui.ui.widgets.detail_pane import break_offsets
+from harvest_tui.ui.widgets.wrapping import SpacedText, break_offsets, glued
 
 ARN = (
     "arn:aws:mediapackagev2:us-east-1:111122223333:channelGroup/live-sports/channel/"
@@ -34,6 +37,35 @@ def test_a_token_wider_than_the_line_is_folded_at_the_width() -> None:
     assert pieces("ab/" + "x" * 12, 10) == ["ab/", "x" * 10, "xx"]
     assert break_offsets("short", 10) == []
     assert pieces("s3://b/" + "界" * 6, 8) == ["s3://b/", "界" * 4, "界" * 2]  # cells, not chars
+
+
+def wrapped(text: Text, width: int) -> list[str]:
+    return [line.plain for line in text.wrap(Console(width=width), width)]
+
+
+def test_a_glued_phrase_moves_to_the_next_line_whole() -> None:
+    text = SpacedText("2026-12-08 00:52:14 UTC")
+    text.append(f"  ({glued('18 s ago')})", style="dim")
+    assert wrapped(text, 30) == ["2026-12-08 00:52:14 UTC  ", "(18 s ago)"]  # no U+00A0
+    assert wrapped(text, 40) == ["2026-12-08 00:52:14 UTC  (18 s ago)"]
+    assert wrapped(text, 12) == ["2026-12-08 ", "00:52:14 ", "UTC  ", "(18 s ago)"]
+    assert wrapped(text, 6)[-2:] == ["(18 s ", "ago)"]  # wider than the line: folded
+    (line,) = text.wrap(Console(width=40), 40)
+    assert line.spans[-1].style == "dim" and line.plain[line.spans[-1].start] == " "
+
+
+def test_the_timeline_wraps_between_stages_never_inside_one() -> None:
+    from harvest_tui.timeline import Stage
+    from harvest_tui.ui.widgets.status_timeline import stages_text
+
+    stages = [
+        Stage("QUEUED", "done"),
+        Stage("IN_PROGRESS", "current", current=True),
+        Stage("COMPLETED", "pending"),
+    ]
+    lines = wrapped(stages_text(stages), 32)
+    assert lines[-1].strip() == "○ COMPLETED", lines
+    assert all(not line.rstrip().endswith(("○", "✓", "◐")) for line in lines), lines
 
 
 async def test_the_pane_breaks_the_arn_at_separators(sandbox: Sandbox) -> None:

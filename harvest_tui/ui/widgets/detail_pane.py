@@ -9,15 +9,13 @@ watcher learn of the fresh state.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from functools import partial
 from typing import ClassVar
 
-from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod, RenderResult
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.containers import Lines
 from rich.measure import Measurement
 from rich.segment import Segment
@@ -53,6 +51,7 @@ from harvest_tui.timefmt import format_age, format_duration, format_instant
 from harvest_tui.ui.calls import begin_call
 from harvest_tui.ui.widgets.repaint import update_static
 from harvest_tui.ui.widgets.status_timeline import StatusTimeline
+from harvest_tui.ui.widgets.wrapping import BreakingText, SpacedText, glued
 
 DETAIL_DEBOUNCE = 0.15  # seconds the cursor rests on a node before its Get is sent
 AGE_SECONDS = 10.0  # how often the shown ages are brought up to date
@@ -62,58 +61,6 @@ KIND_NAMES = {
     OriginEndpoint: "Origin endpoint",
     HarvestJob: "Harvest job",
 }
-
-
-BREAK_AFTER = "/: "  # ARNs, s3:// URIs and URLs wrap after these, not mid-name
-
-
-def break_offsets(plain: str, width: int) -> list[int]:
-    """Where to cut `plain` into lines of at most `width` cells: after the last `/`, `:`
-    or space that fits, else (a token wider than the line) at the width itself."""
-    offsets: list[int] = []
-    start, cells, last_break = 0, 0, -1
-    for i, ch in enumerate(plain):
-        w = cell_len(ch)
-        if cells + w > width and i > start:
-            end = last_break if last_break > start else i
-            offsets.append(end)
-            start = end
-            cells = cell_len(plain[start:i])
-            seps = [j + 1 for j in range(start, i) if plain[j] in BREAK_AFTER]
-            last_break = seps[-1] if seps else -1
-        cells += w
-        if ch in BREAK_AFTER:
-            last_break = i + 1
-    return offsets
-
-
-class BreakingText(Text):
-    """Text that wraps at `/`, `:` and spaces (ARNs, S3 paths), folding a token only
-    when it is wider than the line on its own."""
-
-    def wrap(
-        self,
-        console: Console,
-        width: int,
-        *,
-        justify: JustifyMethod | None = None,
-        overflow: OverflowMethod | None = None,
-        tab_size: int = 8,
-        no_wrap: bool | None = None,
-    ) -> Lines:
-        lines = Lines()
-        for line in self.split("\n", allow_blank=True):
-            offsets = break_offsets(line.plain, max(width, 1))
-            lines.extend(line.divide(offsets) if offsets else [line])
-        for line in lines:
-            line.rstrip_end(width)
-        return lines
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        parts = re.split(r"(?<=[/: ])", self.plain)
-        widest = max((cell_len(part) for part in parts), default=0)
-        longest = max((cell_len(line) for line in self.plain.split("\n")), default=0)
-        return Measurement(min(widest, options.max_width), longest)
 
 
 class FieldTable:
@@ -251,8 +198,8 @@ def _render_line(line: Text, console: Console, under: Style | None = None) -> li
 def instant(dt: datetime | None, now: datetime, tz: tzinfo, *, happened: bool = False) -> Text:
     if dt is None:
         return Text("—", style="dim")
-    text = Text(format_instant(dt, tz))
-    text.append(f"  ({format_age(dt, now, happened=happened)})", style="dim")
+    text = SpacedText(format_instant(dt, tz))
+    text.append(f"  ({glued(format_age(dt, now, happened=happened))})", style="dim")
     return text
 
 

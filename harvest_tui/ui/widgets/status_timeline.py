@@ -27,6 +27,7 @@ from harvest_tui.safe_text import clean
 from harvest_tui.statuses import STATUS_GLYPH, STATUS_STYLE, UNKNOWN_STYLE
 from harvest_tui.timefmt import format_age, format_instant
 from harvest_tui.ui.widgets.repaint import repaint
+from harvest_tui.ui.widgets.wrapping import SpacedText, glued
 
 if TYPE_CHECKING:
     from harvest_tui.timeline import Stage, Timeline
@@ -81,13 +82,14 @@ def stage_chip(stage: Stage) -> tuple[str, str]:
 
 
 def stages_text(stages: Sequence[Stage]) -> Text:
-    """The lifecycle line: "● QUEUED ── ▶ IN_PROGRESS ── ○ COMPLETED"."""
-    text = Text()
+    """The lifecycle line: "● QUEUED ── ▶ IN_PROGRESS ── ○ COMPLETED". Narrow, it wraps
+    between stages, never between a glyph and its status."""
+    text = SpacedText()
     for i, stage in enumerate(stages):
         if i:
             text.append(_STAGE_SEPARATOR, style="dim")
         plain, style = stage_chip(stage)
-        text.append(clean(plain), style=style)
+        text.append(glued(clean(plain)), style=style)
     return text
 
 
