@@ -151,6 +151,11 @@ class JobRec:
     cancelled_at: datetime | None = None
     region: str = REGION
     account: str = ACCOUNT_ID
+    # The last ETag made, with the (Status, ModifiedAt) it was made for: every list of
+    # the job's group makes it again, and it changes only when the job's state does.
+    _etag: tuple[tuple[str, datetime], str] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def sort_key(self) -> tuple[datetime, int]:
@@ -181,8 +186,11 @@ class JobRec:
         return self.state(now)[0]
 
     def etag(self, now: datetime) -> str:
-        status, modified = self.state(now)
-        return etag(self.arn, status, modified.isoformat())
+        state = self.state(now)
+        if self._etag is None or self._etag[0] != state:
+            status, modified = state
+            self._etag = (state, etag(self.arn, status, modified.isoformat()))
+        return self._etag[1]
 
 
 def default_schedule(

@@ -149,7 +149,7 @@ class OutputError(Exception):
 
 
 def _epoch(value: datetime) -> float | int:
-    seconds = round(value.astimezone(UTC).timestamp(), 3)
+    seconds = round(value.timestamp(), 3)  # (a naive one is local time, as astimezone has it)
     return int(seconds) if seconds.is_integer() else seconds
 
 
@@ -195,7 +195,10 @@ def _plan_writer(shape: Shape) -> Write:
         item = _writer(shape.member)
 
         def write_list(value: Any) -> Any:
-            return [_within("[]", item, v) for v in value]
+            try:
+                return [item(v) for v in value]
+            except _Misfit as misfit:
+                raise misfit.within("[]") from None
 
         return write_list
     if kind == "map":
@@ -229,11 +232,19 @@ def _structure_writer(shape: StructureShape) -> Write:
         missing = [n for n in required if value.get(n) is None]
         if missing:
             raise _Misfit(f"required member(s) {missing} of {shape.name} missing")
-        return {
-            wire: _within(step, write, v)
-            for name, wire, step, write in members
-            if (v := value.get(name)) is not None
-        }
+        out = {}
+        for name, wire, step, write in members:
+            v = value.get(name)
+            if v is None:
+                continue
+            if write is _same:  # most members: a string or a number, as it is
+                out[wire] = v
+                continue
+            try:
+                out[wire] = write(v)
+            except _Misfit as misfit:
+                raise misfit.within(step) from None
+        return out
 
     return write_structure
 
