@@ -562,7 +562,8 @@ class TestCancel:
             assert not app.screen.active_bindings["x"].enabled
             await pilot.press("x")
             await settle(pilot)
-            assert any("has already finished (FAILED)" in n.message for n in app._notifications)
+            notices = [n.message for n in app._notifications]
+            assert any("has already finished (FAILED): only a queued" in m for m in notices)
             assert not isinstance(app.screen, ConfirmScreen)
             assert sandbox.request_counts["CancelHarvestJob"] == 0
             await open_path(pilot, FAILED_JOB[0])

@@ -776,7 +776,12 @@ class ExplorerScreen(Screen[None]):
             )
             return
         if job.finished:
-            self.notify(f"{clean(job.name)} has already finished ({job.status})", markup=False)
+            # (Not the job's name: the pane shows it, and a toast would break it mid-word.)
+            self.notify(
+                f"This job has already finished ({clean(str(job.status))}): only a queued or "
+                "in-progress job can be cancelled",
+                markup=False,
+            )
             return
         question = Text("Cancel harvest job ", style="bold")
         question.append(clean(job.name), style="bold yellow")
