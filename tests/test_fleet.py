@@ -12,7 +12,16 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from pilotkit import FAST_RETRY, PtyApp, explorer, own_worker, plain, shared_worker, wait_for
+from pilotkit import (
+    FAST_RETRY,
+    PtyApp,
+    explorer,
+    own_worker,
+    plain,
+    shared_worker,
+    terminal,
+    wait_for,
+)
 from textual.pilot import Pilot
 
 from harvest_tui.backend import Backend
@@ -120,11 +129,11 @@ async def open_fleet(pilot: Pilot[Any]) -> FleetScreen:
 
 @contextlib.asynccontextmanager
 async def fleet_open(
-    sandbox: Sandbox, worker: ServiceWorker, **config: Any
+    sandbox: Sandbox, worker: ServiceWorker, size: tuple[int, int] = (160, 40), **config: Any
 ) -> AsyncIterator[tuple[Pilot[Any], FleetScreen]]:
     """The app on the fleet config, F pressed, every target loaded."""
     app = fleet_app(sandbox, worker, **config)
-    async with app.run_test(size=(160, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         yield pilot, await open_fleet(pilot)
 
 
@@ -198,6 +207,24 @@ class TestFleet:
                 assert "switch profile" not in line
             lost = next(line for line in title.splitlines() if line.startswith("✗ lost"))
             assert "aws configure list-profiles" in lost and "--profile" not in lost
+
+    @pytest.mark.parametrize("width", [80, 160])
+    async def test_job_names_give_way_to_profile_account_and_region(
+        self, sandbox: Sandbox, fleet_worker: ServiceWorker, width: int
+    ) -> None:
+        """At 80 columns the job column narrows so that profile, account and region stay on
+        screen, a long name cut in its middle (its date suffix kept); at 160, names whole."""
+        async with fleet_open(sandbox, fleet_worker, size=(width, 24)) as (pilot, screen):
+            await pilot.pause()
+            _, text = terminal(pilot.app)
+            lines = text.splitlines()
+            header = next(line for line in lines if "Status" in line and "Job" in line)
+            assert "Profile" in header and "Account" in header and "Region" in header
+            longest = max((j.name for j in screen.fleet.shown_jobs[:10]), key=len)
+            row = next(line for line in lines if longest[:8] in line and longest[-8:] in line)
+            assert (longest in row) == (width == 160), row
+            assert ("…" in row) == (width == 80), row
+            assert "us-east-1" in row or "eu-west-1" in row, row
 
     async def test_filters_search_profile_and_account_too(
         self, sandbox: Sandbox, fleet_worker: ServiceWorker

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import App, ComposeResult
-from textual.widgets import Tree
+from textual.widgets import DataTable, Tree
 
 from harvest_tui.ui.textual_private import (
     bound_line_cache,
     bounded_render_caches,
+    columns_resized,
     number_lines,
     one_invalidation,
     reorder_children,
@@ -43,6 +44,28 @@ async def test_reorder_children_moves_nodes_and_the_tree_redraws_them() -> None:
         tree.move_cursor(c)
         assert tree.cursor_line == 0
         assert [str(tree.get_node_at_line(i).label) for i in range(3)] == ["c", "a", "b"]
+
+
+async def test_columns_resized_redraws_a_column_set_narrower_by_hand() -> None:
+    class TableApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable()
+
+    app = TableApp()
+    async with app.run_test(size=(40, 5)) as pilot:
+        table = app.query_one(DataTable)
+        table.add_column("Name", key="name", width=20)
+        table.add_column("Next", key="next", width=6)
+        table.add_row("abcdefghijklmnopqrst", "x")
+        await pilot.pause()
+        assert "abcdefghijklmnopqrst" in table.render_line(1).text
+        wide = table.virtual_size.width
+        table.columns["name"].width = 8  # type: ignore[index]
+        columns_resized(table)
+        await pilot.pause()
+        line = table.render_line(1).text
+        assert "abcdefgh" in line and "abcdefghi" not in line and "x" in line
+        assert table.virtual_size.width == wide - 12
 
 
 async def test_wrap_display_sees_every_frame_handed_to_the_driver() -> None:

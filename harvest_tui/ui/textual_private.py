@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from textual.app import App
-from textual.widgets import Tree
+from textual.widgets import DataTable, Tree
 from textual.widgets.tree import TreeNode
 
 
@@ -33,6 +33,15 @@ def one_invalidation(tree: Tree[Any]) -> Iterator[None]:
     finally:
         del tree._invalidate
         tree._invalidate()
+
+
+def columns_resized(table: DataTable[Any]) -> None:
+    """Redraw `table` after its columns' widths were set by hand (DataTable has no public
+    way to resize a column): its cached renders are dropped, and its scrollable width is
+    computed again once idle, as after add_column."""
+    table._update_count += 1  # every render cache's key holds it
+    table._require_update_dimensions = True
+    table.refresh()
 
 
 Wrapper = Callable[[Callable[..., None]], Callable[..., None]]

@@ -131,6 +131,9 @@ class FleetTable(JobsTable):
         fleet = _fleet(job)
         return (fleet.target if fleet else "", *job.key)
 
+    def last_in_view(self) -> str:
+        return "region"
+
     def make_cells(self, job: HarvestJob) -> list[Cell]:
         cells = super().make_cells(job)
         extra = [Cell(Text(clean(f(job), max_len=40))) for f in (_profile, _account, _region)]

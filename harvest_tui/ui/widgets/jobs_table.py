@@ -28,10 +28,12 @@ from textual.worker import get_current_worker
 from harvest_tui.backend import Backend
 from harvest_tui.errors import ServiceError, translate
 from harvest_tui.models import Channel, ChannelGroup, HarvestJob, OriginEndpoint, Resource
-from harvest_tui.safe_text import clean
+from harvest_tui.safe_text import ELLIPSIS, clean
 from harvest_tui.statuses import STATUS_GLYPH, STATUS_STYLE, UNKNOWN_GLYPH, UNKNOWN_STYLE
 from harvest_tui.timefmt import format_age, format_duration, format_instant
 from harvest_tui.ui.calls import CallRetrying
+from harvest_tui.ui.textual_private import columns_resized
+from harvest_tui.ui.widgets.tree_rows import middle_cut
 
 JobKey = tuple[str, str, str, str]
 
@@ -97,6 +99,7 @@ TIME_COLUMNS = frozenset({"start", "end", "duration", "created", "modified"})  #
 DEFAULT_SORT = 7  # CreatedAt,
 DEFAULT_REVERSE = True  # newest first
 ROWS_PER_FRAME = 1000  # rows added between two frames: each frame repaints the visible rows
+MIN_JOB_CELLS = 20  # the job column narrows to fit the screen, never below this
 
 
 class Cell:
@@ -117,7 +120,14 @@ class Cell:
         self.job = job
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield self.text
+        # A job name wider than its column (narrowed to fit the screen: JobsTable.fit) is
+        # cut in the middle, as the tree cuts it, so that its date suffix stays readable.
+        text = self.text
+        yield (
+            middle_cut(text, options.max_width, ELLIPSIS)
+            if text.cell_len > options.max_width
+            else text
+        )
 
     def shows_as(self, other: Cell) -> bool:
         """Drawn the same as `other` (Text's own == leaves out its style)."""
@@ -226,6 +236,7 @@ class JobsTable(DataTable[Cell]):
         self._generation = 0
         self._fresh = False  # a load has begun and its first page has not arrived
         self._cells: dict[tuple[str, ...], list[Cell]] = {}  # once per job, reused by rebuilds
+        self.widths = [len(c.title) + 2 for c in self.COLUMNS]  # each column's widest cell
         self.pending: list[HarvestJob] = []  # matching jobs not yet added, in sort order
         self._draining = False
 
@@ -372,7 +383,7 @@ class JobsTable(DataTable[Cell]):
             in_order = last is None or (
                 first <= self.sort_key(last) if self.sort_reverse else first >= self.sort_key(last)
             )
-            widths = [self.columns[ColumnKey(c.key)].width for c in self.COLUMNS]
+            widths = self.widths
             for job in chunk:
                 cells = self.cells_of(job)
                 widths = [max(w, cell.text.cell_len) for w, cell in zip(widths, cells, strict=True)]
@@ -389,10 +400,36 @@ class JobsTable(DataTable[Cell]):
             cells = self._cells[key] = self.make_cells(job)
         return cells
 
+    def last_in_view(self) -> str:
+        """The column the job column narrows to keep on screen, with those before it: a
+        group's jobs keep their channel in view; in a channel or an endpoint, a job's whole
+        name matters more than columns that say the same on most rows."""
+        return "channel" if self.scope.channel is None else "job"
+
     def fit_columns(self, widths: list[int]) -> None:
-        """Columns as wide as their widest cell (DataTable does not measure ours)."""
-        for column, width in zip(self.COLUMNS, widths, strict=True):
-            self.columns[ColumnKey(column.key)].width = width
+        """Columns as wide as their widest cell (DataTable does not measure ours), but for
+        the job column, which narrows (to MIN_JOB_CELLS at most) where that keeps the
+        columns up to `last_in_view` on screen."""
+        self.widths = widths
+        keys = [c.key for c in self.COLUMNS]
+        room = self.scrollable_content_region.width
+        padding = 2 * self.cell_padding
+        needed = sum(w + padding for w in widths[: keys.index(self.last_in_view()) + 1])
+        fitted = list(widths)
+        job = keys.index("job")
+        narrowed = widths[job] - (needed - room)
+        if room > 0 and needed > room and narrowed >= MIN_JOB_CELLS:
+            fitted[job] = narrowed  # (where even that would not fit them, names stay whole)
+        changed = False
+        for key, width in zip(keys, fitted, strict=True):
+            column = self.columns[ColumnKey(key)]
+            changed = changed or column.width != width
+            column.width = width
+        if changed:
+            columns_resized(self)
+
+    def on_resize(self) -> None:
+        self.fit_columns(self.widths)
 
     def last_shown(self) -> HarvestJob | None:
         if not self.row_count:
@@ -472,9 +509,8 @@ class JobsTable(DataTable[Cell]):
                 shown.job = cell.job
             else:
                 self.update_cell(key, column.key, cell)
-        widths = [self.columns[ColumnKey(c.key)].width for c in self.COLUMNS]
         self.fit_columns(
-            [max(w, cell.text.cell_len) for w, cell in zip(widths, cells, strict=True)]
+            [max(w, cell.text.cell_len) for w, cell in zip(self.widths, cells, strict=True)]
         )
 
     # Sorting.
