@@ -5,10 +5,13 @@ key each); and the fleet's pure parts (grouping, targets)."""
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +26,7 @@ from pilotkit import (
     wait_for,
 )
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from harvest_tui.backend import Backend
 from harvest_tui.config import Config, Profile, Settings, resolve_profile
@@ -137,6 +141,10 @@ async def fleet_open(
         yield pilot, await open_fleet(pilot)
 
 
+def notices(pilot: Pilot[Any]) -> list[Any]:
+    return list(pilot.app._notifications)
+
+
 def expected_jobs(sandbox: Sandbox) -> set[tuple[str, str, str]]:
     """(account, region, job name) of every job the sandbox holds for the three accounts."""
     out = set()
@@ -225,6 +233,23 @@ class TestFleet:
             assert (longest in row) == (width == 160), row
             assert ("…" in row) == (width == 80), row
             assert "us-east-1" in row or "eu-west-1" in row, row
+
+    async def test_export_names_profile_and_region_and_what_is_left_out(
+        self, sandbox: Sandbox, fleet_worker: ServiceWorker, tmp_path: Path
+    ) -> None:
+        async with fleet_open(sandbox, fleet_worker, broken=True) as (pilot, screen):
+            await pilot.press("E")
+            box = screen.query_one("#jobs-export-path", Input)
+            box.value = str(tmp_path / "fleet.csv")
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: (tmp_path / "fleet.csv").exists())
+            await wait_for(pilot, lambda: any("Exported" in n.message for n in notices(pilot)))
+            (note,) = [n.message for n in notices(pilot) if "Exported" in n.message]
+            assert "not the jobs of the 1 profile-region that could not be loaded" in note
+        rows = list(csv.DictReader(io.StringIO((tmp_path / "fleet.csv").read_text())))
+        assert {(r["Profile"], r["Region"]) for r in rows} == {
+            (name, region) for name in KEYS for region in REGIONS
+        }
 
     async def test_filters_search_profile_and_account_too(
         self, sandbox: Sandbox, fleet_worker: ServiceWorker

@@ -238,6 +238,24 @@ class TestDetailAndBack:
 
 
 class TestExport:
+    async def test_a_list_that_did_not_load_is_not_exported(
+        self, sandbox: Sandbox, tmp_path: Path
+    ) -> None:
+        """An empty file would read as "no jobs": E says why it writes nothing instead."""
+        app = make_app(sandbox)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_path(pilot, "news-24x7")
+            sandbox.faults.deny_groups = {"news-24x7"}
+            await pilot.press("J")
+            await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen))
+            screen = jobs_screen(pilot)
+            await wait_for(pilot, lambda: screen.table.error is not None)
+            await pilot.press("E")
+            await pilot.pause()
+            assert not screen.query_one("#jobs-export-path", Input).display
+            assert notified(app, "Not exported: the list did not load (AccessDeniedException)")
+        assert list(tmp_path.iterdir()) == []
+
     async def test_e_writes_a_csv_of_the_rows_shown(self, sandbox: Sandbox, tmp_path: Path) -> None:
         app = make_app(sandbox)
         async with app.run_test(size=(120, 40)) as pilot:
@@ -347,6 +365,30 @@ class TestExportFormat:
         assert rows[0]["CreatedAt"].endswith("+00:00")
         lines = [json.loads(line) for line in to_jsonl(jobs).splitlines()]
         assert lines == [j.to_json_dict() for j in jobs]
+
+    def test_fleet_rows_carry_their_profile_and_region(self, sandbox: Sandbox) -> None:
+        """As `jobs list` writes jobs of several profiles or regions: Profile and Region
+        lead each CSV row and join each JSON line; a job of one scope has neither."""
+        from harvest_tui.fleet import FleetJob, FleetTarget
+        from harvest_tui.profiles import Profile
+
+        jobs = truth(sandbox, "news-24x7")[:2]
+        green = FleetTarget(Profile("green", regions=("eu-west-1",)), "eu-west-1")
+        fleet = [FleetJob.found(job, green) for job in jobs]
+        reader = csv.DictReader(io.StringIO(to_csv(fleet)))
+        assert reader.fieldnames is not None and reader.fieldnames[:3] == [
+            "Profile",
+            "Region",
+            "Arn",
+        ]
+        rows = list(reader)
+        assert [(r["Profile"], r["Region"], r["Arn"]) for r in rows] == [
+            ("green", "eu-west-1", j.arn) for j in jobs
+        ]
+        lines = [json.loads(line) for line in to_jsonl(fleet).splitlines()]
+        assert [(x["Profile"], x["Region"]) for x in lines] == [("green", "eu-west-1")] * 2
+        assert "Profile" not in next(csv.DictReader(io.StringIO(to_csv(jobs))))
+        assert "Profile" not in json.loads(to_jsonl(jobs).splitlines()[0])
 
     def test_formula_cells_are_neutralised_in_csv_only(self, sandbox: Sandbox) -> None:
         from dataclasses import replace

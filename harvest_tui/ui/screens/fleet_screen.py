@@ -99,6 +99,13 @@ class FleetScreen(JobsScreen):
             title.append(f"\n  and {len(failures) - MAX_ERRORS_SHOWN} more", style="dim")
         return title
 
+    def export_note(self) -> str:
+        failed = len(self.fleet.failures)
+        if not failed:
+            return ""
+        noun = "profile-region" if failed == 1 else "profile-regions"
+        return f" (not the jobs of the {failed} {noun} that could not be loaded)"
+
     def on_jobs_table_progress(self, message: JobsTable.Progress) -> None:
         super().on_jobs_table_progress(message)
         if self.is_mounted:

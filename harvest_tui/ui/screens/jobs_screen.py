@@ -292,7 +292,28 @@ class JobsScreen(Screen[None]):
 
     # Export.
 
+    def export_refusal(self) -> str | None:
+        """Why the rows shown are not the list to export, if they are not: a file written
+        from a list that failed or is still loading would read as "these are all"."""
+        table = self.table
+        if table.error is not None:
+            return (
+                f"the list did not load ({clean(table.error.code, max_len=60)}): "
+                "press r to load it again"
+            )
+        if table.reading or table.pending:
+            return "the list is still loading: export once it is in"
+        return None
+
+    def export_note(self) -> str:
+        """Said after a file is written: what it leaves out (the fleet's unloaded targets)."""
+        return ""
+
     def action_export(self) -> None:
+        refusal = self.export_refusal()
+        if refusal is not None:
+            self.notify(f"Not exported: {refusal}", severity="warning", markup=False)
+            return
         box = self.query_one("#jobs-export-path", Input)
         box.value = default_filename(self.scope.group, self.clock())
         box.display = True
@@ -374,8 +395,10 @@ class JobsScreen(Screen[None]):
             )
             return
         noun = "job" if message.rows == 1 else "jobs"
+        note = self.export_note()
         self.notify(
-            f"Exported {message.rows:,} {noun} to {clean(str(message.path), max_len=200)}",
+            f"Exported {message.rows:,} {noun} to {clean(str(message.path), max_len=200)}" + note,
+            severity="warning" if note else "information",
             markup=False,
         )
 
