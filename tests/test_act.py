@@ -131,6 +131,26 @@ class TestCreate:
             await set_field(pilot, form, "name", "ux-test-2")
             assert path.value == "mine/"
 
+    def test_a_path_copied_from_the_last_job_takes_the_new_windows_day(
+        self, sandbox: Sandbox
+    ) -> None:
+        """The endpoint's last job wrote under its own day (…/2026/10/29/<name>/): a new
+        job's default path names the new window's day and the new name, not that job's."""
+        from harvest_tui.config import ActiveProfile
+        from harvest_tui.ui.screens.job_form import Target, new_job_prefill
+
+        last = service(sandbox).list_harvest_jobs(ENDPOINT[0], channel=ENDPOINT[1])[0]
+        day = last.schedule.start
+        folder = f"{ENDPOINT[0]}/{ENDPOINT[1]}/{day:%Y/%m/%d}/{last.name}/"
+        last = replace(last, destination=replace(last.destination, path=folder))
+        now = day + timedelta(days=40)
+        active = ActiveProfile("sandbox", source="test")
+        target = Target(*ENDPOINT, "us-east-1", service(sandbox), active)
+        prefill = new_job_prefill(target, now, last)
+        start = now - timedelta(minutes=15)
+        assert prefill.path == f"{ENDPOINT[0]}/{ENDPOINT[1]}/{start:%Y/%m/%d}/{prefill.name}/"
+        assert f"{day:%Y/%m/%d}" not in prefill.path
+
     async def test_esc_asks_before_dropping_what_was_typed(self, sandbox: Sandbox) -> None:
         from textual.widgets import Input
 

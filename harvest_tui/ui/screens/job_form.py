@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import ClassVar
 
@@ -105,9 +105,22 @@ def new_job_prefill(
         )
     elif recent is not None and recent.name in recent.destination.path:
         path = recent.destination.path.replace(recent.name, name)
+        path = redated(path, recent.schedule.start, start)
     else:
         path = default_path(target.group, target.channel, target.endpoint, name)
     return Prefill(name, iso(start), iso(end), bucket, path, path_template=template)
+
+
+_DATE_FOLDERS = ("%Y/%m/%d", "%Y-%m-%d", "%Y%m%d")  # how paths commonly hold a day
+
+
+def redated(path: str, old: datetime, new: datetime) -> str:
+    """`path` with the day of `old` (as 2026/11/29, 2026-11-29 or 20261129, in UTC) made
+    the day of `new`: a path copied from the endpoint's last job must not file a new job
+    under that job's day."""
+    for fmt in _DATE_FOLDERS:
+        path = path.replace(f"{old.astimezone(UTC):{fmt}}", f"{new.astimezone(UTC):{fmt}}")
+    return path
 
 
 def rerun_prefill(job: HarvestJob, taken: Iterable[str]) -> Prefill:
