@@ -408,8 +408,8 @@ class JobsTable(DataTable[Cell]):
 
     def fit_columns(self, widths: list[int]) -> None:
         """Columns as wide as their widest cell (DataTable does not measure ours), but for
-        the job column, which narrows (to MIN_JOB_CELLS at most) where that keeps the
-        columns up to `last_in_view` on screen."""
+        the job column, which narrows to keep the columns up to `last_in_view` on screen,
+        or where they cannot fit, to keep itself on screen (MIN_JOB_CELLS at least)."""
         self.widths = widths
         keys = [c.key for c in self.COLUMNS]
         room = self.scrollable_content_region.width
@@ -417,9 +417,14 @@ class JobsTable(DataTable[Cell]):
         needed = sum(w + padding for w in widths[: keys.index(self.last_in_view()) + 1])
         fitted = list(widths)
         job = keys.index("job")
-        narrowed = widths[job] - (needed - room)
-        if room > 0 and needed > room and narrowed >= MIN_JOB_CELLS:
-            fitted[job] = narrowed  # (where even that would not fit them, names stay whole)
+        if room > 0 and needed > room:
+            narrowed = widths[job] - (needed - room)
+            if narrowed < MIN_JOB_CELLS:
+                # They cannot all fit (a narrow pane beside the detail): the columns after
+                # the job's scroll, and its name is cut in its middle, not by the edge.
+                beside = sum(w + padding for i, w in enumerate(widths[:job]))
+                narrowed = max(MIN_JOB_CELLS, min(widths[job], room - beside - padding))
+            fitted[job] = narrowed
         changed = False
         for key, width in zip(keys, fitted, strict=True):
             column = self.columns[ColumnKey(key)]
