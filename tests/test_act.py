@@ -151,6 +151,18 @@ class TestCreate:
         assert prefill.path == f"{ENDPOINT[0]}/{ENDPOINT[1]}/{start:%Y/%m/%d}/{prefill.name}/"
         assert f"{day:%Y/%m/%d}" not in prefill.path
 
+    async def test_the_window_length_is_shown_whole_on_one_line(self, sandbox: Sandbox) -> None:
+        from pilotkit import terminal
+
+        app = make_app(sandbox, settings=STILL)
+        async with app.run_test(size=(80, 24)) as pilot:
+            form = await open_form(pilot, *ENDPOINT)
+            await set_field(pilot, form, "start", "-30h")
+            await set_field(pilot, form, "end", "-1m")
+            await pilot.pause()
+            _, screen = terminal(app)
+            assert "window 1 d 5 h 59 min" in screen, screen
+
     async def test_esc_asks_before_dropping_what_was_typed(self, sandbox: Sandbox) -> None:
         from textual.widgets import Input
 

@@ -11,7 +11,13 @@ from rich.text import Text
 
 from harvest_tui.models import HarvestJob
 from harvest_tui.sandbox import Sandbox
-from harvest_tui.ui.widgets.wrapping import SpacedText, break_offsets, glued
+from harvest_tui.ui.widgets.wrapping import (
+    GLUE,
+    RichWrapped,
+    SpacedText,
+    break_offsets,
+    glued,
+)
 
 ARN = (
     "arn:aws:mediapackagev2:us-east-1:111122223333:channelGroup/live-sports/channel/"
@@ -66,6 +72,27 @@ def test_the_timeline_wraps_between_stages_never_inside_one() -> None:
     lines = wrapped(stages_text(stages), 32)
     assert lines[-1].strip() == "○ COMPLETED", lines
     assert all(not line.rstrip().endswith(("○", "✓", "◐")) for line in lines), lines
+
+
+async def test_last_refreshed_keeps_its_age_whole(sandbox: Sandbox) -> None:
+    """ "Last refreshed … UTC (8 s ago)": narrow, the age goes to the next line whole."""
+    from textual.widgets import Static
+
+    app = make_app(sandbox)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_path(pilot, "live-sports", "football-main", "dash-tv")
+        detail = explorer(app).detail
+        await wait_for(pilot, lambda: detail.fetched_at is not None)
+        await pilot.pause()
+        shown = detail.query_one("#detail-freshness", Static).content
+        assert isinstance(shown, RichWrapped)  # a Text would become Content, wrapped by Textual
+        content = shown.text
+        assert "Last refreshed" in content.plain
+        age = content.plain[content.plain.rindex("(") :].replace(GLUE, " ")
+        assert age in ("(just now)", "(1 s ago)") or age.endswith(" ago)"), age
+        for width in range(len(age), 60):
+            lines = wrapped(content, width)
+            assert any(age in line for line in lines), (width, lines)
 
 
 async def test_the_pane_breaks_the_arn_at_separators(sandbox: Sandbox) -> None:

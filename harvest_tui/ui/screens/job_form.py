@@ -459,7 +459,9 @@ class JobForm(ModalScreen[HarvestJob | None]):
             text.append("window ?")
         else:
             span = end - start
-            text = Text(f"window {format_duration(span)}" if span.total_seconds() > 0 else "—")
+            # Every unit (as the error for a window too long says it), on one line.
+            shown = f"window {format_duration(span, parts=3)}" if span.total_seconds() > 0 else "—"
+            text = Text(shown, no_wrap=True)
             if span > timedelta(hours=24):
                 text.stylize("bold red")
         self.query_one("#form-duration", Static).update(text)

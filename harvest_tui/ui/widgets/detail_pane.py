@@ -51,7 +51,7 @@ from harvest_tui.timefmt import format_age, format_duration, format_instant
 from harvest_tui.ui.calls import begin_call
 from harvest_tui.ui.widgets.repaint import update_static
 from harvest_tui.ui.widgets.status_timeline import StatusTimeline
-from harvest_tui.ui.widgets.wrapping import BreakingText, SpacedText, glued
+from harvest_tui.ui.widgets.wrapping import BreakingText, RichWrapped, SpacedText, glued
 
 DETAIL_DEBOUNCE = 0.15  # seconds the cursor rests on a node before its Get is sent
 AGE_SECONDS = 10.0  # how often the shown ages are brought up to date
@@ -621,15 +621,15 @@ class DetailPane(VerticalScroll):
             self.query_one("#detail-fields", Static), FieldsVisual(fields, self.app.console)
         )
 
-        fresh = Text(style="dim")
+        fresh = SpacedText(style="dim")
         if loading:
             fresh.append("⟳ refreshing… ")
         if fetched_at is not None:
             fresh.append(f"Last refreshed {format_instant(fetched_at, tz)}")
-            fresh.append(f" ({format_age(fetched_at, now, happened=True)})")
+            fresh.append(f" ({glued(format_age(fetched_at, now, happened=True))})")
         elif not loading:
             fresh.append("From the list; not fetched yet")
-        update_static(self.query_one("#detail-freshness", Static), fresh)
+        update_static(self.query_one("#detail-freshness", Static), RichWrapped(fresh))
 
     def show_node_error(self, error: ServiceError, scope: str) -> None:
         """What a tree error node stands for: which list failed, every detail of the error

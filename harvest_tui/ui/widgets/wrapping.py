@@ -3,7 +3,9 @@ spaces, and never inside a glued phrase ("(18 s ago)", "○ COMPLETED").
 
 Rich's own wrap breaks at any whitespace, a no-break space (U+00A0) included, and ARNs
 not at all. Here `glued` joins words with U+00A0, which no line breaks at, and a wrapped
-line draws it as a plain space, so nothing else sees it.
+line draws it as a plain space, so nothing else sees it. Textual's own text (Content,
+what a Static makes of a Text it is given) wraps at every space too: a Static shows such
+text through `RichWrapped`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod
+from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod, RenderResult
 from rich.containers import Lines
 from rich.measure import Measurement
 from rich.text import Text
@@ -87,3 +89,28 @@ class SpacedText(BreakingText):
     """Text that wraps at spaces only, as Rich's does, but never at a glued one."""
 
     breaks = " "
+
+
+class RichWrapped:
+    """`text` for a Static, drawn by Rich so that its own `wrap` runs (given a Text, a
+    Static turns it into Textual's Content, which wraps at every space, glued or not)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.text
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.text)
+
+    def __eq__(self, other: object) -> bool:
+        """The same text, styles and all (Text's own == leaves out its styles)."""
+        if not isinstance(other, RichWrapped):
+            return False
+        a, b = self.text, other.text
+        return (a.plain, a.style, a.spans) == (b.plain, b.style, b.spans)
+
+    __hash__ = None  # type: ignore[assignment]
