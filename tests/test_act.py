@@ -294,6 +294,24 @@ class TestRerun:
             assert job.manifests == original.manifests
             assert job.destination.bucket == original.destination.bucket
 
+    async def test_a_manifest_left_out_reads_as_unticked_without_colour(
+        self, sandbox: Sandbox
+    ) -> None:
+        """The failed job harvested HLS only: its re-run form ticks HLS and leaves the
+        other manifests blank, not an X told apart by colour alone."""
+        from textual.widgets import Checkbox
+
+        app = make_app(sandbox, settings=STILL)
+        async with app.run_test(size=(120, 40)) as pilot:
+            form = await open_form(pilot, *FAILED_JOB, key="R")
+            await wait_for(pilot, lambda: len(form.query(Checkbox)) > 1)
+            await pilot.pause()
+            boxes = list(form.query(Checkbox))
+            assert {box.value for box in boxes} == {True, False}
+            for box in boxes:
+                drawn = box.render().plain
+                assert drawn.startswith("▐X▌" if box.value else "▐ ▌"), (box.value, drawn)
+
     async def test_a_queued_job_is_not_rerun(self, sandbox: Sandbox) -> None:
         app = make_app(sandbox, settings=STILL)
         async with app.run_test(size=(120, 40)) as pilot:

@@ -155,6 +155,15 @@ def unique_name(base: str, taken: Iterable[str], *, first: int = 0, sep: str = "
         n += 1
 
 
+class TickBox(Checkbox):
+    """A checkbox that reads without colour: X when ticked, blank when not (Checkbox draws
+    an X either way, and only its colour tells the two apart)."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # Checkbox's name, read as it draws
+        return "X" if self.value else " "
+
+
 class JobForm(ModalScreen[HarvestJob | None]):
     """The create (and re-run) form. ctrl+s creates, ctrl+y copies the AWS CLI command."""
 
@@ -331,7 +340,7 @@ class JobForm(ModalScreen[HarvestJob | None]):
         else:
             wanted = self.prefill.manifests
             boxes = [
-                Checkbox(
+                TickBox(
                     Content(f"{m.kind:<6} {clean(m.name)}"),
                     value=wanted is None or m.name in dict(wanted.by_type()).get(m.kind, ()),
                     id=f"manifest-{i}",
