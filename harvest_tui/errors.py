@@ -113,7 +113,7 @@ def translate(
             "ProfileNotFound",
             str(exc),
             f"no such profile in {_aws_config_file()}: check the name (aws configure "
-            "list-profiles lists them), or pick another with --profile",
+            "list-profiles lists them), or switch profile with p",
         )
     if isinstance(exc, bx.SSOTokenLoadError):
         # No token in ~/.aws/sso/cache (never signed in here, or the cache was cleared), or

@@ -11,6 +11,17 @@ from harvest_tui.commands.targets import cli_hint
 from harvest_tui.errors import translate
 
 
+def test_an_unknown_profile_is_told_how_to_pick_another_where_it_is_read() -> None:
+    """The app's key (p) in the app, --profile on the command line; the fleet, showing
+    every profile, drops the advice."""
+    from harvest_tui.ui.screens.fleet_screen import fleet_hint
+
+    error = translate(bx.ProfileNotFound(profile="media-prod"))
+    assert error.hint.endswith("or switch profile with p"), error.hint
+    assert cli_hint(error).endswith("or use another --profile"), cli_hint(error)
+    assert fleet_hint(error.hint).endswith("list-profiles lists them)"), fleet_hint(error.hint)
+
+
 def test_a_missing_sso_token_is_not_called_expired() -> None:
     exc = bx.SSOTokenLoadError(error_msg="Token for https://corp.awsapps.com/start does not exist")
     error = translate(exc, profile="media-prod")

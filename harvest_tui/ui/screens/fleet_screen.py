@@ -30,16 +30,14 @@ from harvest_tui.ui.widgets.fleet_table import FLEET_SCOPE, FleetTable
 from harvest_tui.ui.widgets.jobs_table import JobsTable
 
 MAX_ERRORS_SHOWN = 5
-# Hints written for one profile at a time, whose advice the fleet does not take: it shows
-# every profile already, and has neither p nor --profile to pick one.
-_SINGLE_PROFILE_ADVICE = (", or switch profile with p", ", or pick another with --profile")
+# The advice of hints written for one profile at a time (the explorer's p; commands.targets
+# cli_hint words it for the command line): the fleet shows every profile already.
+_SWITCH_PROFILE = ", or switch profile with p"
 
 
 def fleet_hint(hint: str) -> str:
     """An error's hint as the fleet shows it, without advice to pick another profile."""
-    for advice in _SINGLE_PROFILE_ADVICE:
-        hint = hint.replace(advice, "")
-    return hint
+    return hint.replace(_SWITCH_PROFILE, "")
 
 
 class FleetScreen(JobsScreen):
