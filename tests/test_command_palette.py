@@ -113,6 +113,29 @@ async def test_go_to_finds_a_job_its_channel_listed_in_an_endpoint_never_opened(
         assert isinstance(shown, HarvestJob) and shown.name == name
 
 
+async def test_go_to_finds_an_active_job_of_a_group_never_opened(sandbox: Sandbox) -> None:
+    """The watching strip lists every group's active jobs from the start: the palette finds
+    them too, and opens the way to one."""
+    from dataclasses import replace
+
+    from pilotkit import TEST_SETTINGS
+
+    app = make_app(sandbox, settings=replace(TEST_SETTINGS, poll_groups=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        tree = explorer(app).resource_tree
+        await wait_for(pilot, lambda: bool(tree.active_jobs()))
+        job = next(j for _, j in tree.active_jobs() if j.group_name == "live-sports")
+        group = next(c for c in tree.root.children if c.data.name == "live-sports")
+        assert not group.is_expanded
+        titles = await palette_titles(pilot, job.name)
+        assert titles[0].startswith(f"Go to job {job.name}"), titles
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: tree.cursor_node.data.name == job.name)
+        shown = explorer(app).detail.resource
+        assert isinstance(shown, HarvestJob) and shown.name == job.name
+
+
 async def test_go_to_after_the_tree_was_reloaded_opens_the_path_again(sandbox: Sandbox) -> None:
     """A node gathered when the palette opened, gone by the time it is chosen."""
     from harvest_tui.ui.commands_provider import GoToProvider, places

@@ -1,7 +1,8 @@
 """The command palette (ctrl+p): "Go to…" any loaded resource, and the commands that
 apply to what is shown, each with a description.
 
-GoToProvider searches every loaded group, channel, endpoint and job by name, as
+GoToProvider searches every loaded group, channel, endpoint and job by name (and the
+active jobs of every group, as the watching strip lists them), as
 Posting's providers search its collection: the entries are gathered once when the
 palette opens (a walk of the loaded nodes), and each keystroke is a substring test
 per entry, with the hits capped, so 10,000 loaded jobs stay fast. palette_commands()
@@ -197,6 +198,19 @@ def places(root: TreeNode[NodeData]) -> list[Place]:
     return out
 
 
+def watched_places(active: Iterable[tuple[str, HarvestJob]], found: list[Place]) -> list[Place]:
+    """The active jobs the group watcher knows (the watching strip's), where `found` has
+    them not: their groups listed them, though nobody opened the way to them."""
+    known = {(p.region, p.path, p.name) for p in found if p.kind == "job"}
+    out = []
+    for region, job in active:
+        path = (job.group_name, job.channel_name, job.endpoint_name)
+        if (region, path, job.name) not in known:
+            known.add((region, path, job.name))
+            out.append(Place("job", job.name, job.name.casefold(), path, region, None))
+    return out
+
+
 def _is_job(node: TreeNode[NodeData]) -> bool:
     return node.data is not None and node.data.kind == "job"
 
@@ -256,7 +270,12 @@ class GoToProvider(Provider):
 
     async def startup(self) -> None:
         screen = self.explorer()
-        self.found = places(screen.resource_tree.root) if screen is not None else []
+        if screen is None:
+            self.found = []
+            return
+        tree = screen.resource_tree
+        self.found = places(tree.root)
+        self.found += watched_places(tree.active_jobs(), self.found)
 
     async def search(self, query: str) -> Hits:
         screen = self.explorer()
