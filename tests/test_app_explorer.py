@@ -322,12 +322,17 @@ class TestCopy:
             await pilot.press("escape")
             assert not isinstance(app.screen, CopyScreen)
 
-    async def test_etag_needs_a_job(self, sandbox: Sandbox) -> None:
+    async def test_etag_of_a_group_channel_or_endpoint(self, sandbox: Sandbox) -> None:
+        """Not only a job's: what the detail pane shows, e copies (an update would send it)."""
         app = make_app(sandbox)
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            await pilot.press("e")
-            assert app.clipboard == ""
+            for depth in (1, 2, 3):
+                await open_path(pilot, *FAILED_JOB[:depth])
+                await wait_for(pilot, lambda: app.explorer.detail.fetched_at is not None)
+                shown = app.explorer.detail.resource
+                assert shown is not None and shown.name == FAILED_JOB[depth - 1] and shown.etag
+                await pilot.press("e")
+                assert app.clipboard == shown.etag
 
 
 class TestProfileSwitch:
@@ -554,7 +559,7 @@ class TestCancel:
             assert any("read-only" in n.message for n in app._notifications)
 
     async def test_a_dimmed_key_says_why_it_does_nothing(self, sandbox: Sandbox) -> None:
-        """x on a finished job, e on a group: dimmed in the footer, and pressed, a notice
+        """x on a finished job, y on a group: dimmed in the footer, and pressed, a notice
         says why (Textual runs no action for a disabled binding)."""
         app = make_app(sandbox, settings=self.STILL)
         async with app.run_test(size=(160, 40)) as pilot:
@@ -567,10 +572,10 @@ class TestCancel:
             assert not isinstance(app.screen, ConfirmScreen)
             assert sandbox.request_counts["CancelHarvestJob"] == 0
             await open_path(pilot, FAILED_JOB[0])
-            assert not app.screen.active_bindings["e"].enabled
-            await pilot.press("e")
+            assert not app.screen.active_bindings["y"].enabled
+            await pilot.press("y")
             await settle(pilot)
-            assert any("ETag copies apply to harvest jobs" in n.message for n in app._notifications)
+            assert any("JSON copies apply to harvest jobs" in n.message for n in app._notifications)
 
     async def test_stale_etag_is_a_conflict_not_a_cancel(self, sandbox: Sandbox) -> None:
         app = make_app(sandbox, settings=self.STILL)
@@ -681,11 +686,11 @@ class TestFooter:
                 spans, _, _ = footer.key_spans(120)
                 return next(start for start, _, key in spans if key.action == action)
 
-            await pilot.hover(AppFooter, offset=(x_of("copy_etag") + 1, 0))
-            assert footer._hover == "copy_etag"
-            (etag,) = [k for k in footer.keys if k.action == "copy_etag"]
-            assert etag.tooltip and footer.tooltip == etag.tooltip  # the binding's own words
-            await pilot.click(AppFooter, offset=(x_of("copy_etag") + 1, 0))  # no job shown
+            await pilot.hover(AppFooter, offset=(x_of("cancel_job") + 1, 0))
+            assert footer._hover == "cancel_job"
+            (cancel,) = [k for k in footer.keys if k.action == "cancel_job"]
+            assert cancel.tooltip and footer.tooltip == cancel.tooltip  # the binding's own words
+            await pilot.click(AppFooter, offset=(x_of("cancel_job") + 1, 0))  # no job shown
             assert rung == [True] and not app._notifications
             await pilot.click(AppFooter, offset=(x_of("help") + 1, 0))
             await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))

@@ -64,26 +64,26 @@ async def test_the_footer_dims_a_jobs_keys_as_the_cursor_moves_and_mounts_nothin
         await settle(pilot)
         footer = app.query_one(AppFooter)
 
-        def etag_enabled() -> bool:
-            (key,) = [k for k in footer.keys if k.action == "copy_etag"]
+        def cancel_enabled() -> bool:
+            (key,) = [k for k in footer.keys if k.action == "cancel_job"]
             return key.enabled
 
-        def etag_drawn_dim() -> bool:
+        def cancel_drawn_dim() -> bool:
             line = footer.render_line(0)
-            start, end, _ = next(s for s in footer.key_spans(160)[0] if s[2].action == "copy_etag")
+            start, end, _ = next(s for s in footer.key_spans(160)[0] if s[2].action == "cancel_job")
             return all(seg.style is not None and seg.style.dim for seg in line.crop(start, end))
 
         await open_path(pilot, "live-sports", "football-main", "cmaf-main")
         await settle(pilot)
-        assert not etag_enabled() and etag_drawn_dim()
+        assert not cancel_enabled() and cancel_drawn_dim()
         widgets = len(list(app.screen.walk_children()))
-        await pilot.press("down")  # onto the endpoint's first job
+        await pilot.press("down")  # onto the endpoint's first job, queued: it can be cancelled
         await settle(pilot)
         assert type(explorer(app).detail.resource).__name__ == "HarvestJob"
-        assert etag_enabled() and not etag_drawn_dim()
+        assert cancel_enabled() and not cancel_drawn_dim()
         await pilot.press("up")
         await settle(pilot)
-        assert not etag_enabled() and etag_drawn_dim()
+        assert not cancel_enabled() and cancel_drawn_dim()
         assert len(list(app.screen.walk_children())) == widgets and not footer.children
 
 

@@ -45,7 +45,7 @@ DESCRIPTIONS = {
     "refresh": "Reload the subtree under the cursor, and the shown resource",
     "refresh_all": "Reload every region and channel group, keeping what is expanded",
     "copy_arn": "Copy the shown resource's ARN to the clipboard (OSC 52)",
-    "copy_etag": "Copy the shown job's ETag to the clipboard (OSC 52)",
+    "copy_etag": "Copy the shown resource's ETag to the clipboard (OSC 52)",
     "copy_json": "Copy the shown job as JSON, as the API returns it",
     "show_copy": "Show the ARN, ETag and JSON as plain text to select, for terminals "
     "without OSC 52",

@@ -38,7 +38,7 @@ from harvest_tui.ui.calls import CallRetrying, CallsInFlight, begin_call
 from harvest_tui.ui.watcher import GroupWatcher, JobWatcher
 from harvest_tui.ui.widgets.app_footer import AppFooter
 from harvest_tui.ui.widgets.app_header import AppHeader
-from harvest_tui.ui.widgets.detail_pane import DetailPane
+from harvest_tui.ui.widgets.detail_pane import KIND_NAMES, DetailPane
 from harvest_tui.ui.widgets.resource_tree import ResourceTree, error_scope
 from harvest_tui.ui.widgets.tree_cache import snapshot
 from harvest_tui.ui.widgets.tree_nodes import NodeData
@@ -88,7 +88,7 @@ class ExplorerScreen(Screen[None]):
             tooltip="Reload every region and channel group, keeping what is expanded",
         ),
         Binding("c", "copy_arn", "ARN", id="copy_arn", tooltip="Copy the ARN (OSC 52)"),
-        Binding("e", "copy_etag", "ETag", id="copy_etag", tooltip="Copy the job's ETag"),
+        Binding("e", "copy_etag", "ETag", id="copy_etag", tooltip="Copy the shown resource's ETag"),
         Binding(
             "y",
             "copy_json",
@@ -352,12 +352,15 @@ class ExplorerScreen(Screen[None]):
         self.header.tz_label = "UTC" if tz is UTC else "local time"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Job keys are dimmed in the footer (and do nothing) unless a job is shown; cancel,
-        unless that job can still be cancelled."""
+        """Keys are dimmed in the footer (and pressed, say why they do nothing) where they do
+        not apply: the ETag's unless a resource is shown, the JSON's unless a job is, and
+        cancel unless that job can still be cancelled."""
         job = self.detail.resource if self.is_mounted else None
         if action == "filter" and self.filter_bar is not None and self.filter_bar.has_focus:
             return None  # a / typed in the filter bar is text (a priority binding comes first)
-        if action in ("copy_etag", "copy_json"):
+        if action == "copy_etag":
+            return True if job is not None else None
+        if action == "copy_json":
             return True if isinstance(job, HarvestJob) else None
         if action == "cancel_job":  # on a read-only profile, x says why it does nothing
             return True if isinstance(job, HarvestJob) and not job.finished else None
@@ -719,13 +722,17 @@ class ExplorerScreen(Screen[None]):
         self.copy_checked("arn", "ARN", resource.arn)
 
     def action_copy_etag(self) -> None:
-        job = self.job_to_copy("ETag")
-        if job is None:
+        """The shown resource's ETag: a job's (what cancel sends), or a group's, channel's or
+        endpoint's (what an update of it would send)."""
+        resource = self.shown_resource()
+        if resource is None:
+            self.notify("Select a resource first", severity="warning")
             return
-        if not job.etag:
-            self.notify("This job has no ETag yet", severity="warning")
+        if not resource.etag:
+            kind = KIND_NAMES.get(type(resource), "resource").lower()
+            self.notify(f"This {kind} has no ETag yet", severity="warning")
             return
-        self.copy_checked("etag", "ETag", job.etag)
+        self.copy_checked("etag", "ETag", resource.etag)
 
     def action_copy_json(self) -> None:
         job = self.job_to_copy("JSON")
