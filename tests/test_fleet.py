@@ -234,6 +234,25 @@ class TestFleet:
             assert ("…" in row) == (width == 80), row
             assert "us-east-1" in row or "eu-west-1" in row, row
 
+    async def test_shift_arrows_scroll_a_column_at_a_time(
+        self, sandbox: Sandbox, fleet_worker: ServiceWorker
+    ) -> None:
+        async with fleet_open(sandbox, fleet_worker, size=(80, 24)) as (pilot, screen):
+            table = screen.fleet
+            profile = table.columns["profile"].get_render_width(table)  # type: ignore[index]
+            await pilot.press("shift+right")
+            await pilot.pause()
+            assert table.scroll_x == profile > 1  # the profile's column is past, whole
+            _, text = terminal(pilot.app)
+            header = next(line for line in text.splitlines() if "Status" in line)
+            assert "Profile" not in header and "Account" in header
+            await pilot.press("shift+right", "shift+left")
+            await pilot.pause()
+            assert table.scroll_x == profile
+            await pilot.press("shift+left")
+            await pilot.pause()
+            assert table.scroll_x == 0
+
     async def test_export_names_profile_and_region_and_what_is_left_out(
         self, sandbox: Sandbox, fleet_worker: ServiceWorker, tmp_path: Path
     ) -> None:

@@ -436,6 +436,26 @@ class JobsTable(DataTable[Cell]):
     def on_resize(self) -> None:
         self.fit_columns(self.widths)
 
+    def column_starts(self) -> list[int]:
+        """Where each column after the fixed ones starts, as horizontal scroll offsets (the
+        fixed ones, status and job, stay put)."""
+        starts, x = [], 0
+        for column in self.ordered_columns[self.fixed_columns :]:
+            starts.append(x)
+            x += column.get_render_width(self)
+        return starts
+
+    def action_scroll_right(self) -> None:
+        """shift+→: the next column's start to the left edge (Widget's moves one cell)."""
+        ahead = [x for x in self.column_starts() if x > self.scroll_x]
+        if ahead:
+            self.scroll_to(x=min(ahead[0], self.max_scroll_x), animate=False)
+
+    def action_scroll_left(self) -> None:
+        behind = [x for x in self.column_starts() if x < self.scroll_x]
+        if behind:
+            self.scroll_to(x=behind[-1], animate=False)
+
     def last_shown(self) -> HarvestJob | None:
         if not self.row_count:
             return None
