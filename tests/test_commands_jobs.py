@@ -229,6 +229,26 @@ def test_no_region_is_a_config_problem(
     assert code == 2 and err.startswith("harvest-tui: NoRegion") and "--region" in err
 
 
+def test_a_config_syntax_error_shows_the_line_and_caret_on_lines_of_their_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As the app's entry point prints it: the newlines are real, other controls escaped
+    (here an ESC in the file's name)."""
+    config = tmp_path / "bad\x1b[2J.toml"
+    config.write_text("[profiles.a\n")
+    for argv in (
+        ["--config", str(config), "jobs", "list", GROUP],
+        ["jobs", "list", GROUP, "--config", str(config)],
+    ):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "\x1b" not in err and "\\n" not in err
+        first, *rest = err.splitlines()
+        assert first.startswith("harvest-tui: Config file ") and "bad\\x1b[2J.toml" in first
+        assert first.endswith("at line 1, column 12:")
+        assert rest == ["    [profiles.a", "               ^"]
+
+
 def test_an_aws_error_is_one_line_with_request_id_and_hint(
     sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -49,7 +49,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         return command(args)
     except UsageError as exc:
-        say(str(exc))
+        # As the app's entry point prints it: a config file's syntax error quotes the line
+        # with a caret under it, on lines of their own.
+        say(str(exc), multiline=True)
         return USAGE
     except KeyboardInterrupt:
         say("interrupted")

@@ -213,9 +213,10 @@ def cli_hint(error: ServiceError) -> str:
     return hint.replace("press r to retry", "run the command again")
 
 
-def say(message: str) -> None:
-    """One line on stderr, terminal-safe."""
-    print(f"harvest-tui: {clean(message)}", file=sys.stderr, flush=True)
+def say(message: str, *, multiline: bool = False) -> None:
+    """One line on stderr, terminal-safe; `multiline` keeps the message's newlines (only
+    newlines: every other control character is still escaped)."""
+    print(f"harvest-tui: {clean(message, multiline=multiline)}", file=sys.stderr, flush=True)
 
 
 # Failures of the local AWS setup rather than of a call: "bad config", not "AWS said no".
