@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pilotkit import explorer, make_app, open_path, settle, wait_for
+from textual.widgets import OptionList
 
 from harvest_tui.sandbox import Sandbox
 from harvest_tui.ui.screens.status_picker import StatusPicker
@@ -112,6 +113,21 @@ class TestStatusFilter:
             assert statuses == {"QUEUED", "IN_PROGRESS"}
             sent = {p.get("Status") for op, p in sandbox.requests if op == "ListHarvestJobs"}
             assert sent == {"QUEUED", "IN_PROGRESS"}
+            assert "status: Active" in str(explorer(app).header.content)
+
+    async def test_j_and_k_move_the_pickers_highlight(self, sandbox: Sandbox) -> None:
+        app = make_app(sandbox)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_path(pilot, *ENDPOINT)
+            await pilot.press("s")
+            await wait_for(pilot, lambda: isinstance(app.screen, StatusPicker))
+            options = app.screen.query_one(OptionList)
+            await pilot.press("j", "j", "j")  # Active, QUEUED, IN_PROGRESS
+            assert options.highlighted == 3
+            await pilot.press("k", "k")
+            assert options.highlighted == 1
+            await pilot.press("enter")
+            await settle(pilot)
             assert "status: Active" in str(explorer(app).header.content)
 
 

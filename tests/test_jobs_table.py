@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from pilotkit import add_jobs, explorer, make_app, open_path, plain, wait_for, widget_text
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from harvest_tui.export import default_filename, format_of, to_csv, to_jsonl
 from harvest_tui.models import HarvestJob
@@ -188,6 +188,22 @@ class TestSortAndFilter:
             await pilot.press("enter")
             await wait_for(pilot, lambda: "status FAILED" in text_of(app, "#jobs-status-bar"))
             assert sorted(names(table)) == sorted(j.name for j in failed)
+
+    async def test_j_and_k_move_the_status_pickers_highlight(self, sandbox: Sandbox) -> None:
+        """As ↓ and ↑ do, like everywhere else in the app (the fleet's picker is this one)."""
+        app = make_app(sandbox)
+        async with app.run_test(size=(80, 24)) as pilot:
+            table = await open_jobs(pilot, "news-24x7")
+            await pilot.press("s")
+            picker = app.screen.query_one("#jobs-status-picker", OptionList)
+            await wait_for(pilot, lambda: app.focused is picker)
+            await pilot.press(*"jjjjjj")  # All … COMPLETED, FAILED, CANCELLED
+            assert picker.highlighted == 6
+            await pilot.press("k")
+            assert picker.highlighted == 5
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: "status FAILED" in text_of(app, "#jobs-status-bar"))
+            assert {str(j.status) for j in table.shown_jobs} == {"FAILED"}
 
 
 class TestDetailAndBack:

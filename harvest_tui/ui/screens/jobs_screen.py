@@ -37,6 +37,7 @@ from harvest_tui.safe_text import clean
 from harvest_tui.ui.calls import CallRetrying
 from harvest_tui.ui.watcher import JobWatcher
 from harvest_tui.ui.widgets.app_footer import AppFooter
+from harvest_tui.ui.widgets.choice_list import ChoiceList
 from harvest_tui.ui.widgets.detail_pane import DetailPane
 from harvest_tui.ui.widgets.jobs_table import (
     STATUS_CHOICES,
@@ -133,7 +134,7 @@ class JobsScreen(Screen[None]):
             placeholder="part of a job, channel or endpoint name", id="jobs-filter", compact=True
         )
         status_options = [Option(Text(label), id=label) for label in STATUS_CHOICES]
-        yield OptionList(*status_options, id="jobs-status-picker")
+        yield ChoiceList(*status_options, id="jobs-status-picker")
         yield Input(id="jobs-export-path", compact=True)
         yield Static(id="jobs-status-bar")
         yield AppFooter()

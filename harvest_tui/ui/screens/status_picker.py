@@ -12,6 +12,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from harvest_tui.models import JobStatus
+from harvest_tui.ui.widgets.choice_list import ChoiceList
 
 CHOICES: list[tuple[str, tuple[JobStatus, ...] | None]] = [
     ("All", None),
@@ -34,7 +35,7 @@ def describe(statuses: tuple[JobStatus, ...] | None) -> str:
 
 
 class StatusPicker(ModalScreen[tuple[JobStatus, ...] | None | bool]):
-    """↑↓ and Enter choose; Esc keeps the filter as it is (dismisses with False)."""
+    """↑↓ (or j k) and Enter choose; Esc keeps the filter as it is (dismisses with False)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
@@ -45,7 +46,7 @@ class StatusPicker(ModalScreen[tuple[JobStatus, ...] | None | bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="status-body"):
             yield Label("Show harvest jobs in status", id="status-title")
-            yield OptionList(*(Option(label) for label, _ in CHOICES), id="status-list")
+            yield ChoiceList(*(Option(label) for label, _ in CHOICES), id="status-list")
             yield Label("Enter chooses · Esc cancels", id="status-hint")
 
     def on_mount(self) -> None:
