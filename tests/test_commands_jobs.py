@@ -538,6 +538,31 @@ def test_several_profiles_are_listed_side_by_side(
     assert {r["Region"] for r in rows} == {"us-east-1"}
 
 
+def test_the_common_flags_may_come_between_jobs_and_the_action(
+    sandbox: Sandbox, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """README (Scripting): the connection flags go before or after `jobs`, --output with
+    them. Given in two places, the last wins, as it does before and after `jobs`."""
+    url = sandbox.endpoint_url
+    every = api_items(sandbox, GROUP)
+    argv = ["jobs", "--endpoint-url", url, "--region", "us-east-1", "--output", "json"]
+    assert main([*argv, "list", GROUP]) == 0
+    assert json.loads(capsys.readouterr().out)["Items"] == every
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'[profiles.blue]\nendpoint_url = "{url}"\nregions = ["us-east-1"]\n')
+    argv = ["jobs", "--config", str(config), "--profile", "blue", "-o", "csv"]
+    assert main([*argv, "list", GROUP]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["Arn"] for r in rows] == [i["Arn"] for i in every]
+
+    # eu-west-1 has no such group: listing it too would exit 5.
+    before = ["-o", "csv", "--region", "eu-west-1", "--endpoint-url", "http://x.invalid"]
+    after = ["--endpoint-url", url, "--region", "us-east-1", "-o", "json"]
+    assert main(["jobs", *before, "list", GROUP, *after]) == 0
+    assert json.loads(capsys.readouterr().out)["Items"] == every
+
+
 def _watch_one(
     sandbox: Sandbox, name: str, sleep: Callable[[float], None], now: list[float], **flags: Any
 ) -> int:

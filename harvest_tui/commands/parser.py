@@ -105,14 +105,21 @@ def _values_may_be_negative(parser: argparse.ArgumentParser) -> argparse.Argumen
     return parser
 
 
-def _common() -> argparse.ArgumentParser:
-    """Flags every jobs command takes after its name (they may also come before `jobs`)."""
-    common = argparse.ArgumentParser(add_help=False)
-    group = common.add_argument_group("connection (also accepted before `jobs`)")
+def _add_common(parser: argparse.ArgumentParser, *, default: str | None) -> None:
+    """The flags every jobs command takes, on `jobs` itself and on each action, so that
+    they may come before the action or after it (the connection's also before `jobs`).
+
+    argparse parses an action into a namespace of its own and copies every attribute of it
+    over the one `jobs` filled: on the actions `default` is SUPPRESS, so a flag not given
+    after the action leaves the value given before it. Given in both places, the one after
+    the action wins, as a connection flag after `jobs` wins over the same before `jobs`.
+    """
+    group = parser.add_argument_group("connection (before or after ACTION, or before `jobs`)")
     group.add_argument(
         "--profile",
         dest="jobs_profile",
         action="append",
+        default=default,
         metavar="NAME",
         help="a profile from the config file, or an AWS profile (repeatable; list only)",
     )
@@ -120,18 +127,21 @@ def _common() -> argparse.ArgumentParser:
         "--region",
         dest="jobs_region",
         action="append",
+        default=default,
         metavar="REGION",
         help="AWS region (repeatable, or comma-separated; list only: several)",
     )
-    group.add_argument("--endpoint-url", dest="jobs_endpoint_url", metavar="URL")
-    group.add_argument("--config", dest="jobs_config", metavar="PATH", help="the profiles file")
-    common.add_argument(
+    group.add_argument("--endpoint-url", dest="jobs_endpoint_url", default=default, metavar="URL")
+    group.add_argument(
+        "--config", dest="jobs_config", default=default, metavar="PATH", help="the profiles file"
+    )
+    parser.add_argument(
         "--output",
         "-o",
         choices=FORMATS,
+        default=default,
         help="table (default on a terminal), json (default when piped), jsonl or csv",
     )
-    return common
 
 
 def add_jobs_parser(
@@ -149,7 +159,9 @@ def add_jobs_parser(
     )
     if argv is not None and "jobs" not in argv:
         return jobs
-    common = _common()
+    _add_common(jobs, default=None)
+    common = argparse.ArgumentParser(add_help=False)
+    _add_common(common, default=argparse.SUPPRESS)
     actions = jobs.add_subparsers(dest="jobs_command", metavar="ACTION")
 
     def action(name: str, help: str, epilog: str) -> argparse.ArgumentParser:
