@@ -2,9 +2,9 @@
 
 `F` (or `harvest-tui --fleet`) opens it. It is the jobs screen (filters `/` and `s`,
 sort, export `E`, reload `r`) over a FleetTable; its title counts the profile-regions
-loaded and lists, one a line, those that failed with the command that fixes them.
-Enter posts `OpenJob`: the app shows that job in the explorer, on its profile and
-region. Active jobs are polled as in the explorer (a JobWatcher of its own).
+loaded and lists, one a line, those that could not be loaded, with the command that
+fixes them. Enter posts `OpenJob`: the app shows that job in the explorer, on its profile
+and region. Active jobs are polled as in the explorer (a JobWatcher of its own).
 """
 
 from __future__ import annotations
@@ -76,7 +76,8 @@ class FleetScreen(JobsScreen):
         self.fleet = table
 
     def heading(self) -> Text:
-        """ "Fleet  14 of 20 profile-regions, 2 failed", then a line per failure."""
+        """ "Fleet  14 of 20 profile-regions, 2 could not be loaded", then a line per
+        failure. Not "2 failed": above rows of FAILED jobs, that read as a count of them."""
         table = self.fleet
         total, done = len(table.targets), len(table.results)
         failures = table.failures
@@ -84,7 +85,7 @@ class FleetScreen(JobsScreen):
         noun = "profile-region" if total == 1 else "profile-regions"
         title.append(f"{done} of {total} {noun}" if done < total else f"{total} {noun}")
         if failures:
-            title.append(f", {len(failures)} failed", style="bold red")
+            title.append(f", {len(failures)} could not be loaded", style="bold red")
         for result in failures[:MAX_ERRORS_SHOWN]:
             error, target = result.error, result.target
             assert error is not None
