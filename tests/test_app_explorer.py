@@ -455,6 +455,32 @@ class TestHelp:
             await pilot.press("escape")
             assert not isinstance(app.screen, HelpScreen)
 
+    async def test_help_says_what_tab_does_and_lists_the_jobs_tables_keys(
+        self, sandbox: Sandbox
+    ) -> None:
+        """As README's Keys section says: Tab goes round three panes, and the jobs table
+        (J, its keys the fleet's too) sorts, filters, shows a job, exports."""
+        app = make_app(sandbox)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("question_mark")
+            await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+            lines = widget_text(app.screen, "#help-table").splitlines()
+            tab = next(line for line in lines if line.startswith("Tab "))
+            assert all(pane in tab for pane in ("tree", "detail", "watching strip")), tab
+            lines = widget_text(app.screen, "#help-jobs-table").splitlines()
+            for keys, words in (
+                ("1 … 9", "Sort by that column"),
+                ("o", "Sort by the next column"),
+                ("/  s", "Filter by name"),
+                ("Enter", "detail"),
+                ("E", "Export the rows shown"),
+                ("Esc", "Close what is open"),
+            ):
+                assert any(line.startswith(f"{keys} ") and words in line for line in lines), keys
+            title = widget_text(app.screen, "#help-jobs-title")
+            assert "jobs table (J)" in title and "fleet (F)" in title
+
 
 @pytest.fixture(autouse=True)
 def _no_stray_sandbox_errors(sandbox: Sandbox) -> None:

@@ -268,7 +268,7 @@ class HarvestApp(App[int]):
             ("→  l  Enter  Space", "Expand a node (loads its children)"),
             ("←  h", "Collapse, or go to the parent"),
             ("PgUp PgDn Home End g G", "Move by page, to the top or the bottom"),
-            ("Tab", "Switch between the tree and the detail pane"),
+            ("Tab", "Next pane: tree, detail, watching strip"),
         ]
         for binding in self.all_bindings():
             keys = binding.key_display or binding.key.replace(",", "  ")

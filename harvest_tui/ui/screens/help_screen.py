@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -40,6 +41,28 @@ def legend_table() -> Table:
 
 _GLYPH_STYLE = {f"job {m}": STATUS_STYLE[s] for s, m in STATUS_MEANING.items()}
 
+# The keys of the jobs table (JobsScreen, JobsTable), which the fleet shares; written out
+# as README's Keys section says them, since their bindings' descriptions are footer words.
+JOBS_TABLE_ROWS = [
+    ("1 … 9", "Sort by that column (again: reverse)"),
+    ("o", "Sort by the next column"),
+    ("/  s", "Filter by name · show one status"),
+    ("Enter  →  l", "The job's detail (fleet: in the explorer)"),
+    ("E", "Export the rows shown: CSV or JSON lines"),
+    ("r", "Read the jobs again"),
+    ("Esc", "Close what is open, then go back"),
+]
+
+
+def keys_table(rows: list[tuple[str, str]], keys_width: int) -> Table:
+    """(keys, what they do) rows; `keys_width`, so that two of them line up."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold cyan", no_wrap=True, width=keys_width)
+    table.add_column()
+    for keys, description in rows:
+        table.add_row(Text(keys), Text(description))
+    return table
+
 
 class HelpScreen(ModalScreen[None]):
     """The key bindings, as (keys, what they do) rows."""
@@ -53,14 +76,14 @@ class HelpScreen(ModalScreen[None]):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold cyan", no_wrap=True)
-        table.add_column()
-        for keys, description in self.rows:
-            table.add_row(Text(keys), Text(description))
+        width = max(cell_len(keys) for keys, _ in [*self.rows, *JOBS_TABLE_ROWS])
         with VerticalScroll(id="help-body"):
             yield Static(Text("harvest-tui — keys", style="bold"), id="help-title")
-            yield Static(table, id="help-table")
+            yield Static(keys_table(self.rows, width), id="help-table")
+            yield Static(
+                Text("In the jobs table (J) and the fleet (F)", style="bold"), id="help-jobs-title"
+            )
+            yield Static(keys_table(JOBS_TABLE_ROWS, width), id="help-jobs-table")
             yield Static(legend_table(), id="help-legend")
             yield Static(
                 Text(
