@@ -321,6 +321,9 @@ class TestWatchingStrip:
             assert f"watching {want} active jobs" in str(screen.watching.border_title)
             await pilot.press("w")
             assert screen.watching.has_focus
+            screen.watching.highlighted = 0
+            await pilot.press("j", "j", "k")  # as the tree and the tables move
+            assert screen.watching.highlighted == 1
             # The job in a channel nobody opened: Enter opens the way to it.
             index = next(
                 i for i, (_, job) in enumerate(screen.watching.jobs) if job.key == RUNNING_JOB

@@ -9,8 +9,8 @@ from textual.widgets import OptionList
 
 
 class ChoiceList(OptionList):
-    """The status pickers' list (the explorer's, the jobs table's and the fleet's): without
-    these bindings only the arrow keys moved its highlight."""
+    """The status pickers' list (the explorer's, the jobs table's and the fleet's) and the
+    watching strip: without these bindings only the arrow keys moved their highlight."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False),

@@ -19,6 +19,7 @@ from harvest_tui.models import HarvestJob
 from harvest_tui.safe_text import clean
 from harvest_tui.statuses import STATUS_GLYPH, STATUS_STYLE
 from harvest_tui.timefmt import format_duration
+from harvest_tui.ui.widgets.choice_list import ChoiceList
 from harvest_tui.ui.widgets.tree_nodes import window_text
 
 WatchedJob = tuple[str, HarvestJob]  # (region, job)
@@ -42,7 +43,7 @@ def watching_row(job: HarvestJob, now: datetime, tz: tzinfo) -> Text:
     return row
 
 
-class WatchingStrip(OptionList):
+class WatchingStrip(ChoiceList):
     """The active jobs, newest first; Enter posts `Chosen` with the job to go to."""
 
     DEFAULT_CSS = """
