@@ -92,6 +92,16 @@ def _offset(local: datetime) -> str:
     return f"{text}:{secs:02d}" if secs else text
 
 
+def format_instant_short(dt: datetime, tz: tzinfo | None = UTC, *, year: int | None = None) -> str:
+    """`dt` to the minute, as "11-29 19:40 UTC", for narrow places; with its year
+    ("2025-11-29 19:40 UTC") unless that is `year`."""
+    local = in_tz(dt, tz)
+    day = f"{local.month:02d}-{local.day:02d}"
+    if local.year != year:
+        day = f"{local.year:04d}-{day}"
+    return f"{day} {local.hour:02d}:{local.minute:02d} {_offset(local)}"
+
+
 def format_instant(dt: datetime, tz: tzinfo | None = UTC) -> str:
     """`dt` as "2026-11-02 14:30:05 UTC", or with the offset of `tz`: "2026-11-02 15:30:05 +01:00".
 

@@ -366,3 +366,28 @@ def test_the_widget_styles_every_semantic_style() -> None:
 
     semantic = {STYLE_AXIS, STYLE_WINDOW, STYLE_CREATED, STYLE_MODIFIED, STYLE_NOW, STYLE_OBSERVED}
     assert semantic == set(AXIS_STYLES)
+
+
+def test_the_legend_gives_its_instants_to_the_minute_where_a_line_would_not_fit() -> None:
+    """At 80 columns the pane is about 44 wide: "] 2026-11-01 14:30:05 UTC  window end (2 h)
+    1 d ago" would be cut at its age; the instants lose their year and seconds instead."""
+    from harvest_tui.timefmt import format_instant, format_instant_short
+    from harvest_tui.ui.widgets.status_timeline import events_text
+
+    job = make_job("IN_PROGRESS")
+    wide, narrow = (
+        build_timeline(job, [], NOW, 80, tz=UTC),
+        build_timeline(job, [], NOW, 44, tz=UTC),
+    )
+    full = events_text(wide, NOW, UTC).plain.splitlines()
+    short = events_text(narrow, NOW, UTC).plain.splitlines()
+    assert len(full) == len(short) == len(wide.events)
+    for line, event in zip(full, wide.events, strict=True):
+        assert format_instant(event.at, UTC) in line
+    for line, event in zip(short, narrow.events, strict=True):
+        assert format_instant_short(event.at, UTC, year=NOW.year) in line
+        assert len(line) <= 44, line
+        assert event.kind == "now" or line.endswith(("ago", "now")) or " in " in line, line
+    assert format_instant_short(NOW - timedelta(days=400), UTC, year=NOW.year).startswith(
+        f"{NOW.year - 1}-"
+    )

@@ -11,9 +11,10 @@ pane as it is resized, and Textual measures the ``height: auto`` with the same c
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -25,7 +26,7 @@ from textual.widget import Widget
 from harvest_tui.models import HarvestJob, Observation
 from harvest_tui.safe_text import clean
 from harvest_tui.statuses import STATUS_GLYPH, STATUS_STYLE, UNKNOWN_STYLE
-from harvest_tui.timefmt import format_age, format_instant
+from harvest_tui.timefmt import format_age, format_instant, format_instant_short, in_tz
 from harvest_tui.ui.widgets.repaint import repaint
 from harvest_tui.ui.widgets.wrapping import SpacedText, glued
 
@@ -105,13 +106,23 @@ def axis_text(timeline: Timeline) -> Text:
 
 
 def events_text(timeline: Timeline, now: datetime, tz: tzinfo) -> Text:
-    """One line per known instant, oldest first, with its age."""
+    """One line per known instant, oldest first, with its age; where a line would not fit
+    the width, every instant is given to the minute, without this year (so the ages are not
+    the part cut off)."""
+    text = events_lines(timeline, now, partial(format_instant, tz=tz))
+    if max((line.cell_len for line in text.split()), default=0) > timeline.width:
+        year = in_tz(now, tz).year
+        text = events_lines(timeline, now, partial(format_instant_short, tz=tz, year=year))
+    return text
+
+
+def events_lines(timeline: Timeline, now: datetime, instant: Callable[[datetime], str]) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     for i, event in enumerate(timeline.events):
         if i:
             text.append("\n")
         text.append(f"{event.glyph} ", style=rich_style(event.style))
-        text.append(format_instant(event.at, tz))
+        text.append(instant(event.at))
         text.append(f"  {event.label}", style="bold" if event.kind == "now" else "")
         if event.kind != "now":
             happened = event.kind not in ("start", "end")  # a window may lie ahead
