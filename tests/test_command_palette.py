@@ -185,6 +185,24 @@ async def test_palette_hides_what_does_not_apply(sandbox: Sandbox) -> None:
         assert commands["Refresh"].startswith("Reload the subtree")
 
 
+async def test_the_explorers_commands_are_not_offered_over_the_jobs_table(
+    sandbox: Sandbox,
+) -> None:
+    """Over J, Copy ARN or ETag would copy the tree's node under the table, not the job
+    the table shows: the palette offers the explorer's commands on the explorer only."""
+    from harvest_tui.ui.screens.jobs_screen import JobsScreen
+
+    app = make_app(sandbox)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_path(pilot, "live-sports")
+        assert "Copy ETag" in command_titles(app)
+        await pilot.press("J")
+        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen))
+        titles = command_titles(app)
+        assert not {"Copy ARN", "Copy ETag", "Refresh", "Jobs table"} & set(titles), titles
+        assert "Quit" in titles  # Textual's own still are
+
+
 async def test_copy_items_are_palette_commands(sandbox: Sandbox) -> None:
     app = make_app(sandbox)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -345,8 +345,8 @@ class HarvestApp(App[int]):
         self.switch_profile(message.target.profile, region, Target(job.key, region))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Textual's commands (a Screenshot that works), then the explorer's keys that apply
-        to what is shown, each with a description, and the copy menu's items."""
+        """Textual's commands (a Screenshot that works), then, on the explorer, its keys that
+        apply to what is shown, each with a description, and the copy menu's items."""
         from harvest_tui.ui.commands_provider import copy_commands, key_commands
 
         for command in super().get_system_commands(screen):
@@ -355,6 +355,10 @@ class HarvestApp(App[int]):
                 yield SystemCommand(command.title, help, self.action_save_screenshot)
             else:
                 yield command
+        if screen is not self.explorer:
+            # The jobs table, the fleet, a form: the explorer's keys would act on the tree's
+            # node under that screen (its ARN, its ETag), not on what this screen shows.
+            return
         for entry in key_commands(self.explorer, self.all_bindings(), LONG_NAMES):
             yield SystemCommand(entry.title, entry.help, entry.run)
         for entry in copy_commands(self.explorer):
