@@ -123,6 +123,28 @@ class TestListing:
             assert sandbox.request_counts["ListHarvestJobs"] - before >= 3
             assert f"{len(expected):,} jobs" in text_of(app, "#jobs-status-bar")
 
+    async def test_rows_show_as_each_page_arrives_through_the_worker(
+        self, sandbox: Sandbox
+    ) -> None:
+        """README: loaded page by page, with a running count. Through the service worker the
+        table showed nothing until the last page was in (a slow account looked empty)."""
+        add_jobs(sandbox, 260, prefix="bulk")
+        total = len(truth(sandbox, "events-popup"))
+        app = make_app(sandbox)  # through the shared service worker, as harvest-tui runs
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_path(pilot, "events-popup")
+            sandbox.faults.latency_ms = 800  # each page a while apart (and a loaded machine)
+            await pilot.press("J")
+            await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen))
+            screen = jobs_screen(pilot)
+            await wait_for(pilot, lambda: screen.table.row_count > 0, timeout=30)
+            shown, done = screen.table.row_count, screen.progress.done
+            assert not done and 0 < shown < total, (shown, total)
+            assert "loaded…" in text_of(app, "#jobs-status-bar")
+            sandbox.faults.latency_ms = 0
+            await wait_for(pilot, lambda: screen.progress.done, timeout=30)
+            assert screen.table.row_count == total
+
 
 class TestSortAndFilter:
     async def test_sorting_by_a_column_and_reversing(self, sandbox: Sandbox) -> None:

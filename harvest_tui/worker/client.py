@@ -18,7 +18,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
 from harvest_tui.backend import (
@@ -98,6 +98,7 @@ class _Pending:
 
     __slots__ = (
         "active_at",
+        "arrived",
         "connection",
         "done",
         "error",
@@ -113,6 +114,7 @@ class _Pending:
         self.listener = listener
         self.connection = connection
         self.done = threading.Event()
+        self.arrived = threading.Event()  # set on each page, and when done
         self.value: object = None
         self.error: ServiceError | None = None
         self.region: str | None = None
@@ -208,6 +210,31 @@ class ServiceWorker:
             raise pending.error
         return (pending.value if pending.pages is None else pending.pages), pending.region
 
+    def pages(self, call_id: int, deadline: float) -> Generator[object, None, str | None]:
+        """The pages of paged call `call_id` as they arrive, then its region (the value of
+        StopIteration). Raises as `wait` does; a page the worker sent is never missed."""
+        pending = self._pending[call_id]
+        taken = 0
+        try:
+            while True:
+                pending.arrived.clear()
+                done = pending.done.is_set()  # first: every page comes before the end
+                fresh = (pending.pages or [])[taken:]
+                taken += len(fresh)
+                yield from fresh
+                if done:
+                    break
+                left = pending.active_at + deadline - time.monotonic()
+                if not pending.arrived.wait(max(0.0, left)) and (
+                    time.monotonic() - pending.active_at >= deadline
+                ):
+                    self._kill(unresponsive_error(deadline))
+        finally:  # read to the end, or dropped (a reload): its later pages are not kept
+            self._pending.pop(call_id, None)
+        if pending.error is not None:
+            raise pending.error
+        return pending.region
+
     def _claim(
         self, connection: Connection, request: Request[Any], listener: RetryListener | None
     ) -> int | None:
@@ -255,6 +282,7 @@ class ServiceWorker:
                 elif isinstance(message, Page):
                     if pending.pages is not None:
                         pending.pages.append(message.items)
+                        pending.arrived.set()
                 elif isinstance(message, Reply | Failure):
                     if message.clock_skew is not None and pending.connection is not None:
                         self.clock_skews[pending.connection] = message.clock_skew
@@ -263,6 +291,7 @@ class ServiceWorker:
                     else:
                         pending.error, pending.region = message.error, message.region
                     pending.done.set()
+                    pending.arrived.set()
         except Exception:  # a broken pipe or frame: the worker is as good as gone
             pass
         self._stopped(self.stop_reason or stopped_error())
@@ -292,6 +321,7 @@ class ServiceWorker:
                     reason.code, reason.message, hint=reason.hint, region=reason.region
                 )
                 pending.done.set()
+                pending.arrived.set()
 
 
 class WorkerBackend:
@@ -408,7 +438,32 @@ class WorkerBackend:
         endpoint: str | None = None,
         status: JobStatus | None = None,
     ) -> Iterator[list[HarvestJob]]:
-        yield self.list_harvest_jobs(group, channel=channel, endpoint=endpoint, status=status)
+        """Each page as the worker reads it (the jobs table shows them as they come)."""
+        request = ListHarvestJobs(group, channel, endpoint, status)
+        if self.worker.closed:
+            self._refused()
+        if not self.worker.alive:
+            yield request.run(self)  # in this process, as every call once the worker has gone
+            return
+        listener = getattr(self._local, "listener", None)
+        call_id = self.worker.submit(self.connection, request, listener)
+        pages = self.worker.pages(call_id, self.deadline)
+        try:
+            while True:
+                try:
+                    page = next(pages)
+                except StopIteration as end:
+                    region = end.value
+                    break
+                yield request.combine([page])
+        except WorkerStopped as error:
+            error.profile, error.region = self.profile, self.region
+            raise
+        except ServiceError as error:
+            if error.region:
+                self._region = error.region
+            raise
+        self._region = region or self._region
 
     def get_channel_group(self, group: str) -> ChannelGroup:
         return self._call(GetChannelGroup(group))
