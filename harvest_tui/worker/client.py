@@ -388,17 +388,31 @@ class WorkerBackend:
             finally:
                 self._region = service.region or self._region
 
+    @staticmethod
+    def _goes_on_here(error: ServiceError, request: Request[Any]) -> bool:
+        """Whether `request` is made again in this process: a read, on a worker that was
+        stopped for not answering (loading goes on)."""
+        return (
+            isinstance(error, WorkerStopped)
+            and error.code == "WorkerUnresponsive"
+            and request.reads
+        )
+
+    def _place(self, error: ServiceError) -> None:
+        """A stopped worker's error gets this backend's profile and region; the region a
+        service error names becomes this backend's."""
+        if isinstance(error, WorkerStopped):
+            error.profile, error.region = self.profile, self.region
+        elif error.region:
+            self._region = error.region
+
     def _answer(self, call_id: int, request: Request[T]) -> T:
         try:
             value, region = self.worker.wait(call_id, self.deadline)
-        except WorkerStopped as error:
-            if error.code == "WorkerUnresponsive" and request.reads:
-                return self._here(request)  # loading goes on, in this process
-            error.profile, error.region = self.profile, self.region
-            raise
         except ServiceError as error:
-            if error.region:
-                self._region = error.region
+            if self._goes_on_here(error, request):
+                return self._here(request)
+            self._place(error)
             raise
         self._region = region or self._region
         if isinstance(request, PagedRequest):
@@ -448,6 +462,7 @@ class WorkerBackend:
         listener = getattr(self._local, "listener", None)
         call_id = self.worker.submit(self.connection, request, listener)
         pages = self.worker.pages(call_id, self.deadline)
+        shown = False
         try:
             while True:
                 try:
@@ -456,12 +471,12 @@ class WorkerBackend:
                     region = end.value
                     break
                 yield request.combine([page])
-        except WorkerStopped as error:
-            error.profile, error.region = self.profile, self.region
-            raise
+                shown = True
         except ServiceError as error:
-            if error.region:
-                self._region = error.region
+            if not shown and self._goes_on_here(error, request):
+                yield self._here(request)  # (pages shown already would come twice)
+                return
+            self._place(error)
             raise
         self._region = region or self._region
 
