@@ -151,6 +151,27 @@ class TestCreate:
         assert prefill.path == f"{ENDPOINT[0]}/{ENDPOINT[1]}/{start:%Y/%m/%d}/{prefill.name}/"
         assert f"{day:%Y/%m/%d}" not in prefill.path
 
+    async def test_the_paths_day_follows_the_window_until_the_path_is_typed(
+        self, sandbox: Sandbox
+    ) -> None:
+        from textual.widgets import Input
+
+        endpoint = ("live-sports", "football-main", "cmaf-main")  # its jobs write by day
+        app = make_app(sandbox, settings=STILL)
+        async with app.run_test(size=(120, 40)) as pilot:
+            form = await open_form(pilot, *endpoint)
+            path = form.query_one("#form-path", Input)
+            today = f"{DEMO_NOW:%Y/%m/%d}"
+            assert f"/{today}/" in path.value, path.value
+            await set_field(pilot, form, "start", "2026-10-30T22:00:00Z")
+            await set_field(pilot, form, "end", "2026-10-30T23:00:00Z")
+            assert "/2026/10/30/" in path.value and today not in path.value, path.value
+            await set_field(pilot, form, "name", "late-show")
+            assert path.value.endswith("/2026/10/30/late-show/"), path.value
+            await set_field(pilot, form, "path", "mine/2026/10/30/")
+            await set_field(pilot, form, "start", "2026-10-29T22:00:00Z")
+            assert path.value == "mine/2026/10/30/"  # the user's own path is left alone
+
     async def test_the_window_length_is_shown_whole_on_one_line(self, sandbox: Sandbox) -> None:
         from pilotkit import terminal
 

@@ -371,16 +371,17 @@ class JobForm(ModalScreen[HarvestJob | None]):
             self._auto_path = None  # the user's own path: it no longer follows the name
         if field in FIELDS:
             self.touched.add(field)
-        if field == "name" and self._auto_path is not None:
-            self.follow_name(event.value)
+        if field in ("name", "start") and self._auto_path is not None:
+            self.follow()
         if field == self.service_field:
             self.service_field = None
         self.check()
 
-    def follow_name(self, name: str) -> None:
-        """Keep a default path in step with the name (`{job}`, or the name in it)."""
+    def follow(self) -> None:
+        """Keep a default path in step with the name (`{job}`, or the name in it) and with
+        the window's day, where the path holds the prefilled window's (2026/12/08)."""
         t, p = self.target, self.prefill
-        job = name.strip() or "harvest"
+        job = self.query_one("#form-name", Input).value.strip() or "harvest"
         if p.path_template and not path_problem(p.path_template):
             path = fill_path(
                 p.path_template, group=t.group, channel=t.channel, endpoint=t.endpoint, job=job
@@ -388,6 +389,16 @@ class JobForm(ModalScreen[HarvestJob | None]):
         elif p.name and p.name in p.path:
             path = p.path.replace(p.name, job)
         else:
+            path = p.path
+        now = self.clock()
+        try:
+            before = parse_time(p.start, now)
+            start = parse_time(self.query_one("#form-start", Input).value, now)
+        except ValueError:
+            pass  # a start being typed: the day stays until it reads as one
+        else:
+            path = redated(path, before, start)
+        if path == self._auto_path:
             return
         self._auto_path = path
         box = self.query_one("#form-path", Input)
