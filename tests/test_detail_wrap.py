@@ -60,6 +60,15 @@ def test_a_glued_phrase_moves_to_the_next_line_whole() -> None:
     assert line.spans[-1].style == "dim" and line.plain[line.spans[-1].start] == " "
 
 
+def test_an_etag_is_folded_at_the_width_not_broken_at_its_slashes() -> None:
+    from harvest_tui.ui.widgets.detail_pane import etag_text
+
+    etag = "M1+NnWpHXt5x+FBTj/b/kuuAX6YpEuZSlLHLHv8R0Iyc="
+    lines = wrapped(etag_text(etag), 20)
+    assert lines == [etag[:20], etag[20:40], etag[40:]], lines
+    assert wrapped(etag_text(None), 20) == ["—"]
+
+
 def test_the_timeline_wraps_between_stages_never_inside_one() -> None:
     from harvest_tui.timeline import Stage
     from harvest_tui.ui.widgets.status_timeline import stages_text

@@ -203,6 +203,11 @@ def instant(dt: datetime | None, now: datetime, tz: tzinfo, *, happened: bool = 
     return text
 
 
+def etag_text(etag: str | None) -> Text:
+    """An ETag, folded at the width: it is base64, whose `/` is not a place to break."""
+    return SpacedText(clean(etag)) if etag else Text("—")
+
+
 def status_text(status: str) -> Text:
     style = STATUS_STYLE.get(status, "")
     return Text(f"{STATUS_GLYPH.get(status, '?')} {clean(status)}", style=f"bold {style}")
@@ -246,7 +251,7 @@ def job_fields(job: HarvestJob, now: datetime, tz: tzinfo) -> FieldGrid:
     t.row("  Duration", format_duration(job.schedule.duration))
     t.row("Created", instant(job.created_at, now, tz, happened=True))
     t.row("Modified", instant(job.modified_at, now, tz, happened=True))
-    t.row("ETag", job.etag or "—")
+    t.row("ETag", etag_text(job.etag))
     tags_rows(t, job.tags)
     return t.grid
 
@@ -282,7 +287,7 @@ def other_fields(resource: Resource, now: datetime, tz: tzinfo) -> FieldGrid:
     t.text_row("Description", resource.description, multiline=True)
     t.row("Created", instant(resource.created_at, now, tz, happened=True))
     t.row("Modified", instant(resource.modified_at, now, tz, happened=True))
-    t.row("ETag", resource.etag or "—")
+    t.row("ETag", etag_text(resource.etag))
     tags_rows(t, resource.tags)
     return t.grid
 
