@@ -267,7 +267,7 @@ class TestFleet:
             await wait_for(pilot, lambda: (tmp_path / "fleet.csv").exists())
             await wait_for(pilot, lambda: any("Exported" in n.message for n in notices(pilot)))
             (note,) = [n.message for n in notices(pilot) if "Exported" in n.message]
-            assert "not the jobs of the 1 profile-region that could not be loaded" in note
+            assert "(not the jobs of lost · us-east-1: they could not be loaded)" in note
         rows = list(csv.DictReader(io.StringIO((tmp_path / "fleet.csv").read_text())))
         assert {(r["Profile"], r["Region"]) for r in rows} == {
             (name, region) for name in KEYS for region in REGIONS

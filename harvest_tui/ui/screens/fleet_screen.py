@@ -99,11 +99,15 @@ class FleetScreen(JobsScreen):
         return title
 
     def export_note(self) -> str:
-        failed = len(self.fleet.failures)
+        failed = [r.target for r in self.fleet.failures]
         if not failed:
             return ""
-        noun = "profile-region" if failed == 1 else "profile-regions"
-        return f" (not the jobs of the {failed} {noun} that could not be loaded)"
+        named = ", ".join(
+            f"{clean(t.profile.name, max_len=40)} · {t.region_label}" for t in failed[:3]
+        )
+        if len(failed) > 3:
+            named += f" and {len(failed) - 3} more"
+        return f" (not the jobs of {named}: they could not be loaded)"
 
     def on_jobs_table_progress(self, message: JobsTable.Progress) -> None:
         super().on_jobs_table_progress(message)

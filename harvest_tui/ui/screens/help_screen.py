@@ -48,6 +48,7 @@ JOBS_TABLE_ROWS = [
     ("o", "Sort by the next column"),
     ("/  s", "Filter by name · show one status"),
     ("Enter  →  l", "The job's detail (fleet: in the explorer)"),
+    ("shift+→  shift+←", "Scroll the columns, a column at a time"),
     ("E", "Export the rows shown: CSV or JSON lines"),
     ("r", "Read the jobs again"),
     ("Esc", "Close what is open, then go back"),
