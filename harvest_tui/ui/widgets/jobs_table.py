@@ -34,6 +34,7 @@ from harvest_tui.timefmt import format_age, format_duration, format_instant
 from harvest_tui.ui.calls import CallRetrying
 from harvest_tui.ui.textual_private import columns_resized
 from harvest_tui.ui.widgets.tree_rows import middle_cut
+from harvest_tui.ui.widgets.wrapping import drawn_alike
 
 JobKey = tuple[str, str, str, str]
 
@@ -130,9 +131,8 @@ class Cell:
         )
 
     def shows_as(self, other: Cell) -> bool:
-        """Drawn the same as `other` (Text's own == leaves out its style)."""
-        a, b = self.text, other.text
-        return a.plain == b.plain and a.style == b.style and a.spans == b.spans
+        """Drawn the same as `other`."""
+        return drawn_alike(self.text, other.text)
 
 
 def job_cells(job: HarvestJob, now: datetime, tz: tzinfo) -> list[Cell]:

@@ -27,6 +27,11 @@ def glued(words: str) -> str:
     return words.replace(" ", GLUE)
 
 
+def drawn_alike(a: Text, b: Text) -> bool:
+    """The same text, styles and all (Text's own == leaves out its styles)."""
+    return a.plain == b.plain and a.style == b.style and a.spans == b.spans
+
+
 def break_offsets(plain: str, width: int, breaks: str = BREAK_AFTER) -> list[int]:
     """Where to cut `plain` into lines of at most `width` cells: after the last of `breaks`
     that fits, else (a token wider than the line) at the width itself."""
@@ -107,10 +112,6 @@ class RichWrapped:
         return Measurement.get(console, options, self.text)
 
     def __eq__(self, other: object) -> bool:
-        """The same text, styles and all (Text's own == leaves out its styles)."""
-        if not isinstance(other, RichWrapped):
-            return False
-        a, b = self.text, other.text
-        return (a.plain, a.style, a.spans) == (b.plain, b.style, b.spans)
+        return isinstance(other, RichWrapped) and drawn_alike(self.text, other.text)
 
     __hash__ = None  # type: ignore[assignment]
