@@ -477,6 +477,18 @@ def default_path(group: str, channel: str, endpoint: str, name: str | None) -> s
     return f"{group}/{channel}/{endpoint}/{name or 'harvest'}/"
 
 
+_DATE_FOLDERS = ("%Y/%m/%d", "%Y-%m-%d", "%Y%m%d")  # how paths commonly hold a day
+
+
+def redated(path: str, old: datetime, new: datetime) -> str:
+    """`path` with the day of `old` (as 2026/11/29, 2026-11-29 or 20261129, in UTC) made
+    the day of `new`: a path copied from the endpoint's last job must not file a new job
+    under that job's day."""
+    for fmt in _DATE_FOLDERS:
+        path = path.replace(f"{old.astimezone(UTC):{fmt}}", f"{new.astimezone(UTC):{fmt}}")
+    return path
+
+
 def _span(delta: timedelta) -> str:
     seconds = int(delta.total_seconds())
     days, rest = divmod(seconds, 86400)

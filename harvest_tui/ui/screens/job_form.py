@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import ClassVar
 
@@ -37,7 +37,15 @@ from harvest_tui.config import ActiveProfile
 from harvest_tui.config_checks import fill_path, path_problem
 from harvest_tui.errors import ServiceError
 from harvest_tui.explain import arn_parts, explain_refusal
-from harvest_tui.job_spec import JobSpec, SpecInput, build_spec, default_path, iso, parse_time
+from harvest_tui.job_spec import (
+    JobSpec,
+    SpecInput,
+    build_spec,
+    default_path,
+    iso,
+    parse_time,
+    redated,
+)
 from harvest_tui.models import HarvestedManifests, HarvestJob, OriginEndpoint
 from harvest_tui.safe_text import clean
 from harvest_tui.timefmt import format_duration
@@ -109,18 +117,6 @@ def new_job_prefill(
     else:
         path = default_path(target.group, target.channel, target.endpoint, name)
     return Prefill(name, iso(start), iso(end), bucket, path, path_template=template)
-
-
-_DATE_FOLDERS = ("%Y/%m/%d", "%Y-%m-%d", "%Y%m%d")  # how paths commonly hold a day
-
-
-def redated(path: str, old: datetime, new: datetime) -> str:
-    """`path` with the day of `old` (as 2026/11/29, 2026-11-29 or 20261129, in UTC) made
-    the day of `new`: a path copied from the endpoint's last job must not file a new job
-    under that job's day."""
-    for fmt in _DATE_FOLDERS:
-        path = path.replace(f"{old.astimezone(UTC):{fmt}}", f"{new.astimezone(UTC):{fmt}}")
-    return path
 
 
 def rerun_prefill(job: HarvestJob, taken: Iterable[str]) -> Prefill:
